@@ -1,0 +1,65 @@
+package dev.infuse.cli;
+
+import dev.infuse.InfuseException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code infuse} command: parses flags, dispatches to one subcommand, turns user errors into one line. */
+@Command(
+        name = "infuse",
+        mixinStandardHelpOptions = true,
+        version = "infuse 0.1.0",
+        description = "Put domain knowledge into pretrained language models.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+    @Option(names = "--verbose", description = "Print stack traces for errors.", scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.err);
+        return 2;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit code; tests call this instead of {@link #main}. */
+    public static int run(String... args) {
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("infuse: " + ex.getMessage().lines().findFirst().orElse("bad arguments"));
+            if (verbose) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return 2;
+        });
+        cmd.setExecutionExceptionHandler((ex, c, parse) -> {
+            PrintWriter err = c.getErr();
+            err.println("infuse: " + oneLine(ex));
+            if (verbose) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return ex instanceof InfuseException ? 1 : 3;
+        });
+        return cmd.execute(args);
+    }
+
+    /** A user error prints its message; anything else also names its type, since it is a bug. */
+    static String oneLine(Throwable ex) {
+        Throwable t = ex;
+        while (!(t instanceof InfuseException) && t.getCause() != null && t.getMessage() == null) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage() == null ? "" : t.getMessage().replace('\n', ' ');
+        return t instanceof InfuseException ? msg : t.getClass().getSimpleName() + ": " + msg;
+    }
+}
