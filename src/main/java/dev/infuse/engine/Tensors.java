@@ -1,0 +1,65 @@
+package dev.infuse.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.infuse.model.io.HostTensor;
+import java.nio.FloatBuffer;
+
+/**
+ * The few tensor helpers that hide DJL's sharp edges (see shared/notes/djl.md).
+ *
+ * <ul>
+ *   <li>DJL's {@code Number} overloads ({@code mul(3f)}, {@code add(1)}, ...) wrap the scalar in a direct
+ *       buffer that is freed at once while autograd still points at it. Model and training code scale
+ *       with {@link #scale} and build constants with {@link #scalar}, which create real 0-d arrays.
+ *   <li>Arrays created from Java memory wrap that memory instead of copying it, so a view of one dies
+ *       with its source and an in-place op on a mapped file crashes the JVM. Every factory here copies
+ *       into engine-owned memory before returning.
+ * </ul>
+ */
+public final class Tensors {
+    private Tensors() {}
+
+    /** A 0-d float32 array holding {@code value}, owned by {@code manager}. */
+    public static NDArray scalar(NDManager manager, float value) {
+        return manager.full(new Shape(), value, DataType.FLOAT32);
+    }
+
+    /** {@code x * s} without DJL's use-after-free scalar overload; the result belongs to x's manager. */
+    public static NDArray scale(NDArray x, float s) {
+        try (NDArray c = scalar(x.getManager(), s)) {
+            return x.mul(c);
+        }
+    }
+
+    /** Copies a host tensor into engine memory owned by {@code manager}. */
+    public static NDArray fromHost(NDManager manager, HostTensor t) {
+        return copyOf(manager, t.data(), new Shape(t.shape()));
+    }
+
+    public static NDArray copyOf(NDManager manager, FloatBuffer data, Shape shape) {
+        try (NDArray wrapped = manager.create(data.duplicate(), shape, DataType.FLOAT32)) {
+            return wrapped.duplicate();
+        }
+    }
+
+    public static NDArray copyOf(NDManager manager, float[] data, Shape shape) {
+        try (NDArray wrapped = manager.create(data, shape)) {
+            return wrapped.duplicate();
+        }
+    }
+
+    public static NDArray copyOf(NDManager manager, long[] data, Shape shape) {
+        try (NDArray wrapped = manager.create(data, shape)) {
+            return wrapped.duplicate();
+        }
+    }
+
+    public static NDArray copyOf(NDManager manager, boolean[] data, Shape shape) {
+        try (NDArray wrapped = manager.create(data, shape)) {
+            return wrapped.duplicate();
+        }
+    }
+}

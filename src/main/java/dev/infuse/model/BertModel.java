@@ -1,0 +1,336 @@
+package dev.infuse.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import dev.infuse.InfuseException;
+import dev.infuse.engine.Engines;
+import dev.infuse.engine.Tensors;
+import dev.infuse.model.io.HostTensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A BERT-family masked language model (BERT, RoBERTa) as plain tensor code over named parameters.
+ *
+ * <p>Parameter names are exactly those of Hugging Face's {@code BertForMaskedLM} / {@code RobertaForMaskedLM}
+ * checkpoints, so loading and saving are lookups. The MLM decoder is tied to the word embeddings.
+ *
+ * <p>Memory: parameters live in the model's own manager. Every intermediate of {@link #forward} is
+ * attached to the caller's manager (each op's first operand is an input, never a parameter), so a
+ * caller that closes its per-batch manager frees the whole pass.
+ */
+public final class BertModel implements AutoCloseable {
+    private static final float MASKED = -10000f;
+
+    private final BertConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> params;
+    private final String p;
+    private final ParameterSpec.HeadNames head;
+
+    private BertModel(BertConfig config, NDManager manager, Map<String, NDArray> params) {
+        this.config = config;
+        this.manager = manager;
+        this.params = params;
+        this.p = ParameterSpec.prefix(config);
+        this.head = ParameterSpec.HeadNames.of(config);
+    }
+
+    /** Builds a model from checkpoint tensors; missing or mis-shaped weights fail with their names. */
+    public static BertModel load(BertConfig config, Map<String, HostTensor> tensors, String source) {
+        WeightLoader.Report report = WeightLoader.matchOrThrow(config, tensors, source);
+        NDManager m = Engines.newManager();
+        Map<String, NDArray> params = new LinkedHashMap<>();
+        Random fallback = new Random(0);
+        for (ParameterSpec spec : ParameterSpec.of(config)) {
+            HostTensor t = report.matched().get(spec.name());
+            NDArray a = t != null ? Tensors.fromHost(m, t) : Tensors.copyOf(m, init(spec, config, fallback), new Shape(spec.shape()));
+            a.setName(spec.name());
+            params.put(spec.name(), a);
+        }
+        return new BertModel(config, m, params);
+    }
+
+    /** A randomly initialised model (normal(0, initializer_range) weights, zero biases, unit norms). */
+    public static BertModel random(BertConfig config, long seed) {
+        NDManager m = Engines.newManager();
+        Map<String, NDArray> params = new LinkedHashMap<>();
+        Random rng = new Random(seed);
+        for (ParameterSpec spec : ParameterSpec.of(config)) {
+            NDArray a = Tensors.copyOf(m, init(spec, config, rng), new Shape(spec.shape()));
+            a.setName(spec.name());
+            params.put(spec.name(), a);
+        }
+        return new BertModel(config, m, params);
+    }
+
+    private static float[] init(ParameterSpec spec, BertConfig c, Random rng) {
+        float[] v = new float[Math.toIntExact(HostTensor.numel(spec.shape()))];
+        switch (spec.role()) {
+            case EMBEDDING, WEIGHT -> {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (rng.nextGaussian() * c.initializerRange());
+                }
+            }
+            case NORM_WEIGHT -> java.util.Arrays.fill(v, 1f);
+            default -> { }
+        }
+        return v;
+    }
+
+    public BertConfig config() {
+        return config;
+    }
+
+    /** Parameters by Hugging Face name, in checkpoint order. Read-only view; arrays are the live weights. */
+    public Map<String, NDArray> parameters() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    public NDArray parameter(String name) {
+        NDArray a = params.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("no parameter " + name);
+        }
+        return a;
+    }
+
+    public NDArray wordEmbeddings() {
+        return params.get(p + "embeddings.word_embeddings.weight");
+    }
+
+    /** Runs the encoder. Dropout is active only when {@code training}. */
+    public BertOutput forward(NDManager m, BertInput in, boolean training) {
+        int b = in.batchSize();
+        int t = in.length();
+        checkRanges(in);
+        NDArray ids = Tensors.copyOf(m, flat(in.inputIds()), new Shape(b, t));
+        NDArray x = embeddings(m, in, ids, training); // (B, T, H)
+        NDArray mask = additiveMask(m, in); // (B, 1, 1, T) or (B, 1, T, T), or null
+        List<NDArray> states = in.allHiddenStates() ? new ArrayList<>() : List.of();
+        for (int l = 0; l < config.numHiddenLayers(); l++) {
+            if (in.allHiddenStates()) {
+                states.add(x);
+            }
+            x = layer(p + "encoder.layer." + l + ".", x, mask, training);
+        }
+        if (in.allHiddenStates()) {
+            states.add(x);
+        }
+        return new BertOutput(x, states);
+    }
+
+    private NDArray embeddings(NDManager m, BertInput in, NDArray ids, boolean training) {
+        int b = in.batchSize();
+        int t = in.length();
+        NDArray words = lookup(ids, "embeddings.word_embeddings.weight"); // (B, T, H)
+        if (!in.overrides().isEmpty()) {
+            words = withOverrides(m, in, words);
+        }
+        NDArray pos = Tensors.copyOf(m, flat(positionIds(in)), new Shape(b, t));
+        long[] types = in.tokenTypeIds() == null ? new long[b * t] : flat(in.tokenTypeIds());
+        NDArray typ = Tensors.copyOf(m, types, new Shape(b, t));
+        NDArray x = words.add(lookup(pos, "embeddings.position_embeddings.weight"))
+                .add(lookup(typ, "embeddings.token_type_embeddings.weight"));
+        return dropout(norm(x, p + "embeddings.LayerNorm"), config.hiddenDropoutProb(), training);
+    }
+
+    /** Replaces the word embedding at chosen positions, e.g. a PELT entity vector in its slot. */
+    private NDArray withOverrides(NDManager m, BertInput in, NDArray words) {
+        int b = in.batchSize();
+        int t = in.length();
+        int h = config.hiddenSize();
+        float[] vectors = new float[b * t * h];
+        float[] keep = new float[b * t];
+        java.util.Arrays.fill(keep, 1f);
+        for (BertInput.EmbeddingOverride o : in.overrides()) {
+            if (o.vector().length != h) {
+                throw new InfuseException("embedding override at [" + o.batch() + "," + o.position() + "] has "
+                        + o.vector().length + " values, the model's hidden size is " + h);
+            }
+            int at = o.batch() * t + o.position();
+            System.arraycopy(o.vector(), 0, vectors, at * h, h);
+            keep[at] = 0f;
+        }
+        // words * keep + vectors: keep is 0 exactly where a vector replaces the word embedding.
+        NDArray keepMask = Tensors.copyOf(m, keep, new Shape(b, t, 1));
+        NDArray over = Tensors.copyOf(m, vectors, new Shape(b, t, h));
+        return words.mul(keepMask).add(over); // (B, T, H)
+    }
+
+    private long[][] positionIds(BertInput in) {
+        if (in.positionIds() != null) {
+            return in.positionIds();
+        }
+        int b = in.batchSize();
+        int t = in.length();
+        long[][] pos = new long[b][t];
+        for (int i = 0; i < b; i++) {
+            if (config.isRoberta()) {
+                // RoBERTa numbers real tokens from pad_token_id + 1; padding keeps the pad id.
+                long next = config.padTokenId() + 1;
+                for (int j = 0; j < t; j++) {
+                    pos[i][j] = in.inputIds()[i][j] == config.padTokenId() ? config.padTokenId() : next++;
+                }
+            } else {
+                for (int j = 0; j < t; j++) {
+                    pos[i][j] = j;
+                }
+            }
+        }
+        return pos;
+    }
+
+    private NDArray additiveMask(NDManager m, BertInput in) {
+        int b = in.batchSize();
+        int t = in.length();
+        if (in.visibility() != null) {
+            float[] add = new float[b * t * t];
+            for (int i = 0; i < b; i++) {
+                for (int r = 0; r < t; r++) {
+                    for (int c = 0; c < t; c++) {
+                        add[(i * t + r) * t + c] = in.visibility()[i][r][c] ? 0f : MASKED;
+                    }
+                }
+            }
+            return Tensors.copyOf(m, add, new Shape(b, 1, t, t));
+        }
+        if (in.paddingMask() != null) {
+            float[] add = new float[b * t];
+            boolean any = false;
+            for (int i = 0; i < b; i++) {
+                for (int j = 0; j < t; j++) {
+                    boolean pad = in.paddingMask()[i][j] == 0;
+                    add[i * t + j] = pad ? MASKED : 0f;
+                    any |= pad;
+                }
+            }
+            return any ? Tensors.copyOf(m, add, new Shape(b, 1, 1, t)) : null;
+        }
+        return null;
+    }
+
+    private NDArray layer(String q, NDArray x, NDArray mask, boolean training) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        int h = config.hiddenSize();
+        // Scaling the queries (B*T*H values) is cheaper than scaling the scores (B*nh*T*T).
+        NDArray qh = heads(Tensors.scale(dense(x, q + "attention.self.query"), (float) (1 / Math.sqrt(config.headSize()))));
+        NDArray kh = heads(dense(x, q + "attention.self.key")); // (B, nh, T, hs)
+        NDArray vh = heads(dense(x, q + "attention.self.value")); // (B, nh, T, hs)
+        NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)); // (B, nh, T, T)
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        NDArray probs = dropout(scores.softmax(-1), config.attentionProbsDropoutProb(), training);
+        NDArray ctx = probs.matMul(vh).transpose(0, 2, 1, 3).reshape(b, t, h); // (B, T, H)
+        NDArray attn = dropout(dense(ctx, q + "attention.output.dense"), config.hiddenDropoutProb(), training);
+        NDArray a = norm(attn.add(x), q + "attention.output.LayerNorm"); // (B, T, H)
+        NDArray inner = activation(dense(a, q + "intermediate.dense")); // (B, T, I)
+        NDArray out = dropout(dense(inner, q + "output.dense"), config.hiddenDropoutProb(), training);
+        return norm(out.add(a), q + "output.LayerNorm"); // (B, T, H)
+    }
+
+    /** (B, T, H) to (B, nh, T, hs). */
+    private NDArray heads(NDArray x) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        return x.reshape(b, t, config.numAttentionHeads(), config.headSize()).transpose(0, 2, 1, 3);
+    }
+
+    /**
+     * The MLM head's transform (dense, activation, LayerNorm) over hidden states (..., H). Its output lives
+     * in the space of the tied word embeddings; PELT stores exactly this vector.
+     */
+    public NDArray mlmTransform(NDArray hidden) {
+        return norm(activation(dense(hidden, head.dense())), head.norm());
+    }
+
+    /** Vocabulary logits (..., V) from transformed states, through the decoder tied to the word embeddings. */
+    public NDArray mlmLogits(NDArray transformed) {
+        return Linear.linear(transformed, wordEmbeddings(), params.get(head.bias())).singletonOrThrow();
+    }
+
+    private NDArray dense(NDArray x, String name) {
+        return Linear.linear(x, params.get(name + ".weight"), params.get(name + ".bias")).singletonOrThrow();
+    }
+
+    private NDArray norm(NDArray x, String name) {
+        return LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), params.get(name + ".weight"),
+                params.get(name + ".bias"), config.layerNormEps()).singletonOrThrow();
+    }
+
+    private NDArray lookup(NDArray ids, String name) {
+        return ids.getNDArrayInternal().embedding(ids, params.get(p + name), ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    private NDArray activation(NDArray x) {
+        if (config.hiddenAct().equals("gelu")) {
+            return x.getNDArrayInternal().gelu(); // PyTorch's default GELU is the exact erf form.
+        }
+        // tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+        NDArray inner = Tensors.scale(x.add(Tensors.scale(x.mul(x).mul(x), 0.044715f)), (float) Math.sqrt(2 / Math.PI));
+        try (NDArray one = Tensors.scalar(x.getManager(), 1f)) {
+            return Tensors.scale(x.mul(inner.tanh().add(one)), 0.5f);
+        }
+    }
+
+    private static NDArray dropout(NDArray x, float rate, boolean training) {
+        if (!training || rate == 0f) {
+            return x;
+        }
+        NDList out = x.getNDArrayInternal().dropout(x, rate, true);
+        return out.singletonOrThrow();
+    }
+
+    private void checkRanges(BertInput in) {
+        check(in.inputIds(), config.vocabSize(), "token id", "the vocabulary");
+        check(in.tokenTypeIds(), config.typeVocabSize(), "token type id", "type_vocab_size");
+        check(in.positionIds(), config.maxPositionEmbeddings(), "position id", "max_position_embeddings");
+        int limit = config.maxSequenceLength();
+        if (in.positionIds() == null && in.length() > limit) {
+            throw new InfuseException("sequence of " + in.length() + " tokens is longer than the model's " + limit + " positions");
+        }
+    }
+
+    private static void check(long[][] a, int bound, String what, String limit) {
+        if (a == null) {
+            return;
+        }
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[i].length; j++) {
+                if (a[i][j] < 0 || a[i][j] >= bound) {
+                    throw new InfuseException(what + " " + a[i][j] + " at [" + i + "," + j + "] is outside " + limit + " (" + bound + ")");
+                }
+            }
+        }
+    }
+
+    static long[] flat(long[][] a) {
+        int t = a[0].length;
+        long[] out = new long[a.length * t];
+        for (int i = 0; i < a.length; i++) {
+            System.arraycopy(a[i], 0, out, i * t, t);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** The data type every parameter uses; bf16 would abort the JVM, fp16 is slow on CPU. */
+    public static DataType dtype() {
+        return DataType.FLOAT32;
+    }
+}

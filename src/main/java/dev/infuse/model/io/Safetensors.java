@@ -1,0 +1,211 @@
+package dev.infuse.model.io;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.infuse.InfuseException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.ShortBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The safetensors format: an 8-byte little-endian header length, a JSON header mapping each name to
+ * {@code {dtype, shape, data_offsets}}, then raw little-endian data.
+ *
+ * <p>The reader memory-maps each tensor: F32 tensors are views of the file (no copy in Java), F16 and BF16
+ * are widened to F32 in Java because the engine aborts on bf16. The writer sorts keys and adds
+ * {@code __metadata__ {"format":"pt"}} so Python's transformers loads the file as a PyTorch checkpoint.
+ */
+public final class Safetensors {
+    private static final long MAX_HEADER = 100L << 20;
+
+    private Safetensors() {}
+
+    /** Reads every tensor, in header order, as float32. */
+    public static Map<String, HostTensor> read(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) {
+                throw new InfuseException(file + ": too short for a safetensors file (" + size + " bytes)");
+            }
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, lenBuf, 0);
+            long headerLen = lenBuf.getLong(0);
+            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+                throw new InfuseException(file + ": header claims " + headerLen + " bytes but the file holds " + (size - 8)
+                        + " after the length field");
+            }
+            ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, headerBuf, 8);
+            JsonObject header = parseHeader(file, new String(headerBuf.array(), StandardCharsets.UTF_8));
+            long dataStart = 8 + headerLen;
+            Map<String, HostTensor> out = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+                if (e.getKey().equals("__metadata__")) {
+                    continue;
+                }
+                out.put(e.getKey(), readTensor(file, ch, e.getKey(), e.getValue().getAsJsonObject(), dataStart, size));
+            }
+            return out;
+        } catch (NoSuchFileException e) {
+            throw new InfuseException("missing safetensors file: " + file);
+        } catch (IOException e) {
+            throw new InfuseException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static JsonObject parseHeader(Path file, String json) {
+        try {
+            return JsonParser.parseString(json).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new InfuseException(file + ": malformed safetensors header: " + e.getMessage());
+        }
+    }
+
+    private static HostTensor readTensor(Path file, FileChannel ch, String name, JsonObject info, long dataStart, long size)
+            throws IOException {
+        String dtype = info.get("dtype").getAsString();
+        JsonArray shapeJson = info.getAsJsonArray("shape");
+        long[] shape = new long[shapeJson.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = shapeJson.get(i).getAsLong();
+        }
+        JsonArray off = info.getAsJsonArray("data_offsets");
+        long begin = off.get(0).getAsLong();
+        long end = off.get(1).getAsLong();
+        int width = switch (dtype) {
+            case "F32" -> 4;
+            case "F16", "BF16" -> 2;
+            default -> throw new InfuseException(file + ": tensor " + name + " has dtype " + dtype
+                    + "; infuse reads F32, F16 and BF16");
+        };
+        long n = HostTensor.numel(shape);
+        if (end - begin != n * width || begin < 0) {
+            throw new InfuseException(file + ": tensor " + name + " of shape " + java.util.Arrays.toString(shape) + " and dtype "
+                    + dtype + " needs " + n * width + " bytes, its offsets span " + (end - begin));
+        }
+        if (dataStart + end > size) {
+            throw new InfuseException(file + ": tensor " + name + " ends at byte " + (dataStart + end) + " but the file holds "
+                    + size);
+        }
+        if (n * width > Integer.MAX_VALUE) {
+            throw new InfuseException(file + ": tensor " + name + " is over 2 GB, more than one mapping can hold");
+        }
+        MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin);
+        map.order(ByteOrder.LITTLE_ENDIAN);
+        return switch (dtype) {
+            case "F32" -> new HostTensor(shape, map.asFloatBuffer());
+            case "F16" -> new HostTensor(shape, widenHalf(map.asShortBuffer(), (int) n));
+            default -> new HostTensor(shape, widenBfloat16(map.asShortBuffer(), (int) n));
+        };
+    }
+
+    /** bf16 is the top half of an f32: shift the 16 bits left. */
+    static FloatBuffer widenBfloat16(ShortBuffer in, int n) {
+        FloatBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int i = 0; i < n; i++) {
+            out.put(i, Float.intBitsToFloat((in.get(i) & 0xffff) << 16));
+        }
+        return out;
+    }
+
+    static FloatBuffer widenHalf(ShortBuffer in, int n) {
+        FloatBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int i = 0; i < n; i++) {
+            out.put(i, halfToFloat(in.get(i)));
+        }
+        return out;
+    }
+
+    /** IEEE 754 binary16 to binary32, subnormals and infinities included. */
+    static float halfToFloat(short h) {
+        int sign = (h & 0x8000) << 16;
+        int exp = (h >>> 10) & 0x1f;
+        int mant = h & 0x3ff;
+        if (exp == 0x1f) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        }
+        if (exp == 0) {
+            // Subnormal (or zero): the value is mant * 2^-24.
+            float v = mant * 0x1p-24f;
+            return sign == 0 ? v : -v;
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+
+    /** Writes tensors as F32, keys sorted, atomically (temp file, then rename). */
+    public static void write(Path file, Map<String, HostTensor> tensors) {
+        TreeMap<String, HostTensor> sorted = new TreeMap<>(tensors);
+        JsonObject header = new JsonObject();
+        JsonObject meta = new JsonObject();
+        meta.addProperty("format", "pt");
+        header.add("__metadata__", meta);
+        long offset = 0;
+        for (Map.Entry<String, HostTensor> e : sorted.entrySet()) {
+            JsonObject info = new JsonObject();
+            info.addProperty("dtype", "F32");
+            JsonArray shape = new JsonArray();
+            for (long d : e.getValue().shape()) {
+                shape.add(d);
+            }
+            info.add("shape", shape);
+            long bytes = HostTensor.numel(e.getValue().shape()) * 4;
+            JsonArray off = new JsonArray();
+            off.add(offset);
+            off.add(offset + bytes);
+            info.add("data_offsets", off);
+            header.add(e.getKey(), info);
+            offset += bytes;
+        }
+        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+        // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
+        int padded = (json.length + 7) / 8 * 8;
+        AtomicFiles.write(file, out -> {
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, padded);
+            out.write(len.array());
+            out.write(json);
+            for (int i = json.length; i < padded; i++) {
+                out.write(' ');
+            }
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (HostTensor t : sorted.values()) {
+                writeFloats(out, t.data().duplicate(), chunk);
+            }
+        });
+    }
+
+    private static void writeFloats(OutputStream out, FloatBuffer data, ByteBuffer chunk) throws IOException {
+        while (data.hasRemaining()) {
+            chunk.clear();
+            FloatBuffer view = chunk.asFloatBuffer();
+            int n = Math.min(view.capacity(), data.remaining());
+            for (int i = 0; i < n; i++) {
+                view.put(data.get());
+            }
+            out.write(chunk.array(), 0, n * 4);
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+        while (buf.hasRemaining()) {
+            int r = ch.read(buf, pos + buf.position());
+            if (r < 0) {
+                throw new IOException("unexpected end of file");
+            }
+        }
+    }
+}
