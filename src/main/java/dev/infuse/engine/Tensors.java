@@ -34,6 +34,21 @@ public final class Tensors {
         }
     }
 
+    /** Overwrites every element with zero in place; unlike {@code muli(0)} this also clears NaN and infinity. */
+    public static void fillZero(NDArray x) {
+        try (NDArray zero = scalar(x.getManager(), 0f)) {
+            x.set(new ai.djl.ndarray.index.NDIndex("..."), zero);
+        }
+    }
+
+    /**
+     * Turns autograd recording off for the calling thread. DJL turns it off only on the thread that started
+     * the engine; inference and optimizer updates on any other thread must call this first.
+     */
+    public static void noGrad() {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    }
+
     /** Copies a host tensor into engine memory owned by {@code manager}. */
     public static NDArray fromHost(NDManager manager, HostTensor t) {
         return copyOf(manager, t.data(), new Shape(t.shape()));

@@ -2,7 +2,7 @@ package dev.infuse.model;
 
 import ai.djl.ndarray.NDArray;
 import dev.infuse.InfuseException;
-import dev.infuse.model.io.AtomicFiles;
+import dev.infuse.io.AtomicFiles;
 import dev.infuse.model.io.HostTensor;
 import dev.infuse.model.io.Safetensors;
 import java.nio.FloatBuffer;

@@ -1,4 +1,4 @@
-package dev.infuse.model.io;
+package dev.infuse.io;
 
 import dev.infuse.InfuseException;
 import java.io.BufferedOutputStream;

@@ -1,0 +1,165 @@
+package dev.infuse.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.infuse.engine.Engines;
+import dev.infuse.engine.Tensors;
+import dev.infuse.model.BertConfig;
+import dev.infuse.model.BertInput;
+import dev.infuse.model.BertModel;
+import dev.infuse.model.ParameterSpec;
+import dev.infuse.train.AdamW;
+import dev.infuse.train.Losses;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Measures, in one process, the machine's own fp32 matmul peak and BERT-base's forward and training
+ * throughput, so that the ratios compare numbers taken under the same conditions.
+ *
+ * <p>The model is BERT-base with seeded random weights: the arithmetic is the same as the real checkpoint's.
+ */
+public final class EngineBench {
+    /** Flat so scripts can read it; the keys are part of the CLI's contract. */
+    public record Result(int threads, double matmulPeakGflops, double forwardB8T128TokensPerS, double forwardB8T128Gflops,
+            double forwardB64T64TokensPerS, double forwardB64T64Gflops, double trainB8T128TokensPerS,
+            double trainB8T128SecondsPerStep, double peakRssMb) {
+
+        public double forwardB8T128OfPeak() {
+            return forwardB8T128Gflops / matmulPeakGflops;
+        }
+
+        public double forwardB64T64OfPeak() {
+            return forwardB64T64Gflops / matmulPeakGflops;
+        }
+    }
+
+    private EngineBench() {}
+
+    public static Result run(int repeats, Consumer<String> log) {
+        Engines.get();
+        Tensors.noGrad();
+        double peak = matmulPeak(log);
+        BertConfig c = BertConfig.bertBase(30522);
+        try (BertModel model = BertModel.random(c, 1)) {
+            log.accept("forward B=8 T=128 ...");
+            double f8 = forwardSeconds(model, 8, 128, repeats);
+            log.accept("forward B=64 T=64 ...");
+            double f64 = forwardSeconds(model, 64, 64, Math.max(2, repeats / 2));
+            log.accept("training step B=8 T=128 ...");
+            double train = trainSeconds(model, 8, 128, Math.max(2, repeats / 2));
+            return new Result(Engines.threads(), peak, 8 * 128 / f8, forwardFlops(c, 8, 128) / f8 / 1e9, 64 * 64 / f64,
+                    forwardFlops(c, 64, 64) / f64 / 1e9, 8 * 128 / train, train, Memory.peakRssMb());
+        }
+    }
+
+    /** Matrix products per token: 2 x (4 H^2 + 2 H I) per layer, plus attention's 4 T H (scores and mixing). */
+    public static double forwardFlops(BertConfig c, int batch, int length) {
+        double h = c.hiddenSize();
+        double perTokenPerLayer = 2 * (4 * h * h + 2 * h * c.intermediateSize()) + 4.0 * length * h;
+        return perTokenPerLayer * c.numHiddenLayers() * batch * length;
+    }
+
+    /** The best of several timed fp32 products, over a square and a BERT-shaped case. */
+    static double matmulPeak(Consumer<String> log) {
+        log.accept("matmul peak ...");
+        double best = 0;
+        try (NDManager m = Engines.newManager()) {
+            long[][] shapes = {{1024, 1024, 1024}, {1024, 768, 3072}, {2048, 2048, 2048}};
+            for (long[] s : shapes) {
+                NDArray a = m.randomUniform(-1, 1, new Shape(s[0], s[1]));
+                NDArray b = m.randomUniform(-1, 1, new Shape(s[1], s[2]));
+                double flops = 2.0 * s[0] * s[1] * s[2];
+                int reps = (int) Math.max(3, 2e10 / flops);
+                for (int trial = 0; trial < 4; trial++) {
+                    long t0 = System.nanoTime();
+                    for (int r = 0; r < reps; r++) {
+                        a.matMul(b).close();
+                    }
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    best = Math.max(best, flops * reps / secs / 1e9);
+                }
+            }
+        }
+        return best;
+    }
+
+    static double forwardSeconds(BertModel model, int batch, int length, int repeats) {
+        BertInput in = BertInput.builder().setInputIds(randomIds(batch, length, model.config().vocabSize())).build();
+        double[] times = new double[repeats];
+        try (NDManager m = Engines.newManager()) {
+            for (int r = -1; r < repeats; r++) {
+                try (NDManager s = m.newSubManager()) {
+                    long t0 = System.nanoTime();
+                    model.forward(s, in, false).lastHidden().toFloatArray();
+                    if (r >= 0) {
+                        times[r] = (System.nanoTime() - t0) / 1e9;
+                    }
+                }
+            }
+        }
+        return median(times);
+    }
+
+    /** Forward, MLM loss on 15% of positions, backward and an AdamW update of every parameter. */
+    static double trainSeconds(BertModel model, int batch, int length, int repeats) {
+        BertInput in = BertInput.builder().setInputIds(randomIds(batch, length, model.config().vocabSize())).build();
+        Set<String> noDecay = new HashSet<>();
+        for (ParameterSpec p : ParameterSpec.of(model.config())) {
+            if (!p.role().decays()) {
+                noDecay.add(p.name());
+            }
+        }
+        model.parameters().values().forEach(p -> p.setRequiresGradient(true));
+        int masked = Math.max(1, batch * length * 15 / 100);
+        long[] positions = new long[masked];
+        long[] labels = new long[masked];
+        Random rng = new Random(3);
+        for (int i = 0; i < masked; i++) {
+            positions[i] = rng.nextInt(batch * length);
+            labels[i] = rng.nextInt(model.config().vocabSize());
+        }
+        double[] times = new double[repeats];
+        try (AdamW adam = new AdamW(AdamW.Settings.defaults()); NDManager m = Engines.newManager()) {
+            for (int r = -1; r < repeats; r++) {
+                long t0 = System.nanoTime();
+                try (NDManager s = m.newSubManager(); GradientCollector gc = Engines.get().newGradientCollector()) {
+                    NDArray hidden = model.forward(s, in, true).lastHidden().reshape(batch * length, model.config().hiddenSize());
+                    NDArray picked = hidden.get(Tensors.copyOf(s, positions, new Shape(masked)));
+                    NDArray loss = Losses.crossEntropy(model.mlmLogits(model.mlmTransform(picked)),
+                            Tensors.copyOf(s, labels, new Shape(masked)));
+                    gc.backward(loss);
+                }
+                adam.step(model.parameters(), noDecay, 1e-5f);
+                if (r >= 0) {
+                    times[r] = (System.nanoTime() - t0) / 1e9;
+                }
+            }
+        } finally {
+            model.parameters().values().forEach(p -> p.setRequiresGradient(false));
+        }
+        return median(times);
+    }
+
+    static long[][] randomIds(int batch, int length, int vocab) {
+        Random rng = new Random(42);
+        long[][] ids = new long[batch][length];
+        for (long[] row : ids) {
+            for (int j = 0; j < length; j++) {
+                row[j] = 1000 + rng.nextInt(vocab - 1000);
+            }
+        }
+        return ids;
+    }
+
+    static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

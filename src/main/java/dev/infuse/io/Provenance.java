@@ -1,0 +1,71 @@
+package dev.infuse.io;
+
+import com.google.gson.GsonBuilder;
+import dev.infuse.InfuseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What produced an artifact: the inputs' hashes, the settings, the seed, the versions and the git commit.
+ * Written as {@code provenance.json} beside every model, table and report.
+ */
+public final class Provenance {
+    private final Map<String, Object> fields = new LinkedHashMap<>();
+    private final Map<String, Object> inputs = new LinkedHashMap<>();
+    private final Map<String, Object> settings = new LinkedHashMap<>();
+
+    private Provenance(String kind) {
+        fields.put("kind", kind);
+        fields.put("created", Instant.now().toString());
+        fields.put("infuse_version", "0.1.0");
+        fields.put("git_commit", System.getProperty("infuse.git.commit", "unknown"));
+        fields.put("java", System.getProperty("java.version"));
+        fields.put("djl", "0.34.0");
+        fields.put("pytorch", "2.7.1");
+    }
+
+    public static Provenance of(String kind) {
+        return new Provenance(kind);
+    }
+
+    public Provenance input(String name, Object value) {
+        inputs.put(name, value);
+        return this;
+    }
+
+    public Provenance setting(String name, Object value) {
+        settings.put(name, value);
+        return this;
+    }
+
+    public void write(Path file) {
+        Map<String, Object> all = new LinkedHashMap<>(fields);
+        all.put("inputs", inputs);
+        all.put("settings", settings);
+        AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(all) + "\n");
+    }
+
+    /** SHA-256 of a file, streamed. */
+    public static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                d.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (IOException e) {
+            throw new InfuseException("cannot read " + file + ": " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

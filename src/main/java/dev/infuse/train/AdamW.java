@@ -1,0 +1,92 @@
+package dev.infuse.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.infuse.InfuseException;
+import dev.infuse.engine.Engines;
+import dev.infuse.engine.Tensors;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Adam with decoupled weight decay (Loshchilov and Hutter): the decay shrinks the weight directly instead
+ * of entering the gradient, which is what DJL's own Adam does. Parameters named in {@code noDecay}
+ * (biases and LayerNorm weights, by convention) are not decayed.
+ *
+ * <p>State lives in the optimizer's own manager; each step's temporaries live in a step manager whose
+ * scalars come first in every op, so results attach there and are freed when the step ends.
+ */
+public final class AdamW implements AutoCloseable {
+    /** @param weightDecay decoupled: each step multiplies decayed weights by {@code 1 - lr * weightDecay} */
+    public record Settings(float beta1, float beta2, float eps, float weightDecay) {
+        public Settings {
+            if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+                throw new InfuseException("Adam betas must be in [0, 1), found " + beta1 + " and " + beta2);
+            }
+            if (!(eps > 0) || !(weightDecay >= 0)) {
+                throw new InfuseException("Adam eps must be positive and weight decay non-negative, found " + eps + " and " + weightDecay);
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(0.9f, 0.999f, 1e-6f, 0.01f);
+        }
+    }
+
+    private final Settings settings;
+    private final NDManager state = Engines.newManager();
+    private final Map<String, NDArray> firstMoment = new HashMap<>();
+    private final Map<String, NDArray> secondMoment = new HashMap<>();
+    private long step;
+
+    public AdamW(Settings settings) {
+        this.settings = settings;
+    }
+
+    public long stepCount() {
+        return step;
+    }
+
+    /** Applies one update with learning rate {@code lr} to every parameter that has a gradient, then zeroes it. */
+    public void step(Map<String, NDArray> params, Set<String> noDecay, float lr) {
+        Tensors.noGrad();
+        step++;
+        double bias1 = 1 - Math.pow(settings.beta1(), step);
+        double bias2 = 1 - Math.pow(settings.beta2(), step);
+        try (NDManager s = state.newSubManager()) {
+            NDArray b1 = Tensors.scalar(s, settings.beta1());
+            NDArray oneMinusB1 = Tensors.scalar(s, 1 - settings.beta1());
+            NDArray b2 = Tensors.scalar(s, settings.beta2());
+            NDArray oneMinusB2 = Tensors.scalar(s, 1 - settings.beta2());
+            NDArray stepSize = Tensors.scalar(s, (float) (-lr / bias1));
+            NDArray invSqrtBias2 = Tensors.scalar(s, (float) (1 / Math.sqrt(bias2)));
+            NDArray eps = Tensors.scalar(s, settings.eps());
+            NDArray decay = Tensors.scalar(s, 1 - lr * settings.weightDecay());
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray p = e.getValue();
+                if (!p.hasGradient()) {
+                    continue;
+                }
+                try (NDArray g = p.getGradient()) {
+                    NDArray m = firstMoment.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape()));
+                    NDArray v = secondMoment.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape()));
+                    m.muli(b1).addi(oneMinusB1.mul(g)); // m = b1 m + (1 - b1) g
+                    v.muli(b2).addi(oneMinusB2.mul(g).mul(g)); // v = b2 v + (1 - b2) g^2
+                    if (!noDecay.contains(e.getKey())) {
+                        p.muli(decay);
+                    }
+                    // p += -lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+                    NDArray denom = invSqrtBias2.mul(v.sqrt()).add(eps);
+                    p.addi(stepSize.mul(m).div(denom));
+                    Tensors.fillZero(g);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        state.close();
+    }
+}
