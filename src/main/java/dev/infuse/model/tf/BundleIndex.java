@@ -23,7 +23,7 @@ final class BundleIndex {
                 while (r.hasMore()) {
                     int tag = r.readTag();
                     switch (tag >>> 3) {
-                        case 1 -> numShards = (int) varint(r, tag);
+                        case 1 -> numShards = (int) Math.min(varint(r, tag), Integer.MAX_VALUE); // range-checked below
                         case 2 -> order = varint(r, tag) == 1 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
                         case 3 -> checkVersion(r, tag, file);
                         default -> r.skip(tag);

@@ -88,7 +88,8 @@ final class SsTable {
 
     /** Checks a block's bounds, CRC and compression; returns {start, end} of its contents. */
     private int[] block(long offset, long size, String what) {
-        if (offset < 0 || size < 4 || offset + size + TRAILER_LENGTH > file.length - FOOTER_LENGTH) {
+        if (offset < 0 || size < 4 || offset > file.length || size > file.length // no long overflow below
+                || offset + size + TRAILER_LENGTH > file.length - FOOTER_LENGTH) {
             throw bad(what + " [offset " + offset + ", size " + size + "] lies outside the "
                     + file.length + "-byte file (truncated?)");
         }

@@ -127,7 +127,7 @@ public final class TensorBundleReader {
                 throw new InfuseException(index + ": tensor '" + e.name() + "' is in shard " + e.shardId()
                         + ", but the bundle has only " + numShards);
             }
-            if (e.numSlices() == 0 && e.offset() + e.size() > shardSizes[e.shardId()]) {
+            if (e.numSlices() == 0 && e.size() > shardSizes[e.shardId()] - e.offset()) { // overflow-safe form
                 throw new InfuseException(shardPath(prefix, e.shardId(), numShards) + ": tensor '" + e.name()
                         + "' needs bytes [" + e.offset() + ", " + (e.offset() + e.size()) + ") but the file has "
                         + shardSizes[e.shardId()] + " (truncated?)");
@@ -200,7 +200,7 @@ public final class TensorBundleReader {
 
     private ByteBuffer map(Path shard, Entry e) {
         try (FileChannel ch = FileChannel.open(shard, StandardOpenOption.READ)) {
-            if (e.offset() + e.size() > ch.size()) {
+            if (e.size() > ch.size() - e.offset()) {
                 throw new InfuseException(shard + ": tensor '" + e.name() + "' needs bytes [" + e.offset() + ", "
                         + (e.offset() + e.size()) + ") but the file has " + ch.size() + " (truncated?)");
             }
