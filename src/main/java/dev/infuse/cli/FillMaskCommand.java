@@ -1,0 +1,83 @@
+package dev.infuse.cli;
+
+import dev.infuse.model.FillMask;
+import dev.infuse.model.MaskedLm;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "fill-mask", description = "Predict the tokens behind each [MASK].")
+final class FillMaskCommand implements Callable<Integer> {
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = "--model", defaultValue = "bert-base-uncased",
+            description = "A Hugging Face or TF checkpoint directory, or a built-in name (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--top-k", defaultValue = "5", description = "Candidates per mask (default ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--json", description = "Print one JSON object on stdout.")
+    boolean json;
+
+    @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Sentences with one or more [MASK] tokens.")
+    List<String> texts;
+
+    @Override
+    public Integer call() {
+        try (MaskedLm lm = MaskedLm.load(model)) {
+            List<FillMask.Result> results = FillMask.predict(lm, texts, topK);
+            if (json) {
+                Json.print(Map.of("results", toJson(results)));
+            } else {
+                print(results);
+            }
+        }
+        return 0;
+    }
+
+    static void print(List<FillMask.Result> results) {
+        for (FillMask.Result r : results) {
+            System.out.println(r.text());
+            for (FillMask.Prediction p : r.masks()) {
+                StringBuilder line = new StringBuilder("  ");
+                for (FillMask.Candidate c : p.top()) {
+                    line.append(String.format("%-14s %7.4f   ", c.token(), c.logit()));
+                }
+                System.out.println(line.toString().stripTrailing());
+            }
+        }
+    }
+
+    static List<Object> toJson(List<FillMask.Result> results) {
+        List<Object> out = new ArrayList<>();
+        for (FillMask.Result r : results) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("text", r.text());
+            o.put("ids", r.ids());
+            List<Object> masks = new ArrayList<>();
+            for (FillMask.Prediction p : r.masks()) {
+                List<Object> top = new ArrayList<>();
+                for (FillMask.Candidate c : p.top()) {
+                    Map<String, Object> cand = new LinkedHashMap<>();
+                    cand.put("token", c.token());
+                    cand.put("id", c.id());
+                    cand.put("logit", c.logit());
+                    cand.put("probability", c.probability());
+                    top.add(cand);
+                }
+                masks.add(Map.of("position", p.position(), "top", top));
+            }
+            o.put("masks", masks);
+            out.add(o);
+        }
+        return out;
+    }
+}

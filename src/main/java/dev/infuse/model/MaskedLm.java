@@ -1,0 +1,98 @@
+package dev.infuse.model;
+
+import ai.djl.ndarray.NDArray;
+import dev.infuse.InfuseException;
+import dev.infuse.io.Provenance;
+import dev.infuse.model.tf.TfBertConverter;
+import dev.infuse.text.Tokenizer;
+import dev.infuse.text.Tokenizers;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+/** A masked language model with its tokenizer: what {@code --model} names. */
+public final class MaskedLm implements AutoCloseable {
+    private final BertModel model;
+    private final Tokenizer tokenizer;
+    private final String source;
+    private String fingerprint;
+
+    public MaskedLm(BertModel model, Tokenizer tokenizer, String source) {
+        if (tokenizer.vocabSize() > model.config().vocabSize()) {
+            throw new InfuseException(source + ": the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's vocab_size is "
+                    + model.config().vocabSize());
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.source = source;
+    }
+
+    /** Loads a directory or built-in name (see {@link ModelStore#resolve}). */
+    public static MaskedLm load(String ref) {
+        Path dir = ModelStore.resolve(ref);
+        if (ModelStore.isTfCheckpoint(dir)) {
+            TfBertConverter.Converted tf = TfBertConverter.convert(dir);
+            BertConfig config = ModelStore.configOf(tf);
+            return new MaskedLm(BertModel.load(config, tf.tensors(), tf.prefix().toString()), Tokenizers.load(dir), dir.toString());
+        }
+        return new MaskedLm(Checkpoints.readHuggingFace(dir), Tokenizers.load(dir), dir.toString());
+    }
+
+    public BertModel model() {
+        return model;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /**
+     * SHA-256 over every parameter's name, shape and float32 bytes, in checkpoint order: two models share a
+     * fingerprint exactly when they compute the same function. Tables built by a model carry it.
+     */
+    public synchronized String fingerprint() {
+        if (fingerprint == null) {
+            try {
+                MessageDigest d = MessageDigest.getInstance("SHA-256");
+                for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+                    d.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    d.update(e.getValue().getShape().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    float[] v = e.getValue().toFloatArray();
+                    ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                    b.asFloatBuffer().put(v);
+                    d.update(b.array());
+                }
+                fingerprint = HexFormat.of().formatHex(d.digest());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return fingerprint;
+    }
+
+    /** Writes a Hugging Face directory that Python's transformers can load, with provenance. */
+    public void save(Path dir, Provenance provenance) {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new InfuseException("cannot create " + dir + ": " + e.getMessage());
+        }
+        Checkpoints.writeHuggingFace(model, dir);
+        tokenizer.save(dir);
+        provenance.setting("model_fingerprint", fingerprint()).write(dir.resolve("provenance.json"));
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

