@@ -12,7 +12,11 @@ final class BertChars {
 
     private BertChars() {}
 
-    /** Dropped by clean_text: NUL, U+FFFD and categories Cc/Cf/Cn/Co/Cs, except tab, LF, CR. */
+    /**
+     * Dropped by clean_text: NUL, U+FFFD and categories Cc, Cf, Co, except tab, LF and CR. Unassigned code
+     * points (Cn) are kept, as HuggingFace's Rust normaliser does (Google's Python drops them too); lone
+     * surrogates (Cs), which only a Java string can hold, are dropped.
+     */
     static boolean isDropped(int cp) {
         if (cp == 0 || cp == 0xFFFD) {
             return true;
@@ -24,8 +28,8 @@ final class BertChars {
             return false;
         }
         int type = Character.getType(cp);
-        return type == Character.CONTROL || type == Character.FORMAT || type == Character.UNASSIGNED
-                || type == Character.PRIVATE_USE || type == Character.SURROGATE;
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE
+                || type == Character.SURROGATE;
     }
 
     /** Unicode White_Space: Zs, Zl, Zp, U+0009..U+000D and U+0085 (Java's isWhitespace differs). */
