@@ -117,25 +117,25 @@ public final class WordPieceTokenizer implements Tokenizer {
 
     @Override
     public Encoding encode(String text) {
-        Objects.requireNonNull(text, "text");
-        Run run = new Run(text.length());
-        run.addSpecial(clsId);
-        run.text(text);
-        run.addSpecial(sepId);
-        return run.build();
+        return encode(Objects.requireNonNull(text, "text"), null);
     }
 
     @Override
     public Encoding encodePair(String a, String b) {
-        Objects.requireNonNull(a, "a");
-        Objects.requireNonNull(b, "b");
-        Run run = new Run(a.length() + b.length());
+        return encode(Objects.requireNonNull(a, "a"), Objects.requireNonNull(b, "b"));
+    }
+
+    /** {@code [CLS] a [SEP]}, then {@code b [SEP]} with type id 1 when b is not null. */
+    private Encoding encode(String a, String b) {
+        Run run = new Run();
         run.addSpecial(clsId);
         run.text(a);
         run.addSpecial(sepId);
-        run.typeId = 1;
-        run.text(b);
-        run.addSpecial(sepId);
+        if (b != null) {
+            run.typeId = 1;
+            run.text(b);
+            run.addSpecial(sepId);
+        }
         return run.build();
     }
 
@@ -212,12 +212,12 @@ public final class WordPieceTokenizer implements Tokenizer {
      * each with the original [start, end) char span it came from.
      */
     private final class Run {
-        int[] outIds;
-        int[] outTypes;
-        int[] outStarts;
-        int[] outEnds;
-        int[] outWords;
-        boolean[] outSpecial;
+        int[] outIds = new int[32];
+        int[] outTypes = new int[32];
+        int[] outStarts = new int[32];
+        int[] outEnds = new int[32];
+        int[] outWords = new int[32];
+        boolean[] outSpecial = new boolean[32];
         int n;
         int typeId;
         int nextWord;
@@ -226,16 +226,6 @@ public final class WordPieceTokenizer implements Tokenizer {
         int[] wordStarts = new int[64];
         int[] wordEnds = new int[64];
         int wordLen;
-
-        Run(int textChars) {
-            int cap = Math.max(8, textChars / 3 + 4);
-            outIds = new int[cap];
-            outTypes = new int[cap];
-            outStarts = new int[cap];
-            outEnds = new int[cap];
-            outWords = new int[cap];
-            outSpecial = new boolean[cap];
-        }
 
         void text(String text) {
             int p = 0;
