@@ -1,0 +1,126 @@
+package dev.infuse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.infuse.io.Provenance;
+import dev.infuse.model.BertConfig;
+import dev.infuse.model.BertModel;
+import dev.infuse.model.Checkpoints;
+import dev.infuse.text.WordPieceTokenizer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every user mistake ends in one line naming the problem and a non-zero exit; --verbose adds the trace. */
+class CliErrorsTest {
+    @TempDir
+    static Path tmp;
+    static Path model;
+
+    record Run(int code, String out, String err) {}
+
+    @BeforeAll
+    static void tinyModel() throws IOException {
+        model = tmp.resolve("tiny");
+        List<String> vocab = new ArrayList<>(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "cat", "sat", "."));
+        while (vocab.size() < 40) {
+            vocab.add("w" + vocab.size());
+        }
+        Files.createDirectories(model);
+        Files.write(model.resolve("vocab.txt"), vocab);
+        try (BertModel m = BertModel.random(BertConfig.tiny(40), 1)) {
+            Checkpoints.writeHuggingFace(m, model);
+        }
+        WordPieceTokenizer.load(model.resolve("vocab.txt")).save(model);
+        Provenance.of("model").write(model.resolve("provenance.json"));
+    }
+
+    static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static void oneLineError(Run r, String expected) {
+        assertTrue(r.code() != 0, "exit code");
+        List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.size(), r.err());
+        assertTrue(lines.get(0).startsWith("infuse: ") && lines.get(0).contains(expected), lines.get(0));
+    }
+
+    @Test
+    void fillMaskWorksOnATinyModel() {
+        Run r = run("fill-mask", "--model", model.toString(), "--json", "--top-k", "3", "the cat [MASK] .");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("{\"results\":[{\"text\":\"the cat [MASK] .\",\"ids\":[2,5,6,4,8,3]"), r.out());
+    }
+
+    @Test
+    void unknownFlag() {
+        oneLineError(run("fill-mask", "--bogus", "x"), "Unknown option: '--bogus'");
+    }
+
+    @Test
+    void emptyText() {
+        oneLineError(run("fill-mask", "--model", model.toString(), ""), "empty text");
+    }
+
+    @Test
+    void textWithoutMask() {
+        oneLineError(run("fill-mask", "--model", model.toString(), "the cat sat"), "no [MASK] in text: \"the cat sat\"");
+    }
+
+    @Test
+    void missingModelAndMissingConfig() throws IOException {
+        oneLineError(run("fill-mask", "--model", tmp.resolve("nope").toString(), "a [MASK]"), "neither a directory nor a built-in name");
+        Path noConfig = tmp.resolve("noconfig");
+        Files.createDirectories(noConfig);
+        Files.copy(model.resolve("vocab.txt"), noConfig.resolve("vocab.txt"));
+        Files.copy(model.resolve("model.safetensors"), noConfig.resolve("model.safetensors"));
+        oneLineError(run("fill-mask", "--model", noConfig.toString(), "a [MASK]"), "missing config.json");
+    }
+
+    @Test
+    void vocabularyWithoutMask() throws IOException {
+        Path noMask = tmp.resolve("nomask");
+        Files.createDirectories(noMask);
+        Files.copy(model.resolve("config.json"), noMask.resolve("config.json"));
+        Files.copy(model.resolve("model.safetensors"), noMask.resolve("model.safetensors"));
+        Files.write(noMask.resolve("vocab.txt"), Files.readAllLines(model.resolve("vocab.txt")).stream()
+                .map(t -> t.equals("[MASK]") ? "[MASK2]" : t).toList());
+        oneLineError(run("fill-mask", "--model", noMask.toString(), "a [MASK]"), "vocab.txt has no [MASK] token");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        Run r = run("fill-mask", "--verbose", "--model", model.toString(), "the cat sat");
+        assertTrue(r.code() != 0);
+        assertTrue(r.err().lines().count() > 1, r.err());
+        assertFalse(run("fill-mask", "--model", model.toString(), "the cat sat").err().contains("\tat "));
+    }
+
+    @Test
+    void badThreads() {
+        oneLineError(run("bench", "engine", "--threads", "0"), "--threads must be at least 1");
+    }
+}
