@@ -10,6 +10,7 @@ import dev.infuse.text.Encoding;
 import dev.infuse.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Predicts the tokens behind every mask token of a batch of texts. */
 public final class FillMask {
@@ -24,14 +25,19 @@ public final class FillMask {
     private FillMask() {}
 
     public static List<Result> predict(MaskedLm lm, List<String> texts, int topK) {
+        List<InputRow> rows = new ArrayList<>();
+        for (String text : texts) {
+            rows.add(new InputRow(encode(lm, text), Map.of()));
+        }
+        return predictRows(lm, texts, rows, topK);
+    }
+
+    /** Predicts for rows already encoded (for example with entity slots plugged in). */
+    public static List<Result> predictRows(MaskedLm lm, List<String> texts, List<InputRow> rows, int topK) {
         if (topK < 1) {
             throw new InfuseException("--top-k must be at least 1, got " + topK);
         }
         Tokenizer tok = lm.tokenizer();
-        List<long[]> rows = new ArrayList<>();
-        for (String text : texts) {
-            rows.add(encode(lm, text));
-        }
         Tensors.noGrad();
         List<Result> out = new ArrayList<>();
         try (NDManager m = Engines.newManager()) {
@@ -40,8 +46,8 @@ public final class FillMask {
             int t = in.length();
             List<long[]> where = new ArrayList<>();
             for (int b = 0; b < rows.size(); b++) {
-                for (int j = 0; j < rows.get(b).length; j++) {
-                    if (rows.get(b)[j] == tok.maskId()) {
+                for (int j = 0; j < rows.get(b).length(); j++) {
+                    if (rows.get(b).ids()[j] == tok.maskId()) {
                         where.add(new long[] {b, j});
                     }
                 }
@@ -57,13 +63,13 @@ public final class FillMask {
                 perText.get((int) where.get(i)[0]).add(new Prediction((int) where.get(i)[1], top(tok, logits, i * v, v, topK)));
             }
             for (int b = 0; b < rows.size(); b++) {
-                out.add(new Result(texts.get(b), rows.get(b), perText.get(b)));
+                out.add(new Result(texts.get(b), rows.get(b).ids(), perText.get(b)));
             }
         }
         return out;
     }
 
-    static long[] encode(MaskedLm lm, String text) {
+    public static long[] encode(MaskedLm lm, String text) {
         if (text.isBlank()) {
             throw new InfuseException("empty text: fill-mask needs a sentence with " + lm.tokenizer().maskToken());
         }

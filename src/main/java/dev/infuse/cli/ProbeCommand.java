@@ -1,0 +1,60 @@
+package dev.infuse.cli;
+
+import dev.infuse.model.MaskedLm;
+import dev.infuse.task.probe.ProbeEvaluator;
+import dev.infuse.task.probe.ProbeScores;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "probe", description = "Knowledge probing on LAMA jsonl: P@1, P@10 and MRR overall, per relation and per bucket.")
+final class ProbeCommand implements Callable<Integer> {
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Model directory or built-in name (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--probes", required = true, paramLabel = "FILE", description = "LAMA jsonl probes.")
+    Path probes;
+
+    @Option(names = "--whole-word-answers", description = "Rank only over whole-word vocabulary entries.")
+    boolean wholeWord;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Probes per forward pass (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--json", description = "Print one JSON object on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ProbeEvaluator.Options options = new ProbeEvaluator.Options(batchSize, wholeWord);
+        try (MaskedLm lm = MaskedLm.load(model)) {
+            ProbeScores s = new ProbeEvaluator(lm, ProbeEvaluator.plainEncoder(lm.tokenizer()), options).evaluate(probes);
+            if (json) {
+                Json.print(s.toJson());
+            } else {
+                print(s);
+            }
+        }
+        return 0;
+    }
+
+    static void print(ProbeScores s) {
+        System.out.printf("%-28s %7s %7s %7s %7s%n", "group", "count", "P@1", "P@10", "MRR");
+        line("overall", s.overall());
+        s.byBucket().forEach((k, v) -> line("bucket " + k, v));
+        s.byRelation().forEach((k, v) -> line("relation " + k, v));
+        for (Map.Entry<String, Integer> e : s.skipped().entrySet()) {
+            System.out.printf("skipped %d: %s%n", e.getValue(), e.getKey());
+        }
+    }
+
+    private static void line(String name, ProbeScores.Metrics m) {
+        System.out.printf("%-28s %7d %7.3f %7.3f %7.3f%n", name, m.count(), m.pAt1(), m.pAt10(), m.mrr());
+    }
+}

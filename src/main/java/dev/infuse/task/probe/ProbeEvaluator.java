@@ -1,0 +1,181 @@
+package dev.infuse.task.probe;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.infuse.engine.Engines;
+import dev.infuse.engine.Tensors;
+import dev.infuse.io.Progress;
+import dev.infuse.model.Batches;
+import dev.infuse.model.BertInput;
+import dev.infuse.model.InputRow;
+import dev.infuse.model.MaskedLm;
+import dev.infuse.text.Encoding;
+import dev.infuse.text.Tokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Scores a masked LM on LAMA probes: the rank of the answer token among the candidates at the mask.
+ *
+ * <p>Probes stream from the file in batches. A probe whose answer is not exactly one vocabulary token,
+ * or whose sentence does not encode to exactly one mask, is skipped and counted by reason.
+ */
+public final class ProbeEvaluator {
+    /** @param wholeWordAnswers rank only over whole-word vocabulary entries (no {@code ##} pieces, no specials) */
+    public record Options(int batchSize, boolean wholeWordAnswers) {
+        public Options {
+            if (batchSize < 1) {
+                throw new dev.infuse.InfuseException("--batch-size must be at least 1, got " + batchSize);
+            }
+        }
+    }
+
+    private final MaskedLm lm;
+    private final Function<ProbeItem, InputRow> encoder;
+    private final Options options;
+    private final boolean[] candidate;
+
+    /** @param encoder turns a probe into model input; {@link #plainEncoder} unless entities are plugged in */
+    public ProbeEvaluator(MaskedLm lm, Function<ProbeItem, InputRow> encoder, Options options) {
+        this.lm = lm;
+        this.encoder = encoder;
+        this.options = options;
+        this.candidate = candidates(lm.tokenizer(), lm.model().config().vocabSize(), options.wholeWordAnswers());
+    }
+
+    /** The sentence as the tokenizer reads it, with LAMA's {@code [MASK]} spelled as the model's mask token. */
+    public static Function<ProbeItem, InputRow> plainEncoder(Tokenizer tok) {
+        return item -> InputRow.of(tok.encode(item.sentence().replace("[MASK]", tok.maskToken())).ids());
+    }
+
+    public ProbeScores evaluate(Path probes) {
+        ProbeScores scores = new ProbeScores();
+        List<ProbeItem> batch = new ArrayList<>();
+        try (Progress progress = new Progress("probe", -1, "probes")) {
+            LamaReader.forEach(probes, item -> {
+                batch.add(item);
+                if (batch.size() == options.batchSize()) {
+                    score(batch, scores);
+                    progress.step(batch.size());
+                    batch.clear();
+                }
+            });
+            score(batch, scores);
+            progress.step(batch.size());
+        }
+        return scores;
+    }
+
+    private void score(List<ProbeItem> items, ProbeScores scores) {
+        Tokenizer tok = lm.tokenizer();
+        List<ProbeItem> kept = new ArrayList<>();
+        List<InputRow> rows = new ArrayList<>();
+        List<Integer> answers = new ArrayList<>();
+        List<Integer> masks = new ArrayList<>();
+        for (ProbeItem item : items) {
+            int answer = singleToken(tok, item.objLabel());
+            if (answer < 0) {
+                scores.skip("answer is not one vocabulary token");
+                continue;
+            }
+            if (!candidate[answer]) {
+                scores.skip("answer is not a whole-word vocabulary entry");
+                continue;
+            }
+            InputRow row = encoder.apply(item);
+            int mask = onlyMask(row.ids(), tok.maskId());
+            if (mask < 0) {
+                scores.skip("sentence does not encode to exactly one mask");
+                continue;
+            }
+            if (row.length() > lm.model().config().maxSequenceLength()) {
+                scores.skip("sentence longer than the model's positions");
+                continue;
+            }
+            kept.add(item);
+            rows.add(row);
+            answers.add(answer);
+            masks.add(mask);
+        }
+        if (kept.isEmpty()) {
+            return;
+        }
+        float[] logits = maskLogits(rows, masks);
+        int v = lm.model().config().vocabSize();
+        for (int i = 0; i < kept.size(); i++) {
+            scores.add(kept.get(i), rank(logits, i * v, v, answers.get(i)));
+        }
+    }
+
+    /** Logits (N, V), flattened, at each row's mask. */
+    private float[] maskLogits(List<InputRow> rows, List<Integer> masks) {
+        Tensors.noGrad();
+        try (NDManager m = Engines.newManager()) {
+            BertInput in = Batches.padded(rows, lm.tokenizer().padId());
+            NDArray hidden = lm.model().forward(m, in, false).lastHidden(); // (B, T, H)
+            long[] flat = new long[rows.size()];
+            for (int i = 0; i < flat.length; i++) {
+                flat[i] = (long) i * in.length() + masks.get(i);
+            }
+            NDArray picked = hidden.reshape(-1, lm.model().config().hiddenSize()).get(Tensors.copyOf(m, flat, new Shape(flat.length)));
+            return lm.model().mlmLogits(lm.model().mlmTransform(picked)).toFloatArray(); // (N, V)
+        }
+    }
+
+    /** 1 + the number of candidates scoring strictly higher than the answer. */
+    private int rank(float[] logits, int from, int v, int answer) {
+        float a = logits[from + answer];
+        int higher = 0;
+        for (int i = 0; i < v; i++) {
+            if (candidate[i] && logits[from + i] > a) {
+                higher++;
+            }
+        }
+        return higher + 1;
+    }
+
+    /** The id of a label that is exactly one non-special token, or -1. */
+    static int singleToken(Tokenizer tok, String label) {
+        Encoding e = tok.encode(label);
+        int id = -1;
+        for (int i = 0; i < e.ids().length; i++) {
+            if (e.special()[i]) {
+                continue;
+            }
+            if (id >= 0) {
+                return -1;
+            }
+            id = e.ids()[i];
+        }
+        return id;
+    }
+
+    static int onlyMask(long[] ids, int maskId) {
+        int at = -1;
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] == maskId) {
+                if (at >= 0) {
+                    return -1;
+                }
+                at = i;
+            }
+        }
+        return at;
+    }
+
+    /** Which vocabulary entries may be predicted: never specials; with whole words, no pieces or bracketed tokens. */
+    static boolean[] candidates(Tokenizer tok, int modelVocab, boolean wholeWord) {
+        boolean[] ok = new boolean[modelVocab];
+        for (int id = 0; id < Math.min(modelVocab, tok.vocabSize()); id++) {
+            if (tok.isSpecial(id)) {
+                continue;
+            }
+            String t = tok.idToToken(id);
+            ok[id] = !wholeWord || !(t.startsWith("##") || (t.startsWith("[") && t.endsWith("]")) || t.isEmpty());
+        }
+        return ok;
+    }
+}

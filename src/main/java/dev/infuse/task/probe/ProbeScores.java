@@ -1,0 +1,101 @@
+package dev.infuse.task.probe;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Precision at 1 and 10 and mean reciprocal rank, overall, per relation and per bucket. */
+public final class ProbeScores {
+    /** Running sums for one group. */
+    public static final class Metrics {
+        private long count;
+        private long hits1;
+        private long hits10;
+        private double reciprocal;
+
+        void add(int rank) {
+            count++;
+            hits1 += rank == 1 ? 1 : 0;
+            hits10 += rank <= 10 ? 1 : 0;
+            reciprocal += 1.0 / rank;
+        }
+
+        public long count() {
+            return count;
+        }
+
+        public double pAt1() {
+            return count == 0 ? 0 : (double) hits1 / count;
+        }
+
+        public double pAt10() {
+            return count == 0 ? 0 : (double) hits10 / count;
+        }
+
+        public double mrr() {
+            return count == 0 ? 0 : reciprocal / count;
+        }
+
+        public Map<String, Object> toJson() {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("count", count);
+            o.put("p_at_1", round(pAt1()));
+            o.put("p_at_10", round(pAt10()));
+            o.put("mrr", round(mrr()));
+            return o;
+        }
+
+        private static double round(double v) {
+            return Math.round(v * 1e6) / 1e6;
+        }
+    }
+
+    private final Metrics overall = new Metrics();
+    private final Map<String, Metrics> byRelation = new TreeMap<>();
+    private final Map<String, Metrics> byBucket = new TreeMap<>();
+    private final Map<String, Integer> skipped = new TreeMap<>();
+
+    /** Records the answer's 1-based rank among the candidate tokens. */
+    void add(ProbeItem item, int rank) {
+        overall.add(rank);
+        byRelation.computeIfAbsent(item.relation().isEmpty() ? "(none)" : item.relation(), k -> new Metrics()).add(rank);
+        if (!item.bucket().isEmpty()) {
+            byBucket.computeIfAbsent(item.bucket(), k -> new Metrics()).add(rank);
+        }
+    }
+
+    void skip(String reason) {
+        skipped.merge(reason, 1, Integer::sum);
+    }
+
+    public Metrics overall() {
+        return overall;
+    }
+
+    public Map<String, Metrics> byRelation() {
+        return byRelation;
+    }
+
+    public Map<String, Metrics> byBucket() {
+        return byBucket;
+    }
+
+    /** Probes not scored, counted by reason (for example an answer that is not one vocabulary token). */
+    public Map<String, Integer> skipped() {
+        return skipped;
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("overall", overall.toJson());
+        Map<String, Object> rel = new LinkedHashMap<>();
+        byRelation.forEach((k, v) -> rel.put(k, v.toJson()));
+        o.put("by_relation", rel);
+        Map<String, Object> buck = new LinkedHashMap<>();
+        byBucket.forEach((k, v) -> buck.put(k, v.toJson()));
+        o.put("by_bucket", buck);
+        o.put("skipped", skipped.values().stream().mapToInt(Integer::intValue).sum());
+        o.put("skipped_by_reason", skipped);
+        return o;
+    }
+}
