@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 
 /** {@code infuse bench ...}: micro-benchmarks whose numbers go into docs/PERFORMANCE.md. */
-@Command(name = "bench", description = "Measure component speed.", subcommands = {})
+@Command(name = "bench", description = "Measure component speed.", subcommands = {MatcherBench.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;

@@ -46,8 +46,17 @@ public final class MentionMatcher {
 
     private final boolean caseSensitive;
     private final Ambiguity ambiguity;
-    private final long[] keys;
-    private final int[] children;
+    /** Open-addressing table; slot {@code h} holds the key at {@code 2h} and the child at {@code 2h+1},
+     *  so a probe touches one cache line instead of two. */
+    private final long[] table;
+    /** Children of the root by BMP char, -1 for none: every word start looks here first. */
+    private final int[] rootChildren;
+    /** Nodes at depth two for ASCII pairs, -1 for none; 64 KB, so it stays in cache. */
+    private final int[] asciiPairs;
+    /** One bit per (hashed) edge key: most failing lookups are answered here without touching the
+     *  large table, which is what keeps throughput from collapsing with big dictionaries. */
+    private final long[] filter;
+    private final int filterShift;
     private final int mask;
     private final int shift;
     /** Per node: 0 if no surface ends here, else 1 + index into {@link #outcomes}. */
@@ -58,10 +67,45 @@ public final class MentionMatcher {
     private MentionMatcher(Builder b) {
         this.caseSensitive = b.caseSensitive;
         this.ambiguity = b.ambiguity;
-        this.keys = b.keys;
-        this.children = b.children;
-        this.mask = b.keys.length - 1;
-        this.shift = 64 - Integer.numberOfTrailingZeros(b.keys.length);
+        int slots = b.keys.length;
+        this.table = new long[slots * 2];
+        this.rootChildren = new int[1 << 16];
+        Arrays.fill(rootChildren, -1);
+        for (int i = 0; i < slots; i++) {
+            table[2 * i] = b.keys[i];
+            table[2 * i + 1] = b.children[i];
+            long k = b.keys[i];
+            if (k != EMPTY && (k >>> 21) == 0 && (k & 0x1FFFFF) < (1 << 16)) {
+                rootChildren[(int) k] = b.children[i];
+            }
+        }
+        this.asciiPairs = new int[128 * 128];
+        Arrays.fill(asciiPairs, -1);
+        Map<Integer, Integer> asciiRoot = new HashMap<>();
+        for (int c1 = 0; c1 < 128; c1++) {
+            if (rootChildren[c1] >= 0) {
+                asciiRoot.put(rootChildren[c1], c1);
+            }
+        }
+        for (int i = 0; i < slots; i++) {
+            long k = b.keys[i];
+            Integer c1 = k == EMPTY ? null : asciiRoot.get((int) (k >>> 21));
+            if (c1 != null && (k & 0x1FFFFF) < 128) {
+                asciiPairs[(c1 << 7) | (int) (k & 0x1FFFFF)] = b.children[i];
+            }
+        }
+        // About 8 bits per edge: roughly 12% false positives, in a table a fraction of the edges' size.
+        int filterBits = Math.max(1 << 12, Integer.highestOneBit(Math.max(1, b.size)) * 8);
+        this.filter = new long[filterBits / 64];
+        this.filterShift = 64 - Integer.numberOfTrailingZeros(filterBits);
+        for (long k : b.keys) {
+            if (k != EMPTY) {
+                int bit = (int) ((k * 0xC2B2AE3D27D4EB4FL) >>> filterShift);
+                filter[bit >>> 6] |= 1L << bit;
+            }
+        }
+        this.mask = slots - 1;
+        this.shift = 64 - Integer.numberOfTrailingZeros(slots);
         this.terminal = Arrays.copyOf(b.terminal, b.nodes);
         this.surfaces = b.owners.size();
         this.outcomes = new Match[b.owners.size()];
@@ -96,8 +140,17 @@ public final class MentionMatcher {
                 int c = cp;
                 int bestEnd = -1;
                 int bestOutcome = 0;
+                int first = -1;
                 while (true) {
-                    node = child(node, caseSensitive ? c : fold(c));
+                    int f = caseSensitive ? c : fold(c);
+                    if (first < 0) {
+                        first = f;
+                        node = f < (1 << 16) ? rootChildren[f] : child(0, f);
+                    } else if (j - i <= 1 && (first | f) < 128) {
+                        node = asciiPairs[(first << 7) | f];
+                    } else {
+                        node = child(node, f);
+                    }
                     if (node < 0) {
                         break;
                     }
@@ -136,7 +189,7 @@ public final class MentionMatcher {
 
     /** Approximate bytes held by the matcher's arrays and outcome objects. */
     public long heapBytes() {
-        long b = 16L + keys.length * 8L + 16 + children.length * 4L + 16 + terminal.length * 4L + 16 + outcomes.length * 8L;
+        long b = 16L + table.length * 8L + 16 + rootChildren.length * 4L + 16 + asciiPairs.length * 4L + 16 + filter.length * 8L + 16 + terminal.length * 4L + 16 + outcomes.length * 8L;
         for (Match m : outcomes) {
             b += 32 + 16 + m.candidates().size() * 8L;
         }
@@ -144,12 +197,19 @@ public final class MentionMatcher {
     }
 
     private int child(int node, int cp) {
+        if (node == 0 && cp < (1 << 16)) {
+            return rootChildren[cp];
+        }
         long key = ((long) node << 21) | cp;
+        int bit = (int) ((key * 0xC2B2AE3D27D4EB4FL) >>> filterShift);
+        if ((filter[bit >>> 6] & (1L << bit)) == 0) {
+            return -1;
+        }
         int h = (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
         while (true) {
-            long k = keys[h];
+            long k = table[2 * h];
             if (k == key) {
-                return children[h];
+                return (int) table[2 * h + 1];
             }
             if (k == EMPTY) {
                 return -1;
@@ -269,7 +329,12 @@ public final class MentionMatcher {
         public MentionMatcher build() {
             built = true;
             MentionMatcher m = new MentionMatcher(this);
+            // Release build-time state so a builder kept in scope does not double the heap cost.
             owners.clear();
+            interned.clear();
+            keys = null;
+            children = null;
+            terminal = null;
             return m;
         }
 
