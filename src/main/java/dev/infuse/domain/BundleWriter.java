@@ -11,6 +11,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
@@ -55,8 +56,10 @@ public final class BundleWriter {
         Path tmp = null;
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
-            tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
-            try (OutputStream raw = Files.newOutputStream(tmp);
+            // Not Files.createTempFile: that creates mode 600 files, and the rename would keep it.
+            tmp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid()
+                    + "-" + System.nanoTime() + ".tmp");
+            try (OutputStream raw = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     OutputStream os = target.getFileName().toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw;
                     Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16)) {
                 while (items.hasNext()) {
