@@ -1,0 +1,392 @@
+package dev.infuse.text;
+
+import dev.infuse.InfuseException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * BERT's tokenizer in pure Java, from a {@code vocab.txt}: the basic tokenizer (clean text, split CJK
+ * ideographs, optional lower-casing and accent stripping, split on whitespace and punctuation) followed
+ * by greedy longest-match-first WordPiece with {@code ##} continuations.
+ *
+ * <p>It gives the same ids and offsets as HuggingFace's fast BERT tokenizer for the same vocabulary
+ * (see {@link TokenizerJsonWriter}); tests check the two against each other.
+ *
+ * <p>Why one pass: every normalisation step maps one original code point to zero or more output code
+ * points, so each normalised char simply remembers the original char span it came from. Offsets stay
+ * exact under lower-casing, accent stripping and dropped control chars without a separate alignment
+ * table. The five special tokens are matched case-sensitively in the original text first and never
+ * split, so "The capital is [MASK]." keeps {@code [MASK]} even when lower-casing.
+ */
+public final class WordPieceTokenizer implements Tokenizer {
+    /** Longer words (in code points, after normalisation) become one {@code [UNK]}, as in BERT. */
+    public static final int MAX_CHARS_PER_WORD = 100;
+
+    private final List<String> vocab;
+    private final Map<String, Integer> ids;
+    /** Continuation pieces keyed without their "##", so lookups need no string concatenation. */
+    private final Map<String, Integer> continuations;
+    private final int maxPieceChars;
+    private final int maxContinuationChars;
+    private final boolean doLowerCase;
+    private final boolean stripAccents;
+    private final String[] neverSplit;
+    private final String neverSplitFirstChars;
+    private final int padId;
+    private final int unkId;
+    private final int clsId;
+    private final int sepId;
+    private final int maskId;
+
+    /** Loads {@code vocab.txt} with lower-casing and accent stripping, as for bert-base-uncased. */
+    public static WordPieceTokenizer load(Path vocabTxt) {
+        return load(vocabTxt, true);
+    }
+
+    /** Loads {@code vocab.txt}; accents are stripped exactly when lower-casing, as in BERT. */
+    public static WordPieceTokenizer load(Path vocabTxt, boolean doLowerCase) {
+        return load(vocabTxt, doLowerCase, doLowerCase);
+    }
+
+    public static WordPieceTokenizer load(Path vocabTxt, boolean doLowerCase, boolean stripAccents) {
+        return new WordPieceTokenizer(VocabFile.read(vocabTxt), doLowerCase, stripAccents, vocabTxt.toString());
+    }
+
+    /**
+     * @param vocab tokens by id; must hold [PAD], [UNK], [CLS], [SEP], [MASK], no empty or repeated entries
+     * @param source names the vocabulary in error messages, usually its path
+     */
+    public WordPieceTokenizer(List<String> vocab, boolean doLowerCase, boolean stripAccents, String source) {
+        this.vocab = List.copyOf(vocab);
+        this.ids = VocabFile.index(this.vocab, source);
+        this.doLowerCase = doLowerCase;
+        this.stripAccents = stripAccents;
+        this.continuations = new HashMap<>();
+        int maxPiece = 0;
+        int maxCont = 0;
+        for (int i = 0; i < this.vocab.size(); i++) {
+            String t = this.vocab.get(i);
+            if (t.startsWith("##") && t.length() > 2) {
+                continuations.put(t.substring(2), i);
+                maxCont = Math.max(maxCont, t.length() - 2);
+            }
+            maxPiece = Math.max(maxPiece, t.length());
+        }
+        this.maxPieceChars = maxPiece;
+        this.maxContinuationChars = maxCont;
+        this.padId = ids.get("[PAD]");
+        this.unkId = ids.get("[UNK]");
+        this.clsId = ids.get("[CLS]");
+        this.sepId = ids.get("[SEP]");
+        this.maskId = ids.get("[MASK]");
+        // Longest first, so a match at one position is the leftmost-longest one, as in HuggingFace.
+        List<String> specials = new ArrayList<>(VocabFile.REQUIRED);
+        specials.sort(Comparator.comparingInt(String::length).reversed());
+        this.neverSplit = specials.toArray(String[]::new);
+        StringBuilder first = new StringBuilder();
+        for (String s : neverSplit) {
+            if (first.indexOf(s.substring(0, 1)) < 0) {
+                first.append(s.charAt(0));
+            }
+        }
+        this.neverSplitFirstChars = first.toString();
+    }
+
+    public boolean doLowerCase() {
+        return doLowerCase;
+    }
+
+    public boolean stripAccents() {
+        return stripAccents;
+    }
+
+    /** Tokens by id, unmodifiable. */
+    public List<String> vocab() {
+        return vocab;
+    }
+
+    public int unkId() {
+        return unkId;
+    }
+
+    @Override
+    public Encoding encode(String text) {
+        return encode(Objects.requireNonNull(text, "text"), null);
+    }
+
+    @Override
+    public Encoding encodePair(String a, String b) {
+        return encode(Objects.requireNonNull(a, "a"), Objects.requireNonNull(b, "b"));
+    }
+
+    /** {@code [CLS] a [SEP]}, then {@code b [SEP]} with type id 1 when b is not null. */
+    private Encoding encode(String a, String b) {
+        Run run = new Run();
+        run.addSpecial(clsId);
+        run.text(a);
+        run.addSpecial(sepId);
+        if (b != null) {
+            run.typeId = 1;
+            run.text(b);
+            run.addSpecial(sepId);
+        }
+        return run.build();
+    }
+
+    @Override
+    public int tokenToId(String token) {
+        return ids.getOrDefault(token, -1);
+    }
+
+    @Override
+    public String idToToken(int id) {
+        if (id < 0 || id >= vocab.size()) {
+            throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + vocab.size() + ")");
+        }
+        return vocab.get(id);
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocab.size();
+    }
+
+    @Override
+    public int maskId() {
+        return maskId;
+    }
+
+    @Override
+    public String maskToken() {
+        return "[MASK]";
+    }
+
+    @Override
+    public int clsId() {
+        return clsId;
+    }
+
+    @Override
+    public int sepId() {
+        return sepId;
+    }
+
+    @Override
+    public int padId() {
+        return padId;
+    }
+
+    @Override
+    public boolean isSpecial(int id) {
+        return id == padId || id == unkId || id == clsId || id == sepId || id == maskId;
+    }
+
+    /** Writes {@code vocab.txt} plus {@code tokenizer.json} and its configs, so Python can load it too. */
+    @Override
+    public void save(Path dir) {
+        VocabFile.write(vocab, dir.resolve("vocab.txt"));
+        TokenizerJsonWriter.write(vocab, doLowerCase, stripAccents, dir);
+    }
+
+    /** Length of the never-split token starting at {@code p}, or 0. */
+    private int neverSplitAt(String text, int p) {
+        if (neverSplitFirstChars.indexOf(text.charAt(p)) < 0) {
+            return 0;
+        }
+        for (String s : neverSplit) {
+            if (text.startsWith(s, p)) {
+                return s.length();
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * State of one encode call: the growing output columns and the current word's normalised chars,
+     * each with the original [start, end) char span it came from.
+     */
+    private final class Run {
+        int[] outIds = new int[32];
+        int[] outTypes = new int[32];
+        int[] outStarts = new int[32];
+        int[] outEnds = new int[32];
+        int[] outWords = new int[32];
+        boolean[] outSpecial = new boolean[32];
+        int n;
+        int typeId;
+        int nextWord;
+
+        char[] word = new char[64];
+        int[] wordStarts = new int[64];
+        int[] wordEnds = new int[64];
+        int wordLen;
+
+        void text(String text) {
+            int p = 0;
+            int len = text.length();
+            while (p < len) {
+                int special = neverSplitAt(text, p);
+                if (special > 0) {
+                    flushWord();
+                    add(ids.get(text.substring(p, p + special)), p, p + special, false, nextWord++);
+                    p += special;
+                    continue;
+                }
+                int cp = text.codePointAt(p);
+                int end = p + Character.charCount(cp);
+                normalize(cp, p, end);
+                p = end;
+            }
+            flushWord();
+        }
+
+        /** clean_text, then CJK isolation, then accent stripping and lower-casing, then pre-tokenising. */
+        private void normalize(int cp, int start, int end) {
+            if (BertChars.isDropped(cp)) {
+                return;
+            }
+            if (BertChars.isWhitespace(cp)) {
+                flushWord();
+            } else if (BertChars.isCjk(cp)) {
+                flushWord();
+                transform(cp, start, end);
+                flushWord();
+            } else {
+                transform(cp, start, end);
+            }
+        }
+
+        private void transform(int cp, int start, int end) {
+            if (cp < 0x80 || !stripAccents) {
+                lowerCase(cp, start, end);
+                return;
+            }
+            String stripped = BertChars.stripAccents(cp);
+            for (int i = 0; i < stripped.length(); ) {
+                int c = stripped.codePointAt(i);
+                lowerCase(c, start, end);
+                i += Character.charCount(c);
+            }
+        }
+
+        private void lowerCase(int cp, int start, int end) {
+            if (!doLowerCase) {
+                split(cp, start, end);
+                return;
+            }
+            int lower = BertChars.toLower(cp);
+            if (lower >= 0) {
+                split(lower, start, end);
+            } else {
+                split(BertChars.DOTTED_I_LOWER.charAt(0), start, end);
+                split(BertChars.DOTTED_I_LOWER.charAt(1), start, end);
+            }
+        }
+
+        /** BertPreTokenizer on one normalised code point: whitespace ends a word, punctuation stands alone. */
+        private void split(int cp, int start, int end) {
+            if (BertChars.isWhitespace(cp)) {
+                flushWord();
+            } else if (BertChars.isPunctuation(cp)) {
+                flushWord();
+                append(cp, start, end);
+                flushWord();
+            } else {
+                append(cp, start, end);
+            }
+        }
+
+        private void append(int cp, int start, int end) {
+            if (wordLen + 2 > word.length) {
+                int cap = word.length * 2;
+                word = Arrays.copyOf(word, cap);
+                wordStarts = Arrays.copyOf(wordStarts, cap);
+                wordEnds = Arrays.copyOf(wordEnds, cap);
+            }
+            int count = Character.toChars(cp, word, wordLen);
+            for (int i = 0; i < count; i++) {
+                wordStarts[wordLen] = start;
+                wordEnds[wordLen] = end;
+                wordLen++;
+            }
+        }
+
+        /** Greedy longest-match-first WordPiece on the current word; a failed word is one [UNK]. */
+        private void flushWord() {
+            if (wordLen == 0) {
+                return;
+            }
+            int wordId = nextWord++;
+            int len = wordLen;
+            wordLen = 0;
+            if (Character.codePointCount(word, 0, len) > MAX_CHARS_PER_WORD) {
+                add(unkId, wordStarts[0], wordEnds[len - 1], false, wordId);
+                return;
+            }
+            int rollback = n;
+            int start = 0;
+            while (start < len) {
+                Map<String, Integer> pieces = start == 0 ? ids : continuations;
+                int end = Math.min(len, start + (start == 0 ? maxPieceChars : maxContinuationChars));
+                if (end < len && end > start && splitsPair(end)) {
+                    end--;
+                }
+                int found = -1;
+                while (end > start) {
+                    Integer id = pieces.get(new String(word, start, end - start));
+                    if (id != null) {
+                        found = id;
+                        break;
+                    }
+                    end -= end - start >= 2 && splitsPair(end - 1) ? 2 : 1;
+                }
+                if (found < 0) {
+                    n = rollback;
+                    add(unkId, wordStarts[0], wordEnds[len - 1], false, wordId);
+                    return;
+                }
+                add(found, wordStarts[start], wordEnds[end - 1], false, wordId);
+                start = end;
+            }
+        }
+
+        /** True when a cut before index {@code i} would separate a surrogate pair. */
+        private boolean splitsPair(int i) {
+            return Character.isLowSurrogate(word[i]) && Character.isHighSurrogate(word[i - 1]);
+        }
+
+        void addSpecial(int id) {
+            add(id, -1, -1, true, -1);
+        }
+
+        private void add(int id, int start, int end, boolean special, int wordId) {
+            if (n == outIds.length) {
+                int cap = n * 2;
+                outIds = Arrays.copyOf(outIds, cap);
+                outTypes = Arrays.copyOf(outTypes, cap);
+                outStarts = Arrays.copyOf(outStarts, cap);
+                outEnds = Arrays.copyOf(outEnds, cap);
+                outWords = Arrays.copyOf(outWords, cap);
+                outSpecial = Arrays.copyOf(outSpecial, cap);
+            }
+            outIds[n] = id;
+            outTypes[n] = typeId;
+            outStarts[n] = start;
+            outEnds[n] = end;
+            outWords[n] = wordId;
+            outSpecial[n] = special;
+            n++;
+        }
+
+        Encoding build() {
+            return new Encoding(Arrays.copyOf(outIds, n), Arrays.copyOf(outTypes, n), Arrays.copyOf(outStarts, n),
+                    Arrays.copyOf(outEnds, n), Arrays.copyOf(outSpecial, n), Arrays.copyOf(outWords, n));
+        }
+    }
+}
