@@ -1,6 +1,8 @@
 package dev.infuse.cli;
 
+import dev.infuse.inject.pelt.PeltPlugin;
 import dev.infuse.model.FillMask;
+import dev.infuse.model.InputRow;
 import dev.infuse.model.MaskedLm;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,13 +29,27 @@ final class FillMaskCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
 
+    @Mixin
+    EntityTableOptions entityTable;
+
     @Parameters(arity = "1..*", paramLabel = "TEXT", description = "Sentences with one or more [MASK] tokens.")
     List<String> texts;
 
     @Override
     public Integer call() {
         try (MaskedLm lm = MaskedLm.load(model)) {
-            List<FillMask.Result> results = FillMask.predict(lm, texts, topK);
+            PeltPlugin plug = entityTable.plugin(lm);
+            List<FillMask.Result> results;
+            if (plug == null) {
+                results = FillMask.predict(lm, texts, topK);
+            } else {
+                List<InputRow> rows = new ArrayList<>();
+                for (String t : texts) {
+                    FillMask.encode(lm, t); // the same checks as without a table: non-empty, has a mask
+                    rows.add(plug.encode(t, plug.link(t)));
+                }
+                results = FillMask.predictRows(lm, texts, rows, topK);
+            }
             if (json) {
                 Json.print(Map.of("results", toJson(results)));
             } else {

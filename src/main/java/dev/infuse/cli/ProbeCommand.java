@@ -1,6 +1,10 @@
 package dev.infuse.cli;
 
+import dev.infuse.inject.pelt.PeltPlugin;
+import dev.infuse.model.InputRow;
 import dev.infuse.model.MaskedLm;
+import dev.infuse.task.probe.ProbeItem;
+import java.util.function.Function;
 import dev.infuse.task.probe.ProbeEvaluator;
 import dev.infuse.task.probe.ProbeScores;
 import java.nio.file.Path;
@@ -30,11 +34,16 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    EntityTableOptions entityTable;
+
     @Override
     public Integer call() {
         ProbeEvaluator.Options options = new ProbeEvaluator.Options(batchSize, wholeWord);
         try (MaskedLm lm = MaskedLm.load(model)) {
-            ProbeScores s = new ProbeEvaluator(lm, ProbeEvaluator.plainEncoder(lm.tokenizer()), options).evaluate(probes);
+            PeltPlugin plug = entityTable.plugin(lm);
+            Function<ProbeItem, InputRow> encoder = plug == null ? ProbeEvaluator.plainEncoder(lm.tokenizer()) : ProbeEvaluator.peltEncoder(plug, lm.tokenizer());
+            ProbeScores s = new ProbeEvaluator(lm, encoder, options).evaluate(probes);
             if (json) {
                 Json.print(s.toJson());
             } else {

@@ -38,6 +38,11 @@ public final class Safetensors {
 
     /** Reads every tensor, in header order, as float32. */
     public static Map<String, HostTensor> read(Path file) {
+        return readWithMetadata(file, null);
+    }
+
+    /** Reads every tensor and fills {@code metadata} (when not null) with the header's {@code __metadata__}. */
+    public static Map<String, HostTensor> readWithMetadata(Path file, Map<String, String> metadata) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -57,7 +62,13 @@ public final class Safetensors {
             Map<String, HostTensor> out = new LinkedHashMap<>();
             for (Map.Entry<String, JsonElement> e : header.entrySet()) {
                 if (e.getKey().equals("__metadata__")) {
+                    if (metadata != null && e.getValue().isJsonObject()) {
+                        e.getValue().getAsJsonObject().entrySet().forEach(m -> metadata.put(m.getKey(), m.getValue().getAsString()));
+                    }
                     continue;
+                }
+                if (!e.getValue().isJsonObject()) {
+                    throw new InfuseException(file + ": malformed safetensors header entry " + e.getKey());
                 }
                 out.put(e.getKey(), readTensor(file, ch, e.getKey(), e.getValue().getAsJsonObject(), dataStart, size));
             }
@@ -79,6 +90,9 @@ public final class Safetensors {
 
     private static HostTensor readTensor(Path file, FileChannel ch, String name, JsonObject info, long dataStart, long size)
             throws IOException {
+        if (!info.has("dtype") || !info.has("shape") || !info.has("data_offsets")) {
+            throw new InfuseException(file + ": tensor " + name + " lacks dtype, shape or data_offsets");
+        }
         String dtype = info.get("dtype").getAsString();
         JsonArray shapeJson = info.getAsJsonArray("shape");
         long[] shape = new long[shapeJson.size()];
@@ -150,10 +164,15 @@ public final class Safetensors {
 
     /** Writes tensors as F32, keys sorted, atomically (temp file, then rename). */
     public static void write(Path file, Map<String, HostTensor> tensors) {
+        write(file, tensors, Map.of("format", "pt"));
+    }
+
+    /** Writes tensors with a string-to-string {@code __metadata__} map. */
+    public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata) {
         TreeMap<String, HostTensor> sorted = new TreeMap<>(tensors);
         JsonObject header = new JsonObject();
         JsonObject meta = new JsonObject();
-        meta.addProperty("format", "pt");
+        new TreeMap<>(metadata).forEach(meta::addProperty);
         header.add("__metadata__", meta);
         long offset = 0;
         for (Map.Entry<String, HostTensor> e : sorted.entrySet()) {

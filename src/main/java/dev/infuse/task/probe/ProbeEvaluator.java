@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
+import dev.infuse.inject.pelt.PeltPlugin;
 import dev.infuse.io.Progress;
 import dev.infuse.model.Batches;
 import dev.infuse.model.BertInput;
@@ -49,6 +50,20 @@ public final class ProbeEvaluator {
     /** The sentence as the tokenizer reads it, with LAMA's {@code [MASK]} spelled as the model's mask token. */
     public static Function<ProbeItem, InputRow> plainEncoder(Tokenizer tok) {
         return item -> InputRow.of(tok.encode(item.sentence().replace("[MASK]", tok.maskToken())).ids());
+    }
+
+    /**
+     * Probes with a PELT table plugged in: a probe's {@code entity} field links its subject, else the
+     * table's names link whatever they find.
+     */
+    public static Function<ProbeItem, InputRow> peltEncoder(PeltPlugin plug, Tokenizer tok) {
+        return item -> {
+            String text = item.sentence().replace("[MASK]", tok.maskToken());
+            List<PeltPlugin.Linked> links = !item.entity().isEmpty() && plug.table().contains(item.entity())
+                    ? PeltPlugin.linkSubject(text, item.subLabel(), item.entity())
+                    : List.of();
+            return plug.encode(text, links.isEmpty() ? plug.link(text) : links);
+        };
     }
 
     public ProbeScores evaluate(Path probes) {

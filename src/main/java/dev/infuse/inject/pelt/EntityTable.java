@@ -1,0 +1,177 @@
+package dev.infuse.inject.pelt;
+
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+import dev.infuse.InfuseException;
+import dev.infuse.model.MaskedLm;
+import dev.infuse.model.io.HostTensor;
+import dev.infuse.model.io.Safetensors;
+import dev.infuse.text.MentionMatcher;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A PELT entity lookup table: per entity, the sum of its masked-mention vectors and their count, in the
+ * space of the tied word embeddings of the model that built it.
+ *
+ * <p>One safetensors file holds everything needed to use it without the domain bundle: {@code sums}
+ * (E, H), {@code counts} (E), and in its metadata the rows' ids, names and aliases and the fingerprint of
+ * the building model's weights.
+ */
+public final class EntityTable {
+    static final String FORMAT = "infuse-pelt-table-1";
+    private static final Gson GSON = new Gson();
+
+    /** One row's entity: what the table needs to link mentions by itself. */
+    public record Row(String id, String name, List<String> aliases, String type) {
+        public Row {
+            aliases = aliases == null ? List.of() : List.copyOf(aliases);
+            type = type == null ? "" : type;
+        }
+    }
+
+    private final List<Row> rows;
+    private final float[] sums; // (E, H) row-major
+    private final float[] counts; // (E)
+    private final int hidden;
+    private final String modelFingerprint;
+    private final Map<String, Integer> index = new HashMap<>();
+
+    public EntityTable(List<Row> rows, float[] sums, float[] counts, int hidden, String modelFingerprint) {
+        if (sums.length != rows.size() * hidden || counts.length != rows.size()) {
+            throw new IllegalArgumentException("table of " + rows.size() + " rows and hidden " + hidden + " has " + sums.length
+                    + " sums and " + counts.length + " counts");
+        }
+        this.rows = List.copyOf(rows);
+        this.sums = sums;
+        this.counts = counts;
+        this.hidden = hidden;
+        this.modelFingerprint = modelFingerprint;
+        for (int i = 0; i < rows.size(); i++) {
+            if (index.put(rows.get(i).id(), i) != null) {
+                throw new IllegalArgumentException("entity " + rows.get(i).id() + " appears twice in the table");
+            }
+        }
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    public int size() {
+        return rows.size();
+    }
+
+    public int hidden() {
+        return hidden;
+    }
+
+    public String modelFingerprint() {
+        return modelFingerprint;
+    }
+
+    public boolean contains(String entityId) {
+        return index.containsKey(entityId);
+    }
+
+    public float count(String entityId) {
+        return counts[index.get(entityId)];
+    }
+
+    /** The raw sum of an entity's vectors. */
+    public float[] sum(String entityId) {
+        int r = index.get(entityId);
+        return Arrays.copyOfRange(sums, r * hidden, (r + 1) * hidden);
+    }
+
+    /** The slot embedding {@code v / |v| * norm}; PELT found the norm matters little because LayerNorm follows. */
+    public float[] vector(String entityId, float norm) {
+        float[] v = sum(entityId);
+        double sq = 0;
+        for (float x : v) {
+            sq += x * x;
+        }
+        float scale = (float) (norm / Math.sqrt(Math.max(sq, 1e-30)));
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= scale;
+        }
+        return v;
+    }
+
+    /** Refuses a model other than the one that built the table: the vectors mean nothing elsewhere. */
+    public void requireModel(MaskedLm lm, Path file) {
+        if (lm.model().config().hiddenSize() != hidden) {
+            throw new InfuseException("entity table " + file + " has vectors of size " + hidden + " but the model's hidden size is "
+                    + lm.model().config().hiddenSize());
+        }
+        if (!lm.fingerprint().equals(modelFingerprint)) {
+            throw new InfuseException("entity table " + file + " was built by another model (fingerprint "
+                    + modelFingerprint.substring(0, 12) + ", this model is " + lm.fingerprint().substring(0, 12) + ")");
+        }
+    }
+
+    /** A matcher over the rows' names and aliases, so text can be linked without the bundle. */
+    public MentionMatcher matcher(boolean caseSensitive) {
+        MentionMatcher.Builder b = MentionMatcher.builder().caseSensitive(caseSensitive);
+        for (Row r : rows) {
+            b.add(r.name(), r.id(), true);
+            for (String a : r.aliases()) {
+                b.add(a, r.id(), false);
+            }
+        }
+        return b.build();
+    }
+
+    public void write(Path file) {
+        Map<String, HostTensor> t = new LinkedHashMap<>();
+        t.put("sums", new HostTensor(new long[] {rows.size(), hidden}, FloatBuffer.wrap(sums)));
+        t.put("counts", new HostTensor(new long[] {rows.size()}, FloatBuffer.wrap(counts)));
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("model_fingerprint", modelFingerprint);
+        meta.put("entities", GSON.toJson(rows));
+        Safetensors.write(file, t, meta);
+    }
+
+    /** Reads a table; anything that is not a whole, consistent table is refused with the reason. */
+    public static EntityTable read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InfuseException("entity table not found: " + file);
+        }
+        Map<String, String> meta = new HashMap<>();
+        Map<String, HostTensor> t;
+        try {
+            t = Safetensors.readWithMetadata(file, meta);
+        } catch (InfuseException e) {
+            throw new InfuseException("corrupt entity table: " + e.getMessage());
+        }
+        if (!FORMAT.equals(meta.get("format")) || !t.containsKey("sums") || !t.containsKey("counts")
+                || meta.get("model_fingerprint") == null || meta.get("entities") == null) {
+            throw new InfuseException("corrupt entity table " + file + ": not an infuse PELT table (format " + meta.get("format") + ")");
+        }
+        List<Row> rows;
+        try {
+            rows = GSON.fromJson(meta.get("entities"), new TypeToken<List<Row>>() {}.getType());
+        } catch (RuntimeException e) {
+            throw new InfuseException("corrupt entity table " + file + ": unreadable entity list");
+        }
+        HostTensor sums = t.get("sums");
+        HostTensor counts = t.get("counts");
+        if (sums.shape().length != 2 || sums.shape()[0] != rows.size() || counts.shape().length != 1
+                || counts.shape()[0] != rows.size()) {
+            throw new InfuseException("corrupt entity table " + file + ": " + rows.size() + " entities but sums " + sums.shapeString()
+                    + " and counts " + counts.shapeString());
+        }
+        float[] s = new float[sums.data().remaining()];
+        sums.data().duplicate().get(s);
+        float[] c = new float[counts.data().remaining()];
+        counts.data().duplicate().get(c);
+        return new EntityTable(rows, s, c, (int) sums.shape()[1], meta.get("model_fingerprint"));
+    }
+}
