@@ -99,9 +99,9 @@ public final class FoldocBenchmark {
             BundleWriter.writeLines(out.resolve("typing").resolve(e.getKey() + ".jsonl.gz"), e.getValue().iterator(), JsonObject::toString);
             counts.put("typing." + e.getKey(), e.getValue().size());
         }
-        Map<String, List<String>> ner = Ner.build(data, byId, FoldocBenchmark::split);
+        Map<String, List<Ner.Sentence>> ner = Ner.build(data, byId, FoldocBenchmark::split);
         for (var e : ner.entrySet()) {
-            BundleWriter.writeLines(out.resolve("ner").resolve(e.getKey() + ".conll.gz"), e.getValue().iterator(), s -> s);
+            BundleWriter.writeLines(out.resolve("ner").resolve(e.getKey() + ".conll.gz"), e.getValue().iterator(), Ner.Sentence::conll);
             counts.put("ner." + e.getKey() + ".sentences", e.getValue().size());
         }
         return new Counts(counts);

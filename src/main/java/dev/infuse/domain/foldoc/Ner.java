@@ -17,14 +17,17 @@ import java.util.function.Function;
  * (its definition) to keep the files small.
  *
  * <p>Split by entity: a sentence goes to the highest of test > dev > train among the splits of every
- * entity mentioned in it (marked up or matched), or of its entry when it mentions none. So a
- * training sentence never mentions a test or dev entity, labelled or not.
+ * entity mentioned in it (marked up or matched). So a training sentence never mentions a test or dev
+ * entity, labelled or not. Sentences without a labelled mention are left out.
  */
 final class Ner {
     private Ner() {}
 
-    static Map<String, List<String>> build(FoldocImporter.Result data, Map<String, Entity> byId, Function<String, String> split) {
-        Map<String, List<String>> out = new TreeMap<>();
+    /** One sentence: its split, CoNLL text, and every entity mentioned in it (labelled or not). */
+    record Sentence(String split, String conll, Set<String> entities, Set<String> labelled) {}
+
+    static Map<String, List<Sentence>> build(FoldocImporter.Result data, Map<String, Entity> byId, Function<String, String> split) {
+        Map<String, List<Sentence>> out = new TreeMap<>();
         for (Passage p : data.passages()) {
             if (!p.id().endsWith("#1")) {
                 continue;
@@ -33,9 +36,11 @@ final class Ner {
             for (int[] s : Sentences.spans(p.text(), p.mentions())) {
                 List<Mention> labelled = new ArrayList<>();
                 Set<String> splits = new HashSet<>();
+                Set<String> entities = new HashSet<>();
                 for (Mention m : p.mentions()) {
                     if (m.start() >= s[0] && m.end() <= s[1]) {
                         splits.add(split.apply(m.entity()));
+                        entities.add(m.entity());
                         Entity e = byId.get(m.entity());
                         if (data.fromRefs().contains(p.id() + ":" + m.start()) && e != null && !e.type().equals("unknown")) {
                             labelled.add(m);
@@ -46,7 +51,9 @@ final class Ner {
                     continue;
                 }
                 String target = splits.contains("test") ? "test" : splits.contains("dev") ? "dev" : "train";
-                out.computeIfAbsent(target, k -> new ArrayList<>()).add(conll(p.text(), s, labelled, byId));
+                Set<String> ls = new HashSet<>();
+                labelled.forEach(m -> ls.add(m.entity()));
+                out.computeIfAbsent(target, k -> new ArrayList<>()).add(new Sentence(target, conll(p.text(), s, labelled, byId), entities, ls));
             }
         }
         return out;
