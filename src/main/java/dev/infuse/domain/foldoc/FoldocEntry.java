@@ -74,6 +74,7 @@ record FoldocEntry(List<String> headwords, List<String> tags, List<Paragraph> pa
         p = SENSE.matcher(p).replaceFirst("");
         StringBuilder out = new StringBuilder(p.length());
         List<Ref> refs = new ArrayList<>();
+        boolean removed = false; // markup was just dropped: a following "." must not keep the space before it
         int i = 0;
         while (i < p.length()) {
             char c = p.charAt(i);
@@ -83,6 +84,7 @@ record FoldocEntry(List<String> headwords, List<String> tags, List<Paragraph> pa
                     String inner = p.substring(i + 1, close).strip();
                     i = close + 1;
                     if (inner.startsWith("(")) {
+                        removed = true;
                         continue; // bare URL
                     }
                     int paren = inner.lastIndexOf(" (");
@@ -102,11 +104,18 @@ record FoldocEntry(List<String> headwords, List<String> tags, List<Paragraph> pa
                 Matcher m = ANY_TAG.matcher(p).region(i, p.length());
                 if (m.lookingAt()) {
                     i = m.end();
+                    removed = true;
                     continue;
                 }
             } else if (c == '_' && p.startsWith("__", i)) {
                 i += 2;
                 continue;
+            }
+            if (removed && ".,;:!?)".indexOf(c) >= 0 && out.length() > 0 && out.charAt(out.length() - 1) == ' ') {
+                out.setLength(out.length() - 1);
+            }
+            if (!Character.isWhitespace(c)) {
+                removed = false;
             }
             append(out, String.valueOf(c));
             i++;

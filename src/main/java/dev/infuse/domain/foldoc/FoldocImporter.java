@@ -47,7 +47,12 @@ public final class FoldocImporter {
     private FoldocImporter() {}
 
     /** The imported bundle, in memory (FOLDOC is small: about 15k entries). */
-    public record Result(List<Entity> entities, List<Passage> passages, List<Triple> triples, int refs, int refsResolved) {}
+    /**
+     * The imported bundle, plus which mentions came from cross-reference markup ({@code fromRefs},
+     * keyed {@code passageId + ":" + start}); the bundle format does not record a mention's origin.
+     */
+    public record Result(List<Entity> entities, List<Passage> passages, List<Triple> triples, int refs, int refsResolved,
+            Set<String> fromRefs) {}
 
     public static Result convert(List<String> rawEntries) {
         Map<String, List<FoldocEntry>> byName = new LinkedHashMap<>();
@@ -105,6 +110,7 @@ public final class FoldocImporter {
         Set<Triple> triples = new LinkedHashSet<>();
         int refs = 0;
         int resolved = 0;
+        Set<String> fromRefKeys = new java.util.HashSet<>();
         for (var g : byName.entrySet()) {
             String id = ids.get(g.getKey());
             int n = 0;
@@ -128,6 +134,8 @@ public final class FoldocImporter {
                         }
                     }
                     List<Mention> fromRefs = List.copyOf(mentions);
+                    String pid = id + "#" + (n + 1);
+                    fromRefs.forEach(r -> fromRefKeys.add(pid + ":" + r.start()));
                     matcher.match(p.text(), x -> {
                         for (Mention r : fromRefs) {
                             if (x.start() < r.end() && r.start() < x.end()) {
@@ -141,7 +149,7 @@ public final class FoldocImporter {
                 }
             }
         }
-        return new Result(all, passages, new ArrayList<>(triples), refs, resolved);
+        return new Result(all, passages, new ArrayList<>(triples), refs, resolved, fromRefKeys);
     }
 
     /** Imports {@code source} into a gzipped bundle at {@code output}. */

@@ -82,6 +82,7 @@ public final class FoldocSource {
         Path dict = Files.isRegularFile(dir.resolve("foldoc.dict.dz")) ? dir.resolve("foldoc.dict.dz") : dir.resolve("foldoc.dict");
         // Several headwords point at one entry; the (offset, length) pairs identify entries.
         TreeMap<Long, Integer> spans = new TreeMap<>();
+        java.util.Set<Long> meta = new java.util.HashSet<>();
         try (Lines in = Lines.open(index)) {
             for (Lines.Line l = in.next(); l != null; l = in.next()) {
                 String[] f = l.text() == null ? new String[0] : l.text().split("\t");
@@ -89,7 +90,11 @@ public final class FoldocSource {
                     throw new InfuseException(index + ":" + l.number() + ": found " + f.length
                             + " tab-separated fields, expected 3 (headword, offset, length)");
                 }
-                spans.put(base64(f[1], index, l.number()), (int) base64(f[2], index, l.number()));
+                long offset = base64(f[1], index, l.number());
+                spans.put(offset, (int) base64(f[2], index, l.number()));
+                if (f[0].startsWith("00-database") || f[0].startsWith("00database")) {
+                    meta.add(offset); // dictfmt's own info entries; their text has no headword line
+                }
             }
         }
         byte[] data;
@@ -110,7 +115,7 @@ public final class FoldocSource {
                 // Debian appends its own definitions after FOLDOC's under a different licence; stop there.
                 break;
             }
-            if (!head.startsWith("00-database") && !head.isEmpty()) {
+            if (!meta.contains(s.getKey()) && !head.isEmpty()) {
                 out.add(text.stripTrailing());
             }
         }
