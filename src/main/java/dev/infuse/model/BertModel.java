@@ -121,7 +121,7 @@ public final class BertModel implements AutoCloseable {
             if (in.allHiddenStates()) {
                 states.add(x);
             }
-            x = layer(p + "encoder.layer." + l + ".", x, mask, training);
+            x = scoped(m, x, mask, l, training);
         }
         if (in.allHiddenStates()) {
             states.add(x);
@@ -217,6 +217,21 @@ public final class BertModel implements AutoCloseable {
             return any ? Tensors.copyOf(m, add, new Shape(b, 1, 1, t)) : null;
         }
         return null;
+    }
+
+    /**
+     * Runs one layer with its intermediates in a scope closed at the layer's end. DJL frees an op's result
+     * only when its manager closes, so without this a forward pass would keep every activation (over a
+     * gigabyte for BERT-base at B=8, T=128) and page-fault fresh memory on each call. Autograd holds its own
+     * references to what backward needs, so closing the Java handles is safe in training too.
+     */
+    private NDArray scoped(NDManager m, NDArray x, NDArray mask, int l, boolean training) {
+        try (NDManager scope = m.newSubManager()) {
+            x.tempAttach(scope); // ops take their first operand's manager: everything below lands in scope
+            NDArray out = layer(p + "encoder.layer." + l + ".", x, mask, training);
+            out.attach(m);
+            return out;
+        }
     }
 
     private NDArray layer(String q, NDArray x, NDArray mask, boolean training) {

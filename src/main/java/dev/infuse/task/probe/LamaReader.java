@@ -34,7 +34,7 @@ public final class LamaReader {
     /** Streams the probes in file order, one line at a time; an empty file is an error. */
     public static void forEach(Path file, java.util.function.Consumer<ProbeItem> sink) {
         int count = 0;
-        try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
+        try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(open(file),
                 StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)))) {
             int n = 0;
             for (String line; (line = r.readLine()) != null; ) {
@@ -54,6 +54,12 @@ public final class LamaReader {
         if (count == 0) {
             throw new InfuseException(file + ": no probes");
         }
+    }
+
+    /** The file's bytes, gunzipped when its name ends in {@code .gz}. */
+    private static java.io.InputStream open(Path file) throws IOException {
+        java.io.InputStream in = Files.newInputStream(file);
+        return file.getFileName().toString().endsWith(".gz") ? new java.util.zip.GZIPInputStream(in, 1 << 16) : in;
     }
 
     static ProbeItem parse(Path file, int n, String line) {
