@@ -128,6 +128,49 @@ class MentionMatcherTest {
         }
     }
 
+    /** Same results as a naive longest-leftmost scan, on random dictionaries that exercise tail compression. */
+    @Test
+    void agreesWithNaiveReference() {
+        Random r = new Random(7);
+        String alphabet = "abcAB é北";
+        for (int round = 0; round < 500; round++) {
+            boolean cs = r.nextBoolean();
+            MentionMatcher.Builder b = MentionMatcher.builder().caseSensitive(cs);
+            java.util.Set<String> dict = new java.util.HashSet<>();
+            for (int k = 0; k < 1 + r.nextInt(12); k++) {
+                String w = randomString(r, alphabet, 1 + r.nextInt(7)).strip();
+                String key = cs ? w : w.toLowerCase(java.util.Locale.ROOT);
+                if (!w.isEmpty() && dict.add(key)) {
+                    b.add(w, key, true); // entity id = folded surface, so nothing is ambiguous
+                }
+            }
+            MentionMatcher m = b.build();
+            String text = randomString(r, alphabet, r.nextInt(80));
+            List<String> expected = new ArrayList<>();
+            int i = 0;
+            while (i < text.length()) {
+                int best = -1;
+                if (i == 0 || MentionMatcher.boundary(text.codePointBefore(i), text.codePointAt(i))) {
+                    for (String d : dict) {
+                        int end = i + d.length();
+                        if (end <= text.length() && (cs ? text.substring(i, end).equals(d) : text.substring(i, end).toLowerCase(java.util.Locale.ROOT).equals(d))
+                                && (end == text.length() || MentionMatcher.boundary(text.codePointBefore(end), text.codePointAt(end)))) {
+                            best = Math.max(best, end);
+                        }
+                    }
+                }
+                if (best > 0) {
+                    expected.add(i + "-" + best);
+                    i = best;
+                } else {
+                    i += Character.charCount(text.codePointAt(i));
+                }
+            }
+            List<String> found = m.findAll(text).stream().map(x -> x.start() + "-" + x.end()).toList();
+            assertEquals(expected, found, "text '" + text + "' dict " + dict);
+        }
+    }
+
     private static String randomString(Random r, String alphabet, int n) {
         int[] cps = alphabet.codePoints().toArray();
         StringBuilder sb = new StringBuilder();
