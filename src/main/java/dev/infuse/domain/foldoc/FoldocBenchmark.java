@@ -30,17 +30,17 @@ import java.util.zip.CRC32;
  * implementation; the CLI passes BERT's WordPiece tokenizer.
  */
 public final class FoldocBenchmark {
-    /** Type probe templates, chosen so the category word itself is the natural filler. */
+    /**
+     * Type probe templates. One template serves a whole group of types so that the template cannot give
+     * the answer away: an earlier version had "[X] is a programming [MASK]." for languages, which any
+     * model answers without knowing X. Now "kind of" covers 19 answers and "field of" 20.
+     */
     static final Map<String, String> TYPE_TEMPLATES = new LinkedHashMap<>();
 
     static {
-        TYPE_TEMPLATES.put("language", "[X] is a programming [MASK].");
-        TYPE_TEMPLATES.put("company", "[X] is a [MASK] in the computer industry.");
-        TYPE_TEMPLATES.put("person", "[X] is a [MASK] known for work in computing.");
-        TYPE_TEMPLATES.put("protocol", "[X] is a network [MASK].");
-        TYPE_TEMPLATES.put("jargon", "[X] is a piece of hacker [MASK].");
-        for (String kind : List.of("algorithm", "database", "tool", "standard", "unit", "character", "library",
-                "application", "project", "publication", "printer", "computer", "processor", "software")) {
+        for (String kind : List.of("language", "company", "person", "protocol", "jargon", "algorithm", "database", "tool",
+                "standard", "unit", "character", "library", "application", "project", "publication", "printer", "computer",
+                "processor", "software")) {
             TYPE_TEMPLATES.put(kind, "[X] is a kind of [MASK].");
         }
         for (String field : List.of("networking", "programming", "hardware", "communications", "mathematics",
@@ -107,11 +107,21 @@ public final class FoldocBenchmark {
         return new Counts(counts);
     }
 
+    /**
+     * Whether the subject's name already spells the answer ("Hope+" is related to "Hope"): such probes
+     * test copying, not knowledge, and they favour multi-piece names, so they would blur the buckets.
+     */
+    static boolean givesAway(String subject, String answer) {
+        String s = subject.toLowerCase(java.util.Locale.ROOT);
+        String a = answer.toLowerCase(java.util.Locale.ROOT);
+        return s.contains(a) || a.contains(s);
+    }
+
     private List<JsonObject> probes(Set<String> corpusSentences, Map<String, Integer> counts) {
         List<JsonObject> out = new ArrayList<>();
         for (Entity e : data.entities()) {
             String tpl = TYPE_TEMPLATES.get(e.type());
-            if (tpl != null && pieces.applyAsInt(e.type()) == 1) {
+            if (tpl != null && pieces.applyAsInt(e.type()) == 1 && !givesAway(e.name(), e.type())) {
                 add(out, e, e.type(), "type", tpl, corpusSentences, counts);
             }
         }
@@ -121,7 +131,7 @@ public final class FoldocBenchmark {
             Entity tail = byId.get(t.tail());
             // One relation probe per head: see_also lists are unordered, so the others are also right answers.
             if (t.relation().equals("see_also") && h != null && tail != null && pieces.applyAsInt(tail.name()) == 1
-                    && !tail.name().equalsIgnoreCase(h.name()) && seenHeads.add(h.id())) {
+                    && !givesAway(h.name(), tail.name()) && seenHeads.add(h.id())) {
                 add(out, h, tail.name(), "see_also", RELATION_TEMPLATE, corpusSentences, counts);
             }
         }
