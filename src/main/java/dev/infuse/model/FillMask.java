@@ -38,35 +38,60 @@ public final class FillMask {
             throw new InfuseException("--top-k must be at least 1, got " + topK);
         }
         Tokenizer tok = lm.tokenizer();
+        List<long[]> where = maskPositions(rows, tok.maskId());
+        float[] logits;
         Tensors.noGrad();
-        List<Result> out = new ArrayList<>();
         try (NDManager m = Engines.newManager()) {
-            BertInput in = Batches.padded(rows, tok.padId());
-            NDArray hidden = lm.model().forward(m, in, false).lastHidden(); // (B, T, H)
-            int t = in.length();
-            List<long[]> where = new ArrayList<>();
-            for (int b = 0; b < rows.size(); b++) {
-                for (int j = 0; j < rows.get(b).length(); j++) {
-                    if (rows.get(b).ids()[j] == tok.maskId()) {
-                        where.add(new long[] {b, j});
-                    }
-                }
-            }
-            long[] flatIdx = where.stream().mapToLong(w -> w[0] * t + w[1]).toArray();
-            NDArray picked = hidden.reshape(-1, lm.model().config().hiddenSize())
-                    .get(Tensors.copyOf(m, flatIdx, new Shape(flatIdx.length))); // (M, H)
-            float[] logits = lm.model().mlmLogits(lm.model().mlmTransform(picked)).toFloatArray(); // (M, V) flat
-            int v = lm.model().config().vocabSize();
-            List<List<Prediction>> perText = new ArrayList<>();
-            rows.forEach(r -> perText.add(new ArrayList<>()));
-            for (int i = 0; i < where.size(); i++) {
-                perText.get((int) where.get(i)[0]).add(new Prediction((int) where.get(i)[1], top(tok, logits, i * v, v, topK)));
-            }
-            for (int b = 0; b < rows.size(); b++) {
-                out.add(new Result(texts.get(b), rows.get(b).ids(), perText.get(b)));
-            }
+            logits = lm.model().mlmLogits(transformAtMasks(m, lm, rows, where)).toFloatArray(); // (M, V) flat
+        }
+        int v = lm.model().config().vocabSize();
+        List<List<Prediction>> perText = new ArrayList<>();
+        rows.forEach(r -> perText.add(new ArrayList<>()));
+        for (int i = 0; i < where.size(); i++) {
+            perText.get((int) where.get(i)[0]).add(new Prediction((int) where.get(i)[1], top(tok, logits, i * v, v, topK)));
+        }
+        List<Result> out = new ArrayList<>();
+        for (int b = 0; b < rows.size(); b++) {
+            out.add(new Result(texts.get(b), rows.get(b).ids(), perText.get(b)));
         }
         return out;
+    }
+
+    /**
+     * The MLM head's transform at every mask of the texts, (M, H) flattened, from the same forward pass
+     * fill-mask uses: PELT's vectors must equal these.
+     */
+    public static float[] maskTransforms(MaskedLm lm, List<String> texts) {
+        List<InputRow> rows = new ArrayList<>();
+        for (String text : texts) {
+            rows.add(new InputRow(encode(lm, text), Map.of()));
+        }
+        Tensors.noGrad();
+        try (NDManager m = Engines.newManager()) {
+            return transformAtMasks(m, lm, rows, maskPositions(rows, lm.tokenizer().maskId())).toFloatArray();
+        }
+    }
+
+    private static NDArray transformAtMasks(NDManager m, MaskedLm lm, List<InputRow> rows, List<long[]> where) {
+        BertInput in = Batches.padded(rows, lm.tokenizer().padId());
+        NDArray hidden = lm.model().forward(m, in, false).lastHidden(); // (B, T, H)
+        long[] flatIdx = where.stream().mapToLong(w -> w[0] * in.length() + w[1]).toArray();
+        NDArray picked = hidden.reshape(-1, lm.model().config().hiddenSize())
+                .get(Tensors.copyOf(m, flatIdx, new Shape(flatIdx.length))); // (M, H)
+        return lm.model().mlmTransform(picked);
+    }
+
+    /** (row, position) of every mask token, in row order. */
+    private static List<long[]> maskPositions(List<InputRow> rows, int maskId) {
+        List<long[]> where = new ArrayList<>();
+        for (int b = 0; b < rows.size(); b++) {
+            for (int j = 0; j < rows.get(b).length(); j++) {
+                if (rows.get(b).ids()[j] == maskId) {
+                    where.add(new long[] {b, j});
+                }
+            }
+        }
+        return where;
     }
 
     public static long[] encode(MaskedLm lm, String text) {

@@ -40,6 +40,12 @@ public final class PeltBuilder {
     private PeltBuilder() {}
 
     public static Report build(MaskedLm lm, DomainBundle bundle, PeltOptions options, Path output, Consumer<String> log) {
+        return build(lm, bundle, options, output, log, chunks -> { });
+    }
+
+    /** As above; {@code afterChunk} hears the number of chunks done after each one (and its checkpoint). */
+    static Report build(MaskedLm lm, DomainBundle bundle, PeltOptions options, Path output, Consumer<String> log,
+            java.util.function.IntConsumer afterChunk) {
         long t0 = System.nanoTime();
         Occurrences occ = new Occurrences(bundle, options);
         int[] counts = occ.count();
@@ -89,6 +95,7 @@ public final class PeltBuilder {
                     state.save();
                     lastSave = System.nanoTime();
                 }
+                afterChunk.accept(state.chunksDone());
             }
         }
         EntityTable table = state.toTable(occ.selected(), lm.fingerprint());
