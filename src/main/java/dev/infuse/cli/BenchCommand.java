@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Measure speed: ratios taken in one run.",
-        subcommands = {BenchCommand.Engine.class, MatcherBench.class})
+        subcommands = {BenchCommand.Engine.class, MatcherBench.class, BenchCommand.Pelt.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -55,6 +55,53 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("train step B=8 T=128 (AdamW) %.0f tokens/s  %.2f s/step%n", r.trainB8T128TokensPerS(),
                         r.trainB8T128SecondsPerStep());
                 System.out.printf("peak RSS                     %.0f MB%n", r.peakRssMb());
+            }
+            return 0;
+        }
+
+        private static double round(double v) {
+            return Math.round(v * 1000) / 1000.0;
+        }
+    }
+
+    @Command(name = "pelt", description = "PELT's reference recipe against infuse's, on the same occurrences, in one run.")
+    static final class Pelt implements Callable<Integer> {
+        @Mixin
+        EngineOptions engine;
+
+        @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Model (default ${DEFAULT-VALUE}).")
+        String model;
+
+        @Option(names = "--domain", paramLabel = "DIR", description = "Domain bundle (default: the bundled FOLDOC).")
+        java.nio.file.Path domain;
+
+        @Option(names = "--occurrences", defaultValue = "1024", description = "Mention windows to embed (default ${DEFAULT-VALUE}).")
+        int occurrences;
+
+        @Option(names = "--json", description = "Print one JSON object on stdout.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            java.nio.file.Path dir = domain != null ? domain
+                    : java.nio.file.Path.of(System.getProperty("infuse.repo", ".")).resolve("data/foldoc/bundle");
+            try (dev.infuse.model.MaskedLm lm = dev.infuse.model.MaskedLm.load(model)) {
+                dev.infuse.inject.pelt.PeltBench.Result r = dev.infuse.inject.pelt.PeltBench.run(lm,
+                        dev.infuse.domain.DomainBundle.open(dir), occurrences, 64, System.err::println);
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("occurrences", r.occurrences());
+                o.put("entities", r.entities());
+                o.put("mean_window_tokens", round(r.meanTokens()));
+                o.put("reference_occurrences_per_s", round(r.referencePerS()));
+                o.put("infuse_occurrences_per_s", round(r.infusePerS()));
+                o.put("speedup", round(r.speedup()));
+                o.put("min_entity_cosine", r.minCosine());
+                o.put("threads", dev.infuse.engine.Engines.threads());
+                if (json) {
+                    Json.print(o);
+                } else {
+                    o.forEach((k, v) -> System.out.printf("%-28s %s%n", k, v));
+                }
             }
             return 0;
         }
