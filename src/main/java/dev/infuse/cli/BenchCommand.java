@@ -10,12 +10,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Measure speed: ratios taken in one run.",
         subcommands = {BenchCommand.Engine.class, MatcherBench.class, BenchCommand.Pelt.class})
-final class BenchCommand implements Callable<Integer> {
-    @Override
-    public Integer call() {
-        new picocli.CommandLine(this).usage(System.err);
-        return 2;
-    }
+final class BenchCommand extends GroupCommand {
 
     @Command(name = "engine", description = "Matmul peak, BERT-base forward and training throughput, peak RSS.")
     static final class Engine implements Callable<Integer> {

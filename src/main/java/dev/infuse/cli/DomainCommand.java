@@ -18,15 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "domain", description = "Work with domain bundles (entities, corpus, triples).",
         subcommands = {DomainCommand.Validate.class, DomainCommand.Stats.class, DomainCommand.Import.class,
                 FoldocCommands.Benchmark.class})
-final class DomainCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return 2;
-    }
+final class DomainCommand extends GroupCommand {
 
     @Command(name = "validate", description = "Report every problem in a bundle as file:line: message.")
     static final class Validate implements Callable<Integer> {
@@ -73,15 +65,7 @@ final class DomainCommand implements Callable<Integer> {
 
     @Command(name = "import", description = "Convert an external resource into a bundle.",
             subcommands = {Import.Spo.class, FoldocCommands.Import.class})
-    static final class Import implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getErr());
-            return 2;
-        }
+    static final class Import extends GroupCommand {
 
         @Command(name = "spo", description = "Import a K-BERT .spo file (subject<TAB>predicate<TAB>object).")
         static final class Spo implements Callable<Integer> {

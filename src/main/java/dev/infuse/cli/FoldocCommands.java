@@ -53,15 +53,7 @@ final class FoldocCommands {
     }
 
     @Command(name = "benchmark", description = "Build benchmark tasks from a domain.", subcommands = {BenchmarkFoldoc.class})
-    static final class Benchmark implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            spec.commandLine().usage(spec.commandLine().getErr());
-            return 2;
-        }
+    static final class Benchmark extends GroupCommand {
     }
 
     @Command(name = "foldoc", description = "Probes, entity typing and silver NER from FOLDOC, split by entity.")

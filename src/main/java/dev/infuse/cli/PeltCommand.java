@@ -15,12 +15,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "pelt", description = "PELT: a pluggable entity lookup table, built without training.",
         subcommands = {PeltCommand.Build.class})
-final class PeltCommand implements Callable<Integer> {
-    @Override
-    public Integer call() {
-        new picocli.CommandLine(this).usage(System.err);
-        return 2;
-    }
+final class PeltCommand extends GroupCommand {
 
     @Command(name = "build", description = "Build a table from a domain's corpus with a frozen masked LM.")
     static final class Build implements Callable<Integer> {

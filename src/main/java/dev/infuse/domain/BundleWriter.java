@@ -1,17 +1,15 @@
 package dev.infuse.domain;
 
 import dev.infuse.InfuseException;
+import dev.infuse.io.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.function.Function;
 import java.util.zip.GZIPOutputStream;
@@ -51,39 +49,20 @@ public final class BundleWriter {
         write(BundleFiles.TRIPLES, triples.iterator(), BundleFormat::format);
     }
 
-    /** Writes any line-oriented file atomically (used for non-bundle outputs too). */
+    /** Writes any line-oriented file atomically (used for non-bundle outputs too); {@code .gz} names are gzipped. */
     public static <T> void writeLines(Path target, Iterator<T> items, Function<T, String> format) {
-        Path tmp = null;
-        try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            // Not Files.createTempFile: that creates mode 600 files, and the rename would keep it.
-            tmp = target.toAbsolutePath().resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid()
-                    + "-" + System.nanoTime() + ".tmp");
-            try (OutputStream raw = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    OutputStream os = target.getFileName().toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw;
-                    Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16)) {
-                while (items.hasNext()) {
-                    w.write(format.apply(items.next()));
-                    w.write('\n');
-                }
+        AtomicFiles.write(target, raw -> {
+            OutputStream os = target.getFileName().toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw;
+            Writer w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
+            while (items.hasNext()) {
+                w.write(format.apply(items.next()));
+                w.write('\n');
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            w.flush();
+            if (os instanceof GZIPOutputStream gz) {
+                gz.finish();
             }
-            tmp = null;
-        } catch (IOException e) {
-            throw new InfuseException(target + ": cannot write (" + e.getMessage() + ")", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // The original failure is what the user needs to see.
-                }
-            }
-        }
+        });
     }
 
     private <T> void write(String name, Iterator<T> items, Function<T, String> format) {

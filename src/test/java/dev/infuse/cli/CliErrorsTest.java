@@ -9,10 +9,7 @@ import dev.infuse.model.BertConfig;
 import dev.infuse.model.BertModel;
 import dev.infuse.model.Checkpoints;
 import dev.infuse.text.WordPieceTokenizer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +24,6 @@ class CliErrorsTest {
     static Path tmp;
     static Path model;
 
-    record Run(int code, String out, String err) {}
 
     @BeforeAll
     static void tinyModel() throws IOException {
@@ -45,23 +41,11 @@ class CliErrorsTest {
         Provenance.of("model").write(model.resolve("provenance.json"));
     }
 
-    static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    static void oneLineError(Run r, String expected) {
+    static void oneLineError(CliRun r, String expected) {
         assertTrue(r.code() != 0, "exit code");
         List<String> lines = r.err().lines().toList();
         assertEquals(1, lines.size(), r.err());
@@ -70,7 +54,7 @@ class CliErrorsTest {
 
     @Test
     void fillMaskWorksOnATinyModel() {
-        Run r = run("fill-mask", "--model", model.toString(), "--json", "--top-k", "3", "the cat [MASK] .");
+        CliRun r = run("fill-mask", "--model", model.toString(), "--json", "--top-k", "3", "the cat [MASK] .");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("{\"results\":[{\"text\":\"the cat [MASK] .\",\"ids\":[2,5,6,4,8,3]"), r.out());
     }
@@ -113,7 +97,7 @@ class CliErrorsTest {
 
     @Test
     void verboseAddsTheStackTrace() {
-        Run r = run("fill-mask", "--verbose", "--model", model.toString(), "the cat sat");
+        CliRun r = run("fill-mask", "--verbose", "--model", model.toString(), "the cat sat");
         assertTrue(r.code() != 0);
         assertTrue(r.err().lines().count() > 1, r.err());
         assertFalse(run("fill-mask", "--model", model.toString(), "the cat sat").err().contains("\tat "));
