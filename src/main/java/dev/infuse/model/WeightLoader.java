@@ -60,11 +60,18 @@ public final class WeightLoader {
         return new Report(matched, missing, new ArrayList<>(byName.keySet()), misShaped, optionalMissing);
     }
 
-    /** Matches and fails with one line naming every missing or mis-shaped weight. */
+    /**
+     * Matches and fails with one line naming every missing or mis-shaped weight. Unused weights only warn,
+     * as in Hugging Face: usually a head this model does not have.
+     */
     public static Report matchOrThrow(BertConfig config, Map<String, HostTensor> tensors, String source) {
         Report r = match(config, tensors);
         if (!r.ok()) {
             throw new InfuseException(source + ": " + r.problems());
+        }
+        if (!r.unexpected().isEmpty()) {
+            System.err.println("infuse: warning: " + source + " has " + r.unexpected().size() + " weights the model does not use: "
+                    + abbreviate(r.unexpected()));
         }
         return r;
     }
