@@ -29,6 +29,11 @@ public final class Pretraining {
         MaskingStrategy strategy = Maskings.parse(job.masking());
         TrainSettings s = job.settings();
         Path out = job.outputDir();
+        try (var pass = job.corpus().open()) {
+            if (!pass.hasNext()) { // cheap early check; the stream itself also catches text that tokenizes to nothing
+                throw new InfuseException("corpus " + job.corpus().describe() + " has no text to train on");
+            }
+        }
         String corpusHash = job.corpus().sha256();
         Map<String, Object> identity = new LinkedHashMap<>(s.identity());
         identity.put("model", job.model());

@@ -15,15 +15,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A tiny model directory and a small memorisable corpus for training tests. */
-final class TinyRun {
+/** A tiny model directory and a small memorisable corpus for training and CLI tests. */
+public final class TinyRun {
     static final List<String> LINES = List.of(
             "the cat sat on the mat", "a dog ran in the park", "red apples grow on tall trees",
             "", "the sun rises in the east", "cold rivers run to the sea", "birds sing when the sun rises");
 
     private TinyRun() {}
 
-    static List<String> words() {
+    public static List<String> words() {
         List<String> w = new ArrayList<>();
         for (String l : LINES) {
             for (String x : l.split(" ")) {
@@ -36,14 +36,14 @@ final class TinyRun {
         return w;
     }
 
-    static WordPieceTokenizer tokenizer() {
+    public static WordPieceTokenizer tokenizer() {
         List<String> vocab = new ArrayList<>(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"));
         vocab.addAll(words());
         return new WordPieceTokenizer(vocab, true, true, "tiny");
     }
 
     /** Writes a random 2-layer, hidden-32 model with the tiny vocabulary into {@code dir}. */
-    static Path model(Path dir) {
+    public static Path model(Path dir) {
         WordPieceTokenizer tok = tokenizer();
         try (MaskedLm lm = new MaskedLm(BertModel.random(BertConfig.tiny(tok.vocabSize()), 1), tok, "tiny")) {
             lm.save(dir, Provenance.of("model"));
@@ -51,7 +51,7 @@ final class TinyRun {
         return dir;
     }
 
-    static Path corpus(Path file) throws IOException {
+    public static Path corpus(Path file) throws IOException {
         Files.write(file, LINES);
         return file;
     }
@@ -69,7 +69,7 @@ final class TinyRun {
      * against other processes (a 150-step run took 64 s instead of 3 s). Ignored when another test class
      * already started the engine.
      */
-    static void oneThread() {
+    public static void oneThread() {
         try {
             dev.infuse.engine.Engines.setThreads(1);
         } catch (IllegalStateException alreadyStarted) {
