@@ -21,6 +21,7 @@ public final class MetricsLog implements TrainListener, AutoCloseable {
     private static final Gson GSON = new Gson();
     private final Path file;
     private BufferedWriter out;
+    private long lastStep;
 
     public MetricsLog(Path file) {
         this.file = file;
@@ -35,6 +36,7 @@ public final class MetricsLog implements TrainListener, AutoCloseable {
                 Files.write(file, keep, StandardCharsets.UTF_8);
             }
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            lastStep = System.nanoTime();
         } catch (IOException e) {
             throw new InfuseException("cannot open " + file + ": " + e.getMessage());
         }
@@ -59,6 +61,9 @@ public final class MetricsLog implements TrainListener, AutoCloseable {
         o.put("predicted", r.predicted());
         o.put("seconds", r.seconds());
         o.put("model_seconds", r.modelSeconds());
+        long now = System.nanoTime();
+        o.put("wall_seconds", (now - lastStep) / 1e9); // since the previous line: includes the listeners' own time
+        lastStep = now;
         o.put("epoch", r.cursor().epoch());
         try {
             out.write(GSON.toJson(o));
