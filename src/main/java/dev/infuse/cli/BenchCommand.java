@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Measure speed: ratios taken in one run.",
-        subcommands = {BenchCommand.Engine.class})
+        subcommands = {BenchCommand.Engine.class, MatcherBench.class})
 final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {

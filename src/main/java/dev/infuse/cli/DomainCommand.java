@@ -1,0 +1,106 @@
+package dev.infuse.cli;
+
+import dev.infuse.domain.BundleStats;
+import dev.infuse.domain.BundleValidator;
+import dev.infuse.domain.DomainBundle;
+import dev.infuse.domain.SpoImporter;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code infuse domain ...}: check, describe, import and derive benchmarks from domain bundles. */
+@Command(name = "domain", description = "Work with domain bundles (entities, corpus, triples).",
+        subcommands = {DomainCommand.Validate.class, DomainCommand.Stats.class, DomainCommand.Import.class,
+                FoldocCommands.Benchmark.class})
+final class DomainCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
+    }
+
+    @Command(name = "validate", description = "Report every problem in a bundle as file:line: message.")
+    static final class Validate implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "DIR", description = "Bundle directory.")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            List<BundleValidator.Problem> problems = BundleValidator.validate(dir);
+            PrintWriter out = spec.commandLine().getOut();
+            problems.forEach(out::println);
+            out.flush();
+            if (problems.isEmpty()) {
+                out.println(dir + ": valid");
+                out.flush();
+                return 0;
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("infuse: " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in " + dir);
+            err.flush();
+            return 1;
+        }
+    }
+
+    @Command(name = "stats", description = "Print counts: entities, types, aliases, passages, mentions, triples.")
+    static final class Stats implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "DIR", description = "Bundle directory.")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(BundleStats.of(DomainBundle.open(dir)).format());
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "import", description = "Convert an external resource into a bundle.",
+            subcommands = {Import.Spo.class, FoldocCommands.Import.class})
+    static final class Import implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return 2;
+        }
+
+        @Command(name = "spo", description = "Import a K-BERT .spo file (subject<TAB>predicate<TAB>object).")
+        static final class Spo implements Callable<Integer> {
+            @Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Option(names = "--source", required = true, paramLabel = "FILE")
+            Path source;
+
+            @Option(names = "--output", required = true, paramLabel = "DIR")
+            Path output;
+
+            @Override
+            public Integer call() {
+                SpoImporter.Summary s = SpoImporter.importFile(source, output);
+                spec.commandLine().getOut().printf("%s: %d entities, %d triples (%d duplicate lines dropped)%n",
+                        output, s.entities(), s.triples(), s.duplicates());
+                return 0;
+            }
+        }
+    }
+}
