@@ -6,6 +6,8 @@ import dev.infuse.train.LrSchedule;
 import dev.infuse.train.PretrainJob;
 import dev.infuse.train.Pretraining;
 import dev.infuse.train.TrainSettings;
+import dev.infuse.domain.DomainBundle;
+import dev.infuse.train.data.BundleCorpus;
 import dev.infuse.train.data.InstanceStream;
 import dev.infuse.train.data.PassageSource;
 import dev.infuse.train.data.PlainCorpus;
@@ -121,10 +123,7 @@ final class PretrainCommand implements Callable<Integer> {
     }
 
     private PassageSource source() {
-        if (input.domain != null) {
-            throw new InfuseException("--domain is not wired yet (the domain bundle reader is not on this branch); use --corpus DIR/corpus.txt");
-        }
-        return new PlainCorpus(input.corpus);
+        return input.domain != null ? new BundleCorpus(DomainBundle.open(input.domain)) : new PlainCorpus(input.corpus);
     }
 
     private InstanceStream.Packing packing() {

@@ -65,6 +65,19 @@ class PretrainCommandTest {
     }
 
     @Test
+    void trainsWithEntityMaskingOnADomainBundle() throws Exception {
+        Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+        Files.writeString(bundle.resolve("entities.jsonl"),
+                "{\"id\":\"e1\",\"name\":\"red apples\",\"aliases\":[],\"type\":\"fruit\",\"description\":\"fruit\"}\n");
+        Files.copy(corpus, bundle.resolve("corpus.txt"));
+        Path out = tmp.resolve("domain-out");
+        Run r = run("pretrain", "--model", model.toString(), "--domain", bundle.toString(), "--masking", "entity", "--max-steps", "2",
+                "--batch-size", "2", "--max-seq-length", "16", "--output-dir", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(out.resolve("provenance.json")).contains("\"masking\": \"entity\""));
+    }
+
+    @Test
     void missingCorpus() {
         Path nope = tmp.resolve("nope.txt");
         Run r = run("pretrain", "--model", model.toString(), "--corpus", nope.toString(), "--max-steps", "1", "--output-dir",
