@@ -48,12 +48,6 @@ public record TrainSettings(int batchSize, int maxSeqLength, float lr, int warmu
         }
     }
 
-    /** BERT's fine-tuning-style defaults for continued pretraining on a small domain corpus. */
-    public static TrainSettings defaults(int maxSteps) {
-        return new TrainSettings(8, 128, 5e-5f, Math.min(maxSteps, Math.max(0, maxSteps / 10)), LrSchedule.Kind.LINEAR, 1f, 1,
-                Freeze.none(), 0, maxSteps, 42, 0.01f, 0.15);
-    }
-
     /**
      * The settings that decide the numbers a run computes, by flag name. A resumed run must match all of
      * them except {@code save-every}, which only decides when files are written.
@@ -73,11 +67,6 @@ public record TrainSettings(int batchSize, int maxSeqLength, float lr, int warmu
         m.put("weight-decay", weightDecay);
         m.put("mlm-probability", mlmProbability);
         return m;
-    }
-
-    public TrainSettings withMaxSteps(int steps) {
-        return new TrainSettings(batchSize, maxSeqLength, lr, Math.min(warmupSteps, steps), schedule, clipNorm, accumulate, freeze,
-                saveEvery, steps, seed, weightDecay, mlmProbability);
     }
 
     public TrainSettings withSaveEvery(int every) {
