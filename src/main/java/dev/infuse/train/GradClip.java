@@ -23,8 +23,10 @@ public final class GradClip {
         double sumSquares = 0;
         for (NDArray p : params) {
             // getGradient() hands out a new wrapper each time, and ops on it attach to the parameter's manager: close all.
-            try (NDArray g = p.getGradient(); NDArray sq = g.square(); NDArray s = sq.sum()) {
-                sumSquares += s.getFloat();
+            // norm() reduces in one pass; square().sum() would first allocate a gradient-sized temporary (440 MB for BERT-base).
+            try (NDArray g = p.getGradient(); NDArray n = g.norm()) {
+                double v = n.getFloat();
+                sumSquares += v * v;
             }
         }
         double norm = Math.sqrt(sumSquares);
