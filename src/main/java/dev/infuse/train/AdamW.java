@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDManager;
 import dev.infuse.InfuseException;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
+import dev.infuse.model.Checkpoints;
+import dev.infuse.model.io.HostTensor;
 import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -83,6 +86,41 @@ public final class AdamW implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The moments by parameter name, as {@code m.NAME} and {@code v.NAME}, copied to the host: written into
+     * checkpoints so that a resumed run continues with exactly the same update.
+     */
+    public Map<String, HostTensor> exportMoments() {
+        Map<String, HostTensor> out = new TreeMap<>();
+        for (Map.Entry<String, NDArray> e : firstMoment.entrySet()) {
+            out.put("m." + e.getKey(), Checkpoints.toHost(e.getValue()));
+            out.put("v." + e.getKey(), Checkpoints.toHost(secondMoment.get(e.getKey())));
+        }
+        return out;
+    }
+
+    /** Restores the moments of {@link #exportMoments} and the step count that drives bias correction. */
+    public void restore(Map<String, HostTensor> moments, long stepCount) {
+        if (stepCount < 0) {
+            throw new IllegalArgumentException("step count must be non-negative, found " + stepCount);
+        }
+        firstMoment.values().forEach(NDArray::close);
+        secondMoment.values().forEach(NDArray::close);
+        firstMoment.clear();
+        secondMoment.clear();
+        for (Map.Entry<String, HostTensor> e : moments.entrySet()) {
+            String key = e.getKey();
+            if (key.length() < 3 || key.charAt(1) != '.' || (key.charAt(0) != 'm' && key.charAt(0) != 'v')) {
+                throw new InfuseException("optimizer state has an unexpected tensor \"" + key + "\"");
+            }
+            (key.charAt(0) == 'm' ? firstMoment : secondMoment).put(key.substring(2), Tensors.fromHost(state, e.getValue()));
+        }
+        if (!firstMoment.keySet().equals(secondMoment.keySet())) {
+            throw new InfuseException("optimizer state has first and second moments for different parameters");
+        }
+        this.step = stepCount;
     }
 
     @Override

@@ -1,0 +1,136 @@
+package dev.infuse.cli;
+
+import dev.infuse.InfuseException;
+import dev.infuse.train.Freeze;
+import dev.infuse.train.LrSchedule;
+import dev.infuse.train.PretrainJob;
+import dev.infuse.train.Pretraining;
+import dev.infuse.train.TrainSettings;
+import dev.infuse.domain.DomainBundle;
+import dev.infuse.train.data.BundleCorpus;
+import dev.infuse.train.data.InstanceStream;
+import dev.infuse.train.data.PassageSource;
+import dev.infuse.train.data.PlainCorpus;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "pretrain", description = "Continue masked-LM pretraining on domain text; writes a Hugging Face model directory.")
+final class PretrainCommand implements Callable<Integer> {
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = "--model", defaultValue = "bert-base-uncased",
+            description = "The model to start from: a directory or a built-in name (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--corpus", paramLabel = "FILE", description = "Plain text: one passage per line, a blank line between documents.")
+        Path corpus;
+
+        @Option(names = "--domain", paramLabel = "DIR", description = "A domain bundle: its corpus, and its mentions for entity masking.")
+        Path domain;
+    }
+
+    @Option(names = "--masking", defaultValue = "token",
+            description = "token, wwm, entity, span, or a mix such as wwm=0.5,entity=0.5 (default ${DEFAULT-VALUE}).")
+    String masking;
+
+    @Option(names = "--mlm-probability", defaultValue = "0.15", description = "Share of tokens to predict (default ${DEFAULT-VALUE}).")
+    double mlmProbability;
+
+    @Option(names = "--packing", defaultValue = "packed",
+            description = "packed (fill instances with consecutive passages of a document) or line (one passage each); default ${DEFAULT-VALUE}.")
+    String packing;
+
+    @Option(names = "--max-steps", required = true, description = "Optimizer steps to train.")
+    int maxSteps;
+
+    @Option(names = "--output-dir", required = true, description = "Where the model, metrics.jsonl and checkpoint/ go.")
+    Path outputDir;
+
+    @Option(names = "--batch-size", defaultValue = "8", description = "Instances per micro-batch (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--max-seq-length", defaultValue = "128", description = "Tokens per instance, specials included (default ${DEFAULT-VALUE}).")
+    int maxSeqLength;
+
+    @Option(names = "--lr", defaultValue = "5e-5", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
+    float lr;
+
+    @Option(names = "--warmup", description = "Warm-up steps (default: 10% of --max-steps).")
+    Integer warmup;
+
+    @Option(names = "--schedule", defaultValue = "linear", description = "linear, cosine or constant decay after warm-up (default ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--clip", defaultValue = "1.0", description = "Largest global gradient norm; 0 turns clipping off (default ${DEFAULT-VALUE}).")
+    float clip;
+
+    @Option(names = "--accumulate", defaultValue = "1", description = "Micro-batches per optimizer step (default ${DEFAULT-VALUE}).")
+    int accumulate;
+
+    @Option(names = "--weight-decay", defaultValue = "0.01", description = "Decoupled AdamW weight decay (default ${DEFAULT-VALUE}).")
+    float weightDecay;
+
+    @Option(names = "--train-top-layers", paramLabel = "K", defaultValue = "0", description = "Train only the top K encoder layers and the MLM head.")
+    int topLayers;
+
+    @Option(names = "--train-embeddings-only", description = "Train only the embeddings.")
+    boolean embeddingsOnly;
+
+    @Option(names = "--save-every", defaultValue = "500", description = "Steps between checkpoints; 0 saves only at the end (default ${DEFAULT-VALUE}).")
+    int saveEvery;
+
+    @Option(names = "--resume", description = "Continue the run in --output-dir from its checkpoint.")
+    boolean resume;
+
+    @Option(names = "--overwrite", description = "Replace a run already in --output-dir.")
+    boolean overwrite;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for masks and dropout (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", description = "Print one JSON object on stdout when done.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        TrainSettings settings = new TrainSettings(batchSize, maxSeqLength, lr, warmup != null ? warmup : maxSteps / 10,
+                LrSchedule.Kind.parse(schedule), clip, accumulate, new Freeze(topLayers, embeddingsOnly), saveEvery, maxSteps, seed,
+                weightDecay, mlmProbability);
+        PretrainJob job = new PretrainJob(model, source(), masking, packing(), settings, outputDir, resume, overwrite);
+        long steps = Pretraining.run(job, List.of(), System.err);
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("output_dir", outputDir.toString());
+            o.put("steps", steps);
+            Json.print(o);
+        } else {
+            System.err.println("infuse: wrote " + outputDir);
+        }
+        return 0;
+    }
+
+    private PassageSource source() {
+        return input.domain != null ? new BundleCorpus(DomainBundle.open(input.domain)) : new PlainCorpus(input.corpus);
+    }
+
+    private InstanceStream.Packing packing() {
+        return switch (packing.toLowerCase(Locale.ROOT)) {
+            case "packed" -> InstanceStream.Packing.PACKED;
+            case "line" -> InstanceStream.Packing.LINE;
+            default -> throw new InfuseException("unknown --packing \"" + packing + "\": expected packed or line");
+        };
+    }
+}

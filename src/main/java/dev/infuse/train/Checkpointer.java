@@ -1,0 +1,36 @@
+package dev.infuse.train;
+
+import dev.infuse.model.BertModel;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Saves a {@link TrainCheckpoint} every N steps and after the last one. */
+public final class Checkpointer implements TrainListener {
+    private final Path out;
+    private final BertModel model;
+    private final AdamW adam;
+    private final int every;
+    private final Map<String, Object> identity;
+    private long lastSaved = -1;
+
+    public Checkpointer(Path out, BertModel model, AdamW adam, int every, Map<String, Object> identity) {
+        this.out = out;
+        this.model = model;
+        this.adam = adam;
+        this.every = every;
+        this.identity = Map.copyOf(identity);
+    }
+
+    @Override
+    public void onStep(StepReport r) {
+        if ((every > 0 && r.step() % every == 0) || r.step() == r.maxSteps()) {
+            TrainCheckpoint.save(out, model, adam, new TrainCheckpoint.State(r.step(), adam.stepCount(), r.cursor(), identity));
+            lastSaved = r.step();
+        }
+    }
+
+    /** The step of the newest checkpoint this run wrote, or -1. */
+    public long lastSaved() {
+        return lastSaved;
+    }
+}

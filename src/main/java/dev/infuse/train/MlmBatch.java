@@ -1,0 +1,51 @@
+package dev.infuse.train;
+
+import dev.infuse.mask.MaskedExample;
+import dev.infuse.model.BertInput;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One micro-batch for the MLM objective: padded inputs, and the flat positions {@code b * T + t} the loss
+ * reads with their labels, so the vocabulary projection runs only where a prediction is scored.
+ *
+ * @param tokens real (non-padding) tokens, for throughput
+ */
+public record MlmBatch(BertInput input, long[] positions, long[] labels, int tokens) {
+    public MlmBatch {
+        if (positions.length != labels.length) {
+            throw new IllegalArgumentException(positions.length + " positions but " + labels.length + " labels");
+        }
+    }
+
+    public int predicted() {
+        return positions.length;
+    }
+
+    /** Right-pads to the longest example with {@code padId} and masks the padding out of attention. */
+    public static MlmBatch of(List<MaskedExample> examples, int padId) {
+        int b = examples.size();
+        int t = examples.stream().mapToInt(e -> e.inputIds().length).max().orElseThrow();
+        long[][] ids = new long[b][t];
+        int[][] mask = new int[b][t];
+        List<Long> pos = new ArrayList<>();
+        List<Long> lab = new ArrayList<>();
+        int tokens = 0;
+        for (int i = 0; i < b; i++) {
+            MaskedExample e = examples.get(i);
+            java.util.Arrays.fill(ids[i], padId);
+            for (int j = 0; j < e.inputIds().length; j++) {
+                ids[i][j] = e.inputIds()[j];
+                mask[i][j] = 1;
+                if (e.labels()[j] != MaskedExample.IGNORE) {
+                    pos.add((long) i * t + j);
+                    lab.add((long) e.labels()[j]);
+                }
+            }
+            tokens += e.inputIds().length;
+        }
+        BertInput in = BertInput.builder().setInputIds(ids).optPaddingMask(mask).build();
+        return new MlmBatch(in, pos.stream().mapToLong(Long::longValue).toArray(), lab.stream().mapToLong(Long::longValue).toArray(),
+                tokens);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.infuse.train;
+
+import dev.infuse.train.data.InstanceStream;
+import dev.infuse.train.data.PassageSource;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything {@code infuse pretrain} was asked to do.
+ *
+ * @param model a {@code --model} reference (directory or built-in name)
+ * @param masking a {@code --masking} value, see {@link dev.infuse.mask.Maskings#parse}
+ * @param resume continue from {@code outputDir/checkpoint}
+ * @param overwrite replace a run already in {@code outputDir}
+ */
+public record PretrainJob(String model, PassageSource corpus, String masking, InstanceStream.Packing packing, TrainSettings settings,
+        Path outputDir, boolean resume, boolean overwrite) {
+    public PretrainJob {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(corpus, "corpus");
+        Objects.requireNonNull(masking, "masking");
+        Objects.requireNonNull(packing, "packing");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(outputDir, "outputDir");
+        if (resume && overwrite) {
+            throw new dev.infuse.InfuseException("--resume and --overwrite exclude each other");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.infuse.train;
+
+import dev.infuse.InfuseException;
+import dev.infuse.io.Provenance;
+import dev.infuse.mask.Masker;
+import dev.infuse.mask.MaskingStrategy;
+import dev.infuse.mask.Maskings;
+import dev.infuse.model.MaskedLm;
+import dev.infuse.model.ModelStore;
+import dev.infuse.text.Tokenizers;
+import dev.infuse.train.data.InstanceStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Continued MLM pretraining from a corpus into a Hugging Face directory: checks the inputs and the output
+ * directory, builds the data pipeline, resumes from a checkpoint if asked, trains, and saves the model
+ * with its provenance. What {@code infuse pretrain} runs.
+ */
+public final class Pretraining {
+    private Pretraining() {}
+
+    /** @param extra listeners beside the standard ones (metrics, progress, checkpoints); tests use them to stop a run */
+    public static long run(PretrainJob job, List<TrainListener> extra, PrintStream log) {
+        MaskingStrategy strategy = Maskings.parse(job.masking());
+        TrainSettings s = job.settings();
+        Path out = job.outputDir();
+        try (var pass = job.corpus().open()) {
+            if (!pass.hasNext()) { // cheap early check; the stream itself also catches text that tokenizes to nothing
+                throw new InfuseException("corpus " + job.corpus().describe() + " has no text to train on");
+            }
+        }
+        String corpusHash = job.corpus().sha256();
+        Map<String, Object> identity = new LinkedHashMap<>(s.identity());
+        identity.put("model", job.model());
+        identity.put("masking", strategy.name());
+        identity.put("packing", job.packing().name().toLowerCase(java.util.Locale.ROOT));
+        identity.put("corpus-sha256", corpusHash);
+        Path resumeFrom = OutputDir.prepare(out, identity, job.resume(), job.overwrite());
+        if (Maskings.usesEntities(strategy) && !job.corpus().hasMentions()) {
+            log.println("infuse: warning: " + job.corpus().describe() + " has no entity mentions; entity masking falls back to whole words");
+        }
+        TrainCheckpoint.State state = resumeFrom == null ? null : TrainCheckpoint.readState(resumeFrom);
+        // On resume the weights come from the checkpoint; only the tokenizer comes from --model.
+        try (MaskedLm lm = state == null ? MaskedLm.load(job.model())
+                : new MaskedLm(TrainCheckpoint.readModel(resumeFrom), Tokenizers.load(ModelStore.resolve(job.model())),
+                        resumeFrom.toString())) {
+            int limit = lm.model().config().maxSequenceLength();
+            if (s.maxSeqLength() > limit) {
+                throw new InfuseException("--max-seq-length " + s.maxSeqLength() + " is larger than the model's " + limit + " positions");
+            }
+            try (AdamW adam = new AdamW(new AdamW.Settings(0.9f, 0.999f, 1e-6f, s.weightDecay()));
+                    Batcher data = new Batcher(new InstanceStream(job.corpus(), lm.tokenizer(), s.maxSeqLength(), job.packing()),
+                            new Masker(strategy, s.mlmProbability(), lm.tokenizer().maskId(), lm.model().config().vocabSize(),
+                                    lm.tokenizer()::isSpecial), s.seed(), s.batchSize(), lm.tokenizer().padId());
+                    MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"))) {
+                MaskedLm trained = lm;
+                long start = 0;
+                if (state != null) {
+                    adam.restore(TrainCheckpoint.readMoments(resumeFrom), state.optimizerStep());
+                    data.seek(state.cursor());
+                    start = state.step();
+                    log.println("infuse: resuming at step " + start + " of " + s.maxSteps() + " from " + resumeFrom);
+                }
+                Checkpointer checkpointer = new Checkpointer(out, trained.model(), adam, s.saveEvery(), identity);
+                List<TrainListener> listeners = new ArrayList<>(List.of(metrics, ProgressLine.forStderr(), checkpointer));
+                listeners.addAll(extra);
+                try {
+                    new Trainer(trained.model(), adam, data, s, listeners).run(start);
+                } catch (Diverged d) {
+                    long kept = checkpointer.lastSaved() >= 0 ? checkpointer.lastSaved() : start;
+                    throw new InfuseException("training stopped: " + d.getMessage() + "; " + (kept > 0
+                            ? "the last good checkpoint (step " + kept + ") is kept in " + out.resolve(TrainCheckpoint.DIR)
+                            : "no checkpoint was written"), d);
+                }
+                Provenance p = Provenance.of("model").input("base_model", job.model()).input("corpus", job.corpus().describe())
+                        .input("corpus_sha256", corpusHash);
+                identity.forEach(p::setting);
+                p.setting("steps", s.maxSteps());
+                trained.save(out, p);
+                return s.maxSteps();
+            }
+        }
+    }
+}

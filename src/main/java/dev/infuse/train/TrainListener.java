@@ -1,0 +1,14 @@
+package dev.infuse.train;
+
+/**
+ * Behaviour around the training loop (logging, progress, checkpoints) kept out of it. Called on the
+ * training thread after each optimizer step; a listener that throws stops the run.
+ */
+public interface TrainListener {
+    default void onStart(long step, long maxSteps) {}
+
+    void onStep(StepReport report);
+
+    /** After the last step, before the final model is written. */
+    default void onEnd(long step) {}
+}

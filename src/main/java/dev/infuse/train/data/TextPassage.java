@@ -1,0 +1,22 @@
+package dev.infuse.train.data;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One passage of a training corpus.
+ *
+ * @param startsDocument true for the first passage of a document; packing never crosses a document boundary
+ * @param mentions entity mentions as Java char spans {@code [start, end)} into {@code text}
+ */
+public record TextPassage(String text, boolean startsDocument, List<int[]> mentions) {
+    public TextPassage {
+        for (int[] m : mentions) {
+            if (m.length != 2 || m[0] < 0 || m[0] >= m[1] || m[1] > text.length()) {
+                throw new IllegalArgumentException("mention " + Arrays.toString(m) + " lies outside the passage's "
+                        + text.length() + " chars");
+            }
+        }
+        mentions = List.copyOf(mentions);
+    }
+}
