@@ -74,14 +74,22 @@ public final class AdamW implements AutoCloseable {
                 try (NDArray g = p.getGradient()) {
                     NDArray m = firstMoment.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape()));
                     NDArray v = secondMoment.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape()));
-                    m.muli(b1).addi(oneMinusB1.mul(g)); // m = b1 m + (1 - b1) g
-                    v.muli(b2).addi(oneMinusB2.mul(g).mul(g)); // v = b2 v + (1 - b2) g^2
+                    // In place wherever the engine allows: every temporary the size of a weight costs a pass
+                    // over fresh memory, and the gradient is free to overwrite because it is zeroed below.
+                    try (NDArray g2 = g.mul(g)) { // g^2
+                        v.muli(b2).addi(g2.muli(oneMinusB2)); // v = b2 v + (1 - b2) g^2
+                    }
+                    m.muli(b1).addi(g.muli(oneMinusB1)); // m = b1 m + (1 - b1) g
                     if (!noDecay.contains(e.getKey())) {
                         p.muli(decay);
                     }
                     // p += -lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
-                    NDArray denom = invSqrtBias2.mul(v.sqrt()).add(eps);
-                    p.addi(stepSize.mul(m).div(denom));
+                    try (NDArray denom = v.sqrt()) {
+                        denom.muli(invSqrtBias2).addi(eps);
+                        try (NDArray update = m.div(denom)) {
+                            p.addi(update.muli(stepSize));
+                        }
+                    }
                     Tensors.fillZero(g);
                 }
             }
