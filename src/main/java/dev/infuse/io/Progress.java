@@ -18,6 +18,7 @@ public final class Progress implements AutoCloseable {
     private final boolean tty;
     private final long start = System.nanoTime();
     private long done;
+    private long resumedFrom;
     private long lastPrint;
     private String extra = "";
 
@@ -36,8 +37,6 @@ public final class Progress implements AutoCloseable {
     }
 
     /** Counts work finished before this process started (a resumed run), without counting it in the rate. */
-    private long resumedFrom;
-
     public void resumeAt(long already) {
         done = already;
         resumedFrom = already;
