@@ -67,6 +67,9 @@ public final class ProbeEvaluator {
     }
 
     public ProbeScores evaluate(Path probes) {
+        if (!java.nio.file.Files.isRegularFile(probes)) {
+            throw new dev.infuse.InfuseException("probe file not found: " + probes);
+        }
         ProbeScores scores = new ProbeScores();
         List<ProbeItem> batch = new ArrayList<>();
         try (Progress progress = new Progress("probe", -1, "probes")) {
