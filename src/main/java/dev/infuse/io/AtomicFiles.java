@@ -57,4 +57,16 @@ public final class AtomicFiles {
     public static void writeString(Path file, String text) {
         write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
+
+    /** Deletes a file or a directory with everything below it; a missing path is not an error. */
+    public static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(p)) {
+            for (Path q : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(q);
+            }
+        }
+    }
 }

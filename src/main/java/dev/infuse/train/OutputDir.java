@@ -1,5 +1,6 @@
 package dev.infuse.train;
 
+import dev.infuse.io.AtomicFiles;
 import dev.infuse.InfuseException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -98,7 +99,7 @@ final class OutputDir {
 
     private static void delete(Path p) {
         try {
-            TrainCheckpoint.deleteTree(p);
+            AtomicFiles.deleteTree(p);
         } catch (IOException e) {
             throw new InfuseException("cannot delete " + p + ": " + e.getMessage());
         }

@@ -15,10 +15,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A resumable training state in {@code OUT/checkpoint/}: the weights as a Hugging Face directory
@@ -51,17 +49,17 @@ public final class TrainCheckpoint {
         Path old = out.resolve(".checkpoint-old");
         Path dir = out.resolve(DIR);
         try {
-            deleteTree(fresh);
+            AtomicFiles.deleteTree(fresh);
             Files.createDirectories(fresh);
             Checkpoints.writeHuggingFace(model, fresh);
             Safetensors.write(fresh.resolve("optimizer.safetensors"), adam.exportMoments());
             AtomicFiles.writeString(fresh.resolve("trainer_state.json"), toJson(state));
-            deleteTree(old);
+            AtomicFiles.deleteTree(old);
             if (Files.exists(dir)) {
                 Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
-            deleteTree(old);
+            AtomicFiles.deleteTree(old);
         } catch (IOException e) {
             throw new InfuseException("cannot write checkpoint into " + out + ": " + e.getMessage(), e);
         }
@@ -119,16 +117,5 @@ public final class TrainCheckpoint {
         o.put("identity", id);
         Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
         return gson.toJson(o) + "\n";
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(p)) {
-            for (Path q : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(q);
-            }
-        }
     }
 }

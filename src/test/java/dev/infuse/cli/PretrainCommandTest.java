@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.infuse.train.TinyRun;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,17 +26,8 @@ class PretrainCommandTest {
         corpus = TinyRun.corpus(tmp.resolve("corpus.txt"));
     }
 
-    record Run(int code, String err) {}
-
-    static Run run(String... args) {
-        PrintStream old = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(Main.run(args), buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(old);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     static String[] args(Path out, String... extra) {
@@ -49,7 +37,7 @@ class PretrainCommandTest {
         return a.toArray(String[]::new);
     }
 
-    static void assertError(Run r, String expected) {
+    static void assertError(CliRun r, String expected) {
         assertEquals(1, r.code(), r.err());
         String last = r.err().strip().lines().reduce((x, y) -> y).orElse("");
         assertEquals("infuse: " + expected, last);
@@ -58,7 +46,7 @@ class PretrainCommandTest {
     @Test
     void trainsAndWritesALoadableModel() {
         Path out = tmp.resolve("ok");
-        Run r = run(args(out, "--masking", "wwm=1,span=1"));
+        CliRun r = run(args(out, "--masking", "wwm=1,span=1"));
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.exists(out.resolve("model.safetensors")) && Files.exists(out.resolve("checkpoint/trainer_state.json")));
         assertEquals(0, run("fill-mask", "--model", out.toString(), "the [MASK] sat on the mat").code());
@@ -71,7 +59,7 @@ class PretrainCommandTest {
                 "{\"id\":\"e1\",\"name\":\"red apples\",\"aliases\":[],\"type\":\"fruit\",\"description\":\"fruit\"}\n");
         Files.copy(corpus, bundle.resolve("corpus.txt"));
         Path out = tmp.resolve("domain-out");
-        Run r = run("pretrain", "--model", model.toString(), "--domain", bundle.toString(), "--masking", "entity", "--max-steps", "2",
+        CliRun r = run("pretrain", "--model", model.toString(), "--domain", bundle.toString(), "--masking", "entity", "--max-steps", "2",
                 "--batch-size", "2", "--max-seq-length", "16", "--output-dir", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.readString(out.resolve("provenance.json")).contains("\"masking\": \"entity\""));
@@ -80,7 +68,7 @@ class PretrainCommandTest {
     @Test
     void missingCorpus() {
         Path nope = tmp.resolve("nope.txt");
-        Run r = run("pretrain", "--model", model.toString(), "--corpus", nope.toString(), "--max-steps", "1", "--output-dir",
+        CliRun r = run("pretrain", "--model", model.toString(), "--corpus", nope.toString(), "--max-steps", "1", "--output-dir",
                 tmp.resolve("o1").toString());
         assertError(r, "corpus file not found: " + nope);
     }
@@ -88,7 +76,7 @@ class PretrainCommandTest {
     @Test
     void emptyCorpus() throws Exception {
         Path empty = Files.writeString(tmp.resolve("empty.txt"), "\n\n");
-        Run r = run("pretrain", "--model", model.toString(), "--corpus", empty.toString(), "--max-steps", "1", "--output-dir",
+        CliRun r = run("pretrain", "--model", model.toString(), "--corpus", empty.toString(), "--max-steps", "1", "--output-dir",
                 tmp.resolve("o2").toString());
         assertError(r, "corpus " + empty + " has no text to train on");
     }
@@ -101,7 +89,7 @@ class PretrainCommandTest {
 
     @Test
     void sequenceLongerThanThePositions() {
-        Run r = run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--max-seq-length", "65",
+        CliRun r = run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--max-seq-length", "65",
                 "--output-dir", tmp.resolve("o4").toString());
         assertError(r, "--max-seq-length 65 is larger than the model's 64 positions");
     }
@@ -110,7 +98,7 @@ class PretrainCommandTest {
     void outputDirHoldingADifferentRun() {
         Path out = tmp.resolve("o5");
         assertEquals(0, run(args(out)).code());
-        Run r = run(args(out, "--lr", "1e-3"));
+        CliRun r = run(args(out, "--lr", "1e-3"));
         assertError(r, "--output-dir " + out + " already holds a different run (lr: 5.0E-5 there, 0.001 here); pass --overwrite to replace it"
                 + " or choose another directory");
         assertEquals(0, run(args(out, "--lr", "1e-3", "--overwrite")).code());
