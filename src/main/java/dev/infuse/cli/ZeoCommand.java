@@ -1,0 +1,56 @@
+package dev.infuse.cli;
+
+import dev.infuse.domain.DomainBundle;
+import dev.infuse.inject.zeo.VectorBuilder;
+import dev.infuse.model.MaskedLm;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "zeo", description = "ZEO: knowledge vectors and contrastive joint training for rare entities.",
+        subcommands = {ZeoCommand.Vectors.class})
+final class ZeoCommand extends GroupCommand {
+
+    @Command(name = "vectors", description = "Encode each entity's description with the frozen model into a knowledge vector table.")
+    static final class Vectors implements Callable<Integer> {
+        @Mixin
+        EngineOptions engine;
+
+        @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Model directory or built-in name (default ${DEFAULT-VALUE}).")
+        String model;
+
+        @Option(names = "--domain", required = true, paramLabel = "DIR", description = "Domain bundle directory.")
+        Path domain;
+
+        @Option(names = "--output", required = true, paramLabel = "FILE", description = "The vector table to write (safetensors).")
+        Path output;
+
+        @Option(names = "--pooling", defaultValue = "mean", description = "mean (over real tokens) or cls (default ${DEFAULT-VALUE}).")
+        String pooling;
+
+        @Option(names = "--max-seq-length", defaultValue = "128", description = "Description tokens at most, specials included (default ${DEFAULT-VALUE}).")
+        int maxSeqLength;
+
+        @Option(names = "--batch-size", defaultValue = "32", description = "Descriptions per forward pass (default ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Override
+        public Integer call() {
+            VectorBuilder.Options d = VectorBuilder.Options.defaults();
+            VectorBuilder.Options options = new VectorBuilder.Options(VectorBuilder.Pooling.parse(pooling), maxSeqLength, batchSize,
+                    Math.max(batchSize, d.chunkSize()), d.checkpointSeconds());
+            DomainBundle bundle = DomainBundle.open(domain);
+            try (MaskedLm lm = MaskedLm.load(model)) {
+                if (maxSeqLength > lm.model().config().maxSequenceLength()) {
+                    throw new dev.infuse.InfuseException("--max-seq-length " + maxSeqLength + " is larger than the model's "
+                            + lm.model().config().maxSequenceLength() + " positions");
+                }
+                VectorBuilder.Report r = VectorBuilder.build(lm, bundle, options, output, s -> System.err.println("infuse: " + s));
+                System.err.printf("wrote %s: %d knowledge vectors%n", output, r.vectors().size());
+            }
+            return 0;
+        }
+    }
+}
