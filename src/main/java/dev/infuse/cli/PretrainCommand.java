@@ -1,6 +1,7 @@
 package dev.infuse.cli;
 
 import dev.infuse.InfuseException;
+import dev.infuse.inject.zeo.TemplateCorpus;
 import dev.infuse.inject.zeo.ZeoSpec;
 import dev.infuse.train.Freeze;
 import dev.infuse.train.Objective;
@@ -59,6 +60,9 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--contrastive-weight", paramLabel = "W", defaultValue = "1.0", description = "zeo: W of inject 2 (default ${DEFAULT-VALUE}).")
     float contrastiveWeight;
+
+    @Option(names = "--templates", paramLabel = "FILE", description = "zeo: template pool turning the bundle's types and triples into extra sentences.")
+    Path templates;
 
     @Option(names = "--neg-entity", paramLabel = "N", defaultValue = "1", description = "zeo: negatives of another type per mention (default ${DEFAULT-VALUE}).")
     int negEntity;
@@ -128,7 +132,14 @@ final class PretrainCommand implements Callable<Integer> {
                 weightDecay, mlmProbability);
         Objective.Spec objective = objective();
         String m = masking != null ? masking : objective instanceof ZeoSpec ? "entity" : "token";
-        PretrainJob job = new PretrainJob(model, source(), m, packing(), settings, outputDir, resume, overwrite, objective);
+        PassageSource corpus = source();
+        if (templates != null) {
+            if (!(objective instanceof ZeoSpec) || input.domain == null) {
+                throw new InfuseException("--templates belongs to --method zeo with --domain");
+            }
+            corpus = new TemplateCorpus(corpus, DomainBundle.open(input.domain), templates, seed);
+        }
+        PretrainJob job = new PretrainJob(model, corpus, m, packing(), settings, outputDir, resume, overwrite, objective);
         long steps = Pretraining.run(job, List.of(), System.err);
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "zeo", description = "ZEO: knowledge vectors and contrastive joint training for rare entities.",
-        subcommands = {ZeoCommand.Vectors.class})
+        subcommands = {ZeoCommand.Vectors.class, ZeoInstancesCommand.class})
 final class ZeoCommand extends GroupCommand {
 
     @Command(name = "vectors", description = "Encode each entity's description with the frozen model into a knowledge vector table.")
@@ -30,21 +30,24 @@ final class ZeoCommand extends GroupCommand {
         @Option(names = "--pooling", defaultValue = "mean", description = "mean (over real tokens) or cls (default ${DEFAULT-VALUE}).")
         String pooling;
 
-        @Option(names = "--max-seq-length", defaultValue = "128", description = "Description tokens at most, specials included (default ${DEFAULT-VALUE}).")
-        int maxSeqLength;
+        @Option(names = "--max-seq-length", description = "Description tokens at most, specials included (default: 128, or the model's positions if fewer).")
+        Integer maxSeqLength;
 
         @Option(names = "--batch-size", defaultValue = "32", description = "Descriptions per forward pass (default ${DEFAULT-VALUE}).")
         int batchSize;
 
         @Override
         public Integer call() {
-            VectorBuilder.Options d = VectorBuilder.Options.defaults();
-            VectorBuilder.Options options = new VectorBuilder.Options(VectorBuilder.Pooling.parse(pooling), maxSeqLength, batchSize,
-                    Math.max(batchSize, d.chunkSize()), d.checkpointSeconds());
+            VectorBuilder.Pooling p = VectorBuilder.Pooling.parse(pooling);
             DomainBundle bundle = DomainBundle.open(domain);
             try (MaskedLm lm = MaskedLm.load(model)) {
-                if (maxSeqLength > lm.model().config().maxSequenceLength()) {
-                    throw new dev.infuse.InfuseException("--max-seq-length " + maxSeqLength + " is larger than the model's "
+                int positions = lm.model().config().maxSequenceLength();
+                int length = maxSeqLength != null ? maxSeqLength : Math.min(128, positions);
+                VectorBuilder.Options d = VectorBuilder.Options.defaults();
+                VectorBuilder.Options options = new VectorBuilder.Options(p, length, batchSize, Math.max(batchSize, d.chunkSize()),
+                        d.checkpointSeconds());
+                if (length > positions) {
+                    throw new dev.infuse.InfuseException("--max-seq-length " + length + " is larger than the model's "
                             + lm.model().config().maxSequenceLength() + " positions");
                 }
                 VectorBuilder.Report r = VectorBuilder.build(lm, bundle, options, output, s -> System.err.println("infuse: " + s));

@@ -60,12 +60,15 @@ public final class Batcher implements AutoCloseable {
             String entity = in.entities().get(k);
             if (!entity.isEmpty() && objective.links(entity)) {
                 int[] span = in.tokens().entitySpans().get(k);
-                // A different stream from the masks' (seed + 1), so adding links never changes the masks.
-                long s = Masker.rngFor(seed + 1, in.epoch(), in.index() * 64 + k).nextLong();
-                out.add(new MlmBatch.Linked(row, span[0], span[1], entity, s));
+                out.add(new MlmBatch.Linked(row, span[0], span[1], entity, linkSeed(seed, in.epoch(), in.index(), k)));
                 taken++;
             }
         }
+    }
+
+    /** The seed of mention {@code k} of an instance: a stream apart from the masks' (seed + 1), so links never change masks. */
+    public static long linkSeed(long seed, long epoch, long index, int k) {
+        return Masker.rngFor(seed + 1, epoch, index * 64 + k).nextLong();
     }
 
     public Cursor cursor() {
