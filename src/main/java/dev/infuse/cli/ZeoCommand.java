@@ -2,6 +2,8 @@ package dev.infuse.cli;
 
 import dev.infuse.domain.DomainBundle;
 import dev.infuse.inject.zeo.VectorBuilder;
+import dev.infuse.inject.zeo.ZeoPipeline;
+import dev.infuse.inject.zeo.ZeoSpec;
 import dev.infuse.model.MaskedLm;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -10,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "zeo", description = "ZEO: knowledge vectors and contrastive joint training for rare entities.",
-        subcommands = {ZeoCommand.Vectors.class, ZeoInstancesCommand.class})
+        subcommands = {ZeoCommand.Vectors.class, ZeoInstancesCommand.class, ZeoCommand.Run.class})
 final class ZeoCommand extends GroupCommand {
 
     @Command(name = "vectors", description = "Encode each entity's description with the frozen model into a knowledge vector table.")
@@ -53,6 +55,53 @@ final class ZeoCommand extends GroupCommand {
                 VectorBuilder.Report r = VectorBuilder.build(lm, bundle, options, output, s -> System.err.println("infuse: " + s));
                 System.err.printf("wrote %s: %d knowledge vectors%n", output, r.vectors().size());
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "run", description = "Vectors, instances and joint training in one go, with small defaults for a 2-core CPU.")
+    static final class Run implements Callable<Integer> {
+        @Mixin
+        EngineOptions engine;
+
+        @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Base model (default ${DEFAULT-VALUE}).")
+        String model;
+
+        @Option(names = "--domain", required = true, paramLabel = "DIR", description = "Domain bundle with typed, described entities.")
+        Path domain;
+
+        @Option(names = "--output-dir", required = true, description = "Gets vectors.zeo, instances.jsonl and model/.")
+        Path outputDir;
+
+        @Option(names = "--templates", paramLabel = "FILE", description = "Template pool for extra sentences from types and triples.")
+        Path templates;
+
+        @Option(names = "--inject", defaultValue = "2", description = "0 = MLM, 1 = triplet, 2 = both (default ${DEFAULT-VALUE}).")
+        int inject;
+
+        @Option(names = "--contrastive-weight", paramLabel = "W", defaultValue = "1.0", description = "W of inject 2 (default ${DEFAULT-VALUE}).")
+        float weight;
+
+        @Option(names = "--neg-entity", paramLabel = "N", defaultValue = "1", description = "Negatives per mention (default ${DEFAULT-VALUE}).")
+        int negEntity;
+
+        @Option(names = "--max-steps", defaultValue = "200", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
+        int maxSteps;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--resume", description = "Continue the training in --output-dir.")
+        boolean resume;
+
+        @Option(names = "--overwrite", description = "Replace a run already in --output-dir.")
+        boolean overwrite;
+
+        @Override
+        public Integer call() {
+            new ZeoPipeline(model, domain, outputDir, templates, new ZeoSpec.Settings(inject, weight, negEntity),
+                    ZeoPipeline.smallTraining(maxSteps, seed), resume, overwrite).run(System.err);
+            System.err.println("infuse: wrote " + outputDir.resolve("model"));
             return 0;
         }
     }

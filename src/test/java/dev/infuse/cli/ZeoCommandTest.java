@@ -102,4 +102,15 @@ class ZeoCommandTest {
         assertEquals(1, bad.code());
         assertEquals("infuse: --inject 1 needs --vectors FILE (build one with infuse zeo vectors)", bad.err().strip());
     }
+
+    @Test
+    void runChainsVectorsInstancesAndTraining() {
+        Path out = tmp.resolve("pipeline");
+        CliRun r = CliRun.of("zeo", "run", "--model", model.toString(), "--domain", bundle.toString(), "--output-dir", out.toString(),
+                "--max-steps", "2");
+        assertEquals(0, r.code(), r.err());
+        for (String f : List.of("vectors.zeo", "vectors.zeo.provenance.json", "instances.jsonl", "model/model.safetensors")) {
+            assertTrue(Files.exists(out.resolve(f)), f);
+        }
+    }
 }

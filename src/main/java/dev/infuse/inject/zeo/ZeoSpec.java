@@ -19,6 +19,9 @@ import java.util.Map;
  * @param negatives negatives per mention
  */
 public record ZeoSpec(int inject, Path vectors, float weight, int negatives) implements Objective.Spec {
+    /** The ZEO flags without the vector file, for commands that build it themselves. */
+    public record Settings(int inject, float weight, int negatives) {}
+
     public ZeoSpec {
         if (inject < 0 || inject > 2) {
             throw new InfuseException("--inject must be 0 (MLM), 1 (triplet) or 2 (both), found " + inject);
