@@ -41,11 +41,7 @@ public final class Templates {
 
     private final List<Template> entityPool = new ArrayList<>();
     private final List<Template> triplePool = new ArrayList<>();
-    private final String source;
-
-    private Templates(String source) {
-        this.source = source;
-    }
+    private Templates() {}
 
     public static Templates read(Path file) {
         List<String> lines;
@@ -58,7 +54,7 @@ public final class Templates {
     }
 
     public static Templates parse(List<String> lines, String source) {
-        Templates t = new Templates(source);
+        Templates t = new Templates();
         for (int i = 0; i < lines.size(); i++) {
             String s = lines.get(i).strip();
             if (!s.isEmpty() && !s.startsWith("#")) {
@@ -122,11 +118,6 @@ public final class Templates {
             }
         }
         return false;
-    }
-
-    /** A hash-free identity for provenance: the pool's lines in order. */
-    public String describe() {
-        return source;
     }
 
     /** Every sentence the pool makes from the bundle, each its own document, in entity then triple order. */

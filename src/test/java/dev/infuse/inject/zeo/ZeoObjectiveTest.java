@@ -139,9 +139,38 @@ class ZeoObjectiveTest {
             assertTrue(triplet > 0, "random vectors are far from the anchors");
             assertEquals(mlm + 0.3f * triplet, joint, 1e-5f);
             assertEquals(mlm, new ZeoObjective(0, 0.3f, 2, null, null).loss(lm.model(), m, b, false).getFloat(), 1e-6f);
-            // the anchor is the mean over the mention's tokens: "a dog" for the second link
-            NDArray hidden = lm.model().forward(m, b.input(), false).lastHidden();
-            assertEquals(triplet, only.triplet(m, b, hidden).getFloat(), 1e-6f);
         }
+    }
+
+    @Test
+    void theAnchorIsTheMeanOfTheMentionsFinalStates() {
+        KnowledgeVectors v = vectors("animal", "thing", "animal", "thing");
+        NegativeSampler sampler = new NegativeSampler(v, "test");
+        MlmBatch full = batch();
+        MlmBatch b = new MlmBatch(full.input(), full.positions(), full.labels(), full.tokens(), List.of(full.linked().get(1)));
+        int h = v.hidden();
+        try (NDManager m = Engines.newManager()) {
+            float[] hidden = lm.model().forward(m, b.input(), false).lastHidden().toFloatArray(); // (2, 8, H)
+            float[] anchor = new float[h];
+            for (int t = 1; t < 3; t++) { // "a dog" in row 1
+                for (int d = 0; d < h; d++) {
+                    anchor[d] += hidden[(8 + t) * h + d] / 2;
+                }
+            }
+            int neg = sampler.sample(2, 1, new Random(12))[0];
+            double expected = Math.max(0, dist(anchor, v.vector(2)) - dist(anchor, v.vector(neg)) + 1);
+            assertTrue(expected > 0, "the hinge is active, so the value tests the anchor");
+            float got = new ZeoObjective(1, 1f, 1, v, sampler).loss(lm.model(), m, b, false).getFloat();
+            assertEquals(expected, got, 1e-4);
+        }
+    }
+
+    static double dist(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - b[i] + Triplet.EPS;
+            s += d * d;
+        }
+        return Math.sqrt(s);
     }
 }
