@@ -1,7 +1,10 @@
 package dev.infuse.cli;
 
 import dev.infuse.InfuseException;
+import dev.infuse.inject.zeo.TemplateCorpus;
+import dev.infuse.inject.zeo.ZeoSpec;
 import dev.infuse.train.Freeze;
+import dev.infuse.train.Objective;
 import dev.infuse.train.LrSchedule;
 import dev.infuse.train.PretrainJob;
 import dev.infuse.train.Pretraining;
@@ -42,9 +45,27 @@ final class PretrainCommand implements Callable<Integer> {
         Path domain;
     }
 
-    @Option(names = "--masking", defaultValue = "token",
-            description = "token, wwm, entity, span, or a mix such as wwm=0.5,entity=0.5 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--masking",
+            description = "token, wwm, entity, span, or a mix such as wwm=0.5,entity=0.5 (default: token; entity with --method zeo).")
     String masking;
+
+    @Option(names = "--method", defaultValue = "mlm", description = "mlm, or zeo for ZEO's joint objective (default ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--inject", defaultValue = "2", description = "zeo: 0 = MLM only, 1 = triplet only, 2 = MLM + W * triplet (default ${DEFAULT-VALUE}).")
+    int inject;
+
+    @Option(names = "--vectors", paramLabel = "FILE", description = "zeo: knowledge vectors from infuse zeo vectors.")
+    Path vectors;
+
+    @Option(names = "--contrastive-weight", paramLabel = "W", defaultValue = "1.0", description = "zeo: W of inject 2 (default ${DEFAULT-VALUE}).")
+    float contrastiveWeight;
+
+    @Option(names = "--templates", paramLabel = "FILE", description = "zeo: template pool turning the bundle's types and triples into extra sentences.")
+    Path templates;
+
+    @Option(names = "--neg-entity", paramLabel = "N", defaultValue = "1", description = "zeo: negatives of another type per mention (default ${DEFAULT-VALUE}).")
+    int negEntity;
 
     @Option(names = "--mlm-probability", defaultValue = "0.15", description = "Share of tokens to predict (default ${DEFAULT-VALUE}).")
     double mlmProbability;
@@ -109,7 +130,16 @@ final class PretrainCommand implements Callable<Integer> {
         TrainSettings settings = new TrainSettings(batchSize, maxSeqLength, lr, warmup != null ? warmup : maxSteps / 10,
                 LrSchedule.Kind.parse(schedule), clip, accumulate, new Freeze(topLayers, embeddingsOnly), saveEvery, maxSteps, seed,
                 weightDecay, mlmProbability);
-        PretrainJob job = new PretrainJob(model, source(), masking, packing(), settings, outputDir, resume, overwrite);
+        Objective.Spec objective = objective();
+        String m = masking != null ? masking : objective instanceof ZeoSpec ? "entity" : "token";
+        PassageSource corpus = source();
+        if (templates != null) {
+            if (!(objective instanceof ZeoSpec) || input.domain == null) {
+                throw new InfuseException("--templates belongs to --method zeo with --domain");
+            }
+            corpus = new TemplateCorpus(corpus, DomainBundle.open(input.domain), templates, seed);
+        }
+        PretrainJob job = new PretrainJob(model, corpus, m, packing(), settings, outputDir, resume, overwrite, objective);
         long steps = Pretraining.run(job, List.of(), System.err);
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -120,6 +150,24 @@ final class PretrainCommand implements Callable<Integer> {
             System.err.println("infuse: wrote " + outputDir);
         }
         return 0;
+    }
+
+    private Objective.Spec objective() {
+        return switch (method.toLowerCase(Locale.ROOT)) {
+            case "mlm" -> {
+                if (vectors != null) {
+                    throw new InfuseException("--vectors belongs to --method zeo");
+                }
+                yield Objective.Spec.MLM;
+            }
+            case "zeo" -> {
+                if (inject != 0 && input.domain == null) {
+                    throw new InfuseException("--method zeo --inject " + inject + " needs --domain: the triplets read its linked mentions");
+                }
+                yield new ZeoSpec(inject, vectors, contrastiveWeight, negEntity);
+            }
+            default -> throw new InfuseException("unknown --method \"" + method + "\": expected mlm or zeo");
+        };
     }
 
     private PassageSource source() {

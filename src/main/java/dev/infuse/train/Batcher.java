@@ -11,6 +11,10 @@ import java.util.List;
 /**
  * Instances to masked micro-batches. Holds no state beyond the stream's cursor: each instance's masks come
  * from (seed, epoch, index), so seeking the cursor is a complete resume of the data side.
+ *
+ * <p>An objective that reads entity mentions ({@link Objective#linksPerInstance}) gets up to that many
+ * linked mentions per instance, the first ones in text order whose entity it accepts. One that does not
+ * mask ({@link Objective#masks}) gets the text unchanged and no MLM positions.
  */
 public final class Batcher implements AutoCloseable {
     private final InstanceStream stream;
@@ -18,22 +22,53 @@ public final class Batcher implements AutoCloseable {
     private final long seed;
     private final int batchSize;
     private final int padId;
+    private final Objective objective;
 
     public Batcher(InstanceStream stream, Masker masker, long seed, int batchSize, int padId) {
+        this(stream, masker, seed, batchSize, padId, Objective.mlm());
+    }
+
+    public Batcher(InstanceStream stream, Masker masker, long seed, int batchSize, int padId, Objective objective) {
         this.stream = stream;
         this.masker = masker;
         this.seed = seed;
         this.batchSize = batchSize;
         this.padId = padId;
+        this.objective = objective;
     }
 
     public MlmBatch next() {
         List<MaskedExample> examples = new ArrayList<>(batchSize);
+        List<MlmBatch.Linked> linked = new ArrayList<>();
         for (int i = 0; i < batchSize; i++) {
             Instance in = stream.next();
-            examples.add(masker.mask(in.tokens(), seed, in.epoch(), in.index()));
+            if (objective.masks()) {
+                examples.add(masker.mask(in.tokens(), seed, in.epoch(), in.index()));
+            } else {
+                int[] labels = new int[in.tokens().size()];
+                java.util.Arrays.fill(labels, MaskedExample.IGNORE);
+                examples.add(new MaskedExample(in.tokens().ids().clone(), labels));
+            }
+            link(in, i, linked);
         }
-        return MlmBatch.of(examples, padId);
+        return MlmBatch.of(examples, padId, linked);
+    }
+
+    private void link(Instance in, int row, List<MlmBatch.Linked> out) {
+        int taken = 0;
+        for (int k = 0; k < in.entities().size() && taken < objective.linksPerInstance(); k++) {
+            String entity = in.entities().get(k);
+            if (!entity.isEmpty() && objective.links(entity)) {
+                int[] span = in.tokens().entitySpans().get(k);
+                out.add(new MlmBatch.Linked(row, span[0], span[1], entity, linkSeed(seed, in.epoch(), in.index(), k)));
+                taken++;
+            }
+        }
+    }
+
+    /** The seed of mention {@code k} of an instance: a stream apart from the masks' (seed + 1), so links never change masks. */
+    public static long linkSeed(long seed, long epoch, long index, int k) {
+        return Masker.rngFor(seed + 1, epoch, index * 64 + k).nextLong();
     }
 
     public Cursor cursor() {

@@ -10,9 +10,22 @@ import java.util.List;
  * reads with their labels, so the vocabulary projection runs only where a prediction is scored.
  *
  * @param tokens real (non-padding) tokens, for throughput
+ * @param linked entity mentions for objectives that read them (ZEO's triplets); empty for plain MLM
  */
-public record MlmBatch(BertInput input, long[] positions, long[] labels, int tokens) {
+public record MlmBatch(BertInput input, long[] positions, long[] labels, int tokens, List<Linked> linked) {
+    /**
+     * A linked mention: token span {@code [start, end)} of batch row {@code row}, its entity, and a seed for
+     * whatever the objective draws for it (negatives), fixed by (run seed, epoch, instance, mention) so a
+     * resumed run draws the same.
+     */
+    public record Linked(int row, int start, int end, String entity, long seed) {}
+
+    public MlmBatch(BertInput input, long[] positions, long[] labels, int tokens) {
+        this(input, positions, labels, tokens, List.of());
+    }
+
     public MlmBatch {
+        linked = linked == null ? List.of() : List.copyOf(linked);
         if (positions.length != labels.length) {
             throw new IllegalArgumentException(positions.length + " positions but " + labels.length + " labels");
         }
@@ -24,6 +37,10 @@ public record MlmBatch(BertInput input, long[] positions, long[] labels, int tok
 
     /** Right-pads to the longest example with {@code padId} and masks the padding out of attention. */
     public static MlmBatch of(List<MaskedExample> examples, int padId) {
+        return of(examples, padId, List.of());
+    }
+
+    public static MlmBatch of(List<MaskedExample> examples, int padId, List<Linked> linked) {
         int b = examples.size();
         int t = examples.stream().mapToInt(e -> e.inputIds().length).max().orElseThrow();
         long[][] ids = new long[b][t];
@@ -46,6 +63,6 @@ public record MlmBatch(BertInput input, long[] positions, long[] labels, int tok
         }
         BertInput in = BertInput.builder().setInputIds(ids).optPaddingMask(mask).build();
         return new MlmBatch(in, pos.stream().mapToLong(Long::longValue).toArray(), lab.stream().mapToLong(Long::longValue).toArray(),
-                tokens);
+                tokens, linked);
     }
 }

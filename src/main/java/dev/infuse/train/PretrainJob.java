@@ -12,10 +12,17 @@ import java.util.Objects;
  * @param masking a {@code --masking} value, see {@link dev.infuse.mask.Maskings#parse}
  * @param resume continue from {@code outputDir/checkpoint}
  * @param overwrite replace a run already in {@code outputDir}
+ * @param objective the loss; {@link Objective.Spec#MLM} for plain masked-LM pretraining
  */
 public record PretrainJob(String model, PassageSource corpus, String masking, InstanceStream.Packing packing, TrainSettings settings,
-        Path outputDir, boolean resume, boolean overwrite) {
+        Path outputDir, boolean resume, boolean overwrite, Objective.Spec objective) {
+    public PretrainJob(String model, PassageSource corpus, String masking, InstanceStream.Packing packing, TrainSettings settings,
+            Path outputDir, boolean resume, boolean overwrite) {
+        this(model, corpus, masking, packing, settings, outputDir, resume, overwrite, Objective.Spec.MLM);
+    }
+
     public PretrainJob {
+        Objects.requireNonNull(objective, "objective");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(corpus, "corpus");
         Objects.requireNonNull(masking, "masking");

@@ -40,6 +40,7 @@ public final class Pretraining {
         identity.put("masking", strategy.name());
         identity.put("packing", job.packing().name().toLowerCase(java.util.Locale.ROOT));
         identity.put("corpus-sha256", corpusHash);
+        identity.putAll(job.objective().identity());
         Path resumeFrom = OutputDir.prepare(out, identity, job.resume(), job.overwrite());
         if (Maskings.usesEntities(strategy) && !job.corpus().hasMentions()) {
             log.println("infuse: warning: " + job.corpus().describe() + " has no entity mentions; entity masking falls back to whole words");
@@ -48,7 +49,8 @@ public final class Pretraining {
         // On resume the weights come from the checkpoint; only the tokenizer comes from --model.
         try (MaskedLm lm = state == null ? MaskedLm.load(job.model())
                 : new MaskedLm(TrainCheckpoint.readModel(resumeFrom), Tokenizers.load(ModelStore.resolve(job.model())),
-                        resumeFrom.toString())) {
+                        resumeFrom.toString());
+                Objective objective = job.objective().open(lm, state != null, log)) {
             int limit = lm.model().config().maxSequenceLength();
             if (s.maxSeqLength() > limit) {
                 throw new InfuseException("--max-seq-length " + s.maxSeqLength() + " is larger than the model's " + limit + " positions");
@@ -56,7 +58,7 @@ public final class Pretraining {
             try (AdamW adam = new AdamW(new AdamW.Settings(0.9f, 0.999f, 1e-6f, s.weightDecay()));
                     Batcher data = new Batcher(new InstanceStream(job.corpus(), lm.tokenizer(), s.maxSeqLength(), job.packing()),
                             new Masker(strategy, s.mlmProbability(), lm.tokenizer().maskId(), lm.model().config().vocabSize(),
-                                    lm.tokenizer()::isSpecial), s.seed(), s.batchSize(), lm.tokenizer().padId());
+                                    lm.tokenizer()::isSpecial), s.seed(), s.batchSize(), lm.tokenizer().padId(), objective);
                     MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"))) {
                 MaskedLm trained = lm;
                 long start = 0;
@@ -70,7 +72,7 @@ public final class Pretraining {
                 List<TrainListener> listeners = new ArrayList<>(List.of(metrics, ProgressLine.forStderr(), checkpointer));
                 listeners.addAll(extra);
                 try {
-                    new Trainer(trained.model(), adam, data, s, listeners).run(start);
+                    new Trainer(trained.model(), adam, data, s, listeners, objective).run(start);
                 } catch (Diverged d) {
                     long kept = checkpointer.lastSaved() >= 0 ? checkpointer.lastSaved() : start;
                     throw new InfuseException("training stopped: " + d.getMessage() + "; " + (kept > 0

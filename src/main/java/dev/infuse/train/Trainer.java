@@ -31,8 +31,16 @@ public final class Trainer {
     private final List<TrainListener> listeners;
     private final Set<String> trainable;
     private final Set<String> noDecay = new HashSet<>();
+    private final Objective objective;
 
     public Trainer(BertModel model, AdamW adam, Batcher data, TrainSettings settings, List<TrainListener> listeners) {
+        this(model, adam, data, settings, listeners, Objective.mlm());
+    }
+
+    /** @param objective the loss of a micro-batch; the batcher must have been built for the same objective */
+    public Trainer(BertModel model, AdamW adam, Batcher data, TrainSettings settings, List<TrainListener> listeners,
+            Objective objective) {
+        this.objective = objective;
         this.model = model;
         this.adam = adam;
         this.data = data;
@@ -103,12 +111,12 @@ public final class Trainer {
 
     /** Forward and backward of one micro-batch; gradients add up across micro-batches until the update. */
     private double microStep(NDManager parent, MlmBatch batch, long step, int micro) {
-        if (batch.predicted() == 0) {
-            return 0; // nothing to score (possible with whole units and tiny budgets): no gradient, no loss
-        }
         Engines.get().setRandomSeed(dropoutSeed(step, micro));
         try (NDManager s = parent.newSubManager(); GradientCollector gc = Engines.get().newGradientCollector()) {
-            NDArray loss = mlmLoss(model, s, batch, true); // ()
+            NDArray loss = objective.loss(model, s, batch, true); // ()
+            if (loss == null) {
+                return 0; // nothing to score (possible with whole units and tiny budgets): no gradient, no loss
+            }
             double value = loss.getFloat();
             if (!Double.isFinite(value)) {
                 throw new Diverged(step + 1, "loss is " + value + " (micro-batch " + (micro + 1) + " of " + settings.accumulate() + ")");
@@ -121,10 +129,15 @@ public final class Trainer {
 
     /** Mean cross-entropy at the batch's scored positions; every intermediate attaches to {@code s}. */
     public static NDArray mlmLoss(BertModel model, NDManager s, MlmBatch batch, boolean training) {
+        return mlmLoss(model, s, batch, model.forward(s, batch.input(), training).lastHidden());
+    }
+
+    /** The same from final hidden states (B, T, H) already computed, for objectives that read them twice. */
+    public static NDArray mlmLoss(BertModel model, NDManager s, MlmBatch batch, NDArray lastHidden) {
         int b = batch.input().batchSize();
         int t = batch.input().length();
         int n = batch.predicted();
-        NDArray hidden = model.forward(s, batch.input(), training).lastHidden().reshape(b * t, model.config().hiddenSize()); // (B*T, H)
+        NDArray hidden = lastHidden.reshape(b * t, model.config().hiddenSize()); // (B*T, H)
         NDArray picked = hidden.get(Tensors.copyOf(s, batch.positions(), new Shape(n))); // (N, H)
         NDArray logits = model.mlmLogits(model.mlmTransform(picked)); // (N, V)
         return Losses.crossEntropy(logits, Tensors.copyOf(s, batch.labels(), new Shape(n))); // ()

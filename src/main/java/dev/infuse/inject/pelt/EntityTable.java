@@ -1,18 +1,13 @@
 package dev.infuse.inject.pelt;
 
-import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 import dev.infuse.InfuseException;
+import dev.infuse.inject.table.VectorTableFile;
 import dev.infuse.model.MaskedLm;
-import dev.infuse.model.io.HostTensor;
-import dev.infuse.model.io.Safetensors;
 import dev.infuse.text.MentionMatcher;
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,13 +15,12 @@ import java.util.Map;
  * A PELT entity lookup table: per entity, the sum of its masked-mention vectors and their count, in the
  * space of the tied word embeddings of the model that built it.
  *
- * <p>One safetensors file holds everything needed to use it without the domain bundle: {@code sums}
+ * <p>One safetensors file ({@link VectorTableFile}, shared with ZEO) holds everything needed to use it without the domain bundle: {@code sums}
  * (E, H), {@code counts} (E), and in its metadata the rows' ids, names and aliases and the fingerprint of
  * the building model's weights.
  */
 public final class EntityTable {
     static final String FORMAT = "infuse-pelt-table-1";
-    private static final Gson GSON = new Gson();
 
     /** One row's entity: what the table needs to link mentions by itself. */
     public record Row(String id, String name, List<String> aliases, String type) {
@@ -129,49 +123,13 @@ public final class EntityTable {
     }
 
     public void write(Path file) {
-        Map<String, HostTensor> t = new LinkedHashMap<>();
-        t.put("sums", new HostTensor(new long[] {rows.size(), hidden}, FloatBuffer.wrap(sums)));
-        t.put("counts", new HostTensor(new long[] {rows.size()}, FloatBuffer.wrap(counts)));
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", FORMAT);
-        meta.put("model_fingerprint", modelFingerprint);
-        meta.put("entities", GSON.toJson(rows));
-        Safetensors.write(file, t, meta);
+        VectorTableFile.write(file, FORMAT, modelFingerprint, rows, sums, counts, hidden);
     }
 
     /** Reads a table; anything that is not a whole, consistent table is refused with the reason. */
     public static EntityTable read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new InfuseException("entity table not found: " + file);
-        }
-        Map<String, String> meta = new HashMap<>();
-        Map<String, HostTensor> t;
-        try {
-            t = Safetensors.readWithMetadata(file, meta);
-        } catch (InfuseException e) {
-            throw new InfuseException("corrupt entity table: " + e.getMessage());
-        }
-        if (!FORMAT.equals(meta.get("format")) || !t.containsKey("sums") || !t.containsKey("counts")
-                || meta.get("model_fingerprint") == null || meta.get("entities") == null) {
-            throw new InfuseException("corrupt entity table " + file + ": not an infuse PELT table (format " + meta.get("format") + ")");
-        }
-        List<Row> rows;
-        try {
-            rows = GSON.fromJson(meta.get("entities"), new TypeToken<List<Row>>() {}.getType());
-        } catch (RuntimeException e) {
-            throw new InfuseException("corrupt entity table " + file + ": unreadable entity list");
-        }
-        HostTensor sums = t.get("sums");
-        HostTensor counts = t.get("counts");
-        if (sums.shape().length != 2 || sums.shape()[0] != rows.size() || counts.shape().length != 1
-                || counts.shape()[0] != rows.size()) {
-            throw new InfuseException("corrupt entity table " + file + ": " + rows.size() + " entities but sums " + sums.shapeString()
-                    + " and counts " + counts.shapeString());
-        }
-        float[] s = new float[sums.data().remaining()];
-        sums.data().duplicate().get(s);
-        float[] c = new float[counts.data().remaining()];
-        counts.data().duplicate().get(c);
-        return new EntityTable(rows, s, c, (int) sums.shape()[1], meta.get("model_fingerprint"));
+        VectorTableFile.Contents<Row> c = VectorTableFile.read(file, FORMAT, "entity table", "PELT table",
+                new TypeToken<List<Row>>() {}.getType());
+        return new EntityTable(c.rows(), c.sums(), c.counts(), c.hidden(), c.modelFingerprint());
     }
 }

@@ -8,34 +8,30 @@ import dev.infuse.domain.BundleFiles;
 import dev.infuse.domain.DomainBundle;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
-import dev.infuse.io.Progress;
+import dev.infuse.domain.Entity;
+import dev.infuse.inject.table.ChunkedBuild;
+import dev.infuse.inject.table.RowSums;
 import dev.infuse.io.Provenance;
 import dev.infuse.model.BertInput;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.text.Encoding;
-import dev.infuse.text.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 
 /**
  * Builds a PELT table: for every kept mention, the frozen masked LM reads the window with the mention
  * replaced by one mask, and the MLM head's transform of the mask's final state is added to the entity's sum.
  *
- * <p>The corpus streams through a producer thread that matches and tokenizes while the model runs. Work is
- * cut into fixed chunks of occurrences in corpus order, sorted by length inside so batches barely pad.
- * After a chunk the state may be checkpointed; because chunks and batches are deterministic, a resumed
- * build sums the same vectors in the same order and ends bit-identical to an uninterrupted one.
+ * <p>The corpus streams through the shared {@link ChunkedBuild} engine: fixed chunks of occurrences in corpus
+ * order, tokenized on a producer thread and sorted by length inside so batches barely pad, checkpointed
+ * and resumed bit-identically.
  */
 public final class PeltBuilder {
     /** What a build did, for reports and tests. */
     public record Report(EntityTable table, long windows, int entitiesWithoutMentions, int chunksResumed, double seconds) {}
-
-    private static final List<Occurrences.Window> END = List.of();
 
     private PeltBuilder() {}
 
@@ -64,41 +60,12 @@ public final class PeltBuilder {
         }
         int h = lm.model().config().hiddenSize();
         String key = lm.fingerprint() + "|" + corpusHash(bundle) + "|" + options.key();
-        PartialState state = PartialState.resume(output, key, rows, h, log);
+        RowSums state = RowSums.resume(output, key, rows, h, log);
         int resumed = state.chunksDone();
-        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2);
-        Thread producer = new Thread(() -> produce(lm.tokenizer(), occ, options, resumed, queue), "pelt-tokenize");
-        producer.setDaemon(true);
-        producer.start();
-        long windows = 0;
-        long lastSave = System.nanoTime();
-        try (Progress progress = new Progress("pelt build", total, "occurrences")) {
-            progress.resumeAt(Math.min(total, (long) resumed * options.chunkSize()));
-            while (true) {
-                Object item = take(queue);
-                if (item instanceof RuntimeException e) {
-                    throw e;
-                }
-                @SuppressWarnings("unchecked")
-                List<Occurrences.Window> chunk = (List<Occurrences.Window>) item;
-                if (chunk == END) {
-                    break;
-                }
-                for (int i = 0; i < chunk.size(); i += options.batchSize()) {
-                    List<Occurrences.Window> batch = chunk.subList(i, Math.min(chunk.size(), i + options.batchSize()));
-                    state.add(batch, maskVectors(lm, batch, 0));
-                }
-                windows += chunk.size();
-                state.chunkDone();
-                progress.step(chunk.size());
-                if ((System.nanoTime() - lastSave) / 1e9 >= options.checkpointSeconds()) {
-                    state.save();
-                    lastSave = System.nanoTime();
-                }
-                afterChunk.accept(state.chunksDone());
-            }
-        }
-        EntityTable table = state.toTable(occ.selected(), lm.fingerprint());
+        ChunkedBuild<Occurrences.Spot, Occurrences.Window> engine = new ChunkedBuild<>(new Work(lm, occ, options),
+                new ChunkedBuild.Settings("pelt build", "occurrences", options.chunkSize(), options.batchSize(), options.checkpointSeconds()));
+        long windows = engine.run(state, total, afterChunk);
+        EntityTable table = toTable(state, occ.selected(), lm.fingerprint());
         table.write(output);
         Provenance.of("pelt-table")
                 .input("model", lm.source())
@@ -120,46 +87,62 @@ public final class PeltBuilder {
         return table.resolveSibling(table.getFileName() + ".provenance.json");
     }
 
-    /** Producer: tokenizes kept mentions into chunks; chunks finished by an earlier run are skipped untokenized. */
-    private static void produce(Tokenizer tok, Occurrences occ, PeltOptions options, int skipChunks, BlockingQueue<Object> queue) {
-        try {
-            List<Occurrences.Spot> spots = new ArrayList<>();
-            int[] chunkIndex = {0};
-            occ.forEachKept(s -> {
-                spots.add(s);
-                if (spots.size() == options.chunkSize()) {
-                    emit(tok, spots, chunkIndex[0]++ < skipChunks, options, queue);
-                    spots.clear();
+    /** PELT's part of the shared engine: kept mentions in corpus order, tokenized per chunk, one mask vector each. */
+    private record Work(MaskedLm lm, Occurrences occ, PeltOptions options) implements ChunkedBuild.Work<Occurrences.Spot, Occurrences.Window> {
+        @Override
+        public void forEach(Consumer<Occurrences.Spot> sink) {
+            occ.forEachKept(sink);
+        }
+
+        @Override
+        public List<Occurrences.Window> prepare(List<Occurrences.Spot> spots) {
+            List<Occurrences.Window> chunk = new ArrayList<>(spots.size());
+            Encoding cached = null;
+            Object cachedFor = null;
+            for (Occurrences.Spot s : spots) {
+                if (s.passage() != cachedFor) {
+                    cached = lm.tokenizer().encode(s.passage().text());
+                    cachedFor = s.passage();
                 }
-            });
-            if (!spots.isEmpty()) {
-                emit(tok, spots, chunkIndex[0] < skipChunks, options, queue);
+                Occurrences.Window w = Occurrences.window(lm.tokenizer(), cached, s, options.maxSeqLength());
+                if (w != null) {
+                    chunk.add(w);
+                }
             }
-            put(queue, END);
-        } catch (RuntimeException e) {
-            put(queue, e);
+            chunk.sort(Comparator.comparingInt(w -> w.ids().length)); // stable: equal lengths keep corpus order
+            return chunk;
+        }
+
+        @Override
+        public int row(Occurrences.Window w) {
+            return w.row();
+        }
+
+        @Override
+        public float[] encode(List<Occurrences.Window> batch) {
+            return maskVectors(lm, batch, 0);
         }
     }
 
-    private static void emit(Tokenizer tok, List<Occurrences.Spot> spots, boolean skip, PeltOptions options, BlockingQueue<Object> queue) {
-        if (skip) {
-            return;
-        }
-        List<Occurrences.Window> chunk = new ArrayList<>(spots.size());
-        Encoding cached = null;
-        Object cachedFor = null;
-        for (Occurrences.Spot s : spots) {
-            if (s.passage() != cachedFor) {
-                cached = tok.encode(s.passage().text());
-                cachedFor = s.passage();
-            }
-            Occurrences.Window w = Occurrences.window(tok, cached, s, options.maxSeqLength());
-            if (w != null) {
-                chunk.add(w);
+    /** The finished table: only entities with at least one occurrence get a row. */
+    static EntityTable toTable(RowSums state, List<Entity> entities, String fingerprint) {
+        int hidden = state.hidden();
+        List<EntityTable.Row> rows = new ArrayList<>();
+        List<Integer> keep = new ArrayList<>();
+        for (int r = 0; r < state.rows(); r++) {
+            if (state.count(r) > 0) {
+                Entity e = entities.get(r);
+                rows.add(new EntityTable.Row(e.id(), e.name(), e.aliases(), e.type()));
+                keep.add(r);
             }
         }
-        chunk.sort(Comparator.comparingInt(w -> w.ids().length)); // stable: equal lengths keep corpus order
-        put(queue, chunk);
+        float[] s = new float[keep.size() * hidden];
+        float[] c = new float[keep.size()];
+        for (int i = 0; i < keep.size(); i++) {
+            System.arraycopy(state.sum(keep.get(i)), 0, s, i * hidden, hidden);
+            c[i] = state.count(keep.get(i));
+        }
+        return new EntityTable(rows, s, c, hidden, fingerprint);
     }
 
     /**
@@ -196,22 +179,5 @@ public final class PeltBuilder {
             }
         }
         return s.toString();
-    }
-
-    private static Object take(BlockingQueue<Object> q) {
-        try {
-            return q.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InfuseException("interrupted");
-        }
-    }
-
-    private static void put(BlockingQueue<Object> q, Object o) {
-        try {
-            q.put(o);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -97,19 +97,22 @@ public final class BundleCorpus implements PassageSource {
 
     private TextPassage convert(Passage p) {
         List<int[]> spans = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         if (matcher == null) {
             for (Mention m : p.mentions()) {
                 spans.add(new int[] {m.start(), m.end()});
+                ids.add(m.entity());
             }
         } else {
             for (MentionMatcher.Match m : matcher.findAll(p.text())) {
                 if (!m.ambiguous()) {
                     spans.add(new int[] {m.start(), m.end()});
+                    ids.add(m.entity());
                 }
             }
         }
         // corpus.txt ids are d<document>.p<passage>: passage 1 opens a document.
         boolean startsDocument = matcher == null || p.id().endsWith(".p1");
-        return new TextPassage(p.text(), startsDocument, spans);
+        return new TextPassage(p.text(), startsDocument, spans, ids);
     }
 }

@@ -30,7 +30,7 @@ public final class InstanceStream implements AutoCloseable {
     private long instancesThisEpoch;
 
     /** The body tokens of one passage: no specials, word ids from 0, mention token spans. */
-    private record Body(int[] ids, int[] wordIds, List<int[]> mentions, boolean startsDocument) {}
+    private record Body(int[] ids, int[] wordIds, List<int[]> mentions, List<String> entities, boolean startsDocument) {}
 
     public InstanceStream(PassageSource source, Tokenizer tokenizer, int maxLength, Packing packing) {
         if (maxLength < 3) {
@@ -68,6 +68,7 @@ public final class InstanceStream implements AutoCloseable {
         List<Integer> ids = new ArrayList<>();
         List<Integer> words = new ArrayList<>();
         List<int[]> mentions = new ArrayList<>();
+        List<String> entities = new ArrayList<>();
         int capacity = maxLength - 2;
         long epoch = cursor.epoch();
         long index = cursor.index();
@@ -100,10 +101,12 @@ public final class InstanceStream implements AutoCloseable {
                 words.add(wordBase + body.wordIds()[t] - firstWord);
             }
             int offset = ids.size() - (to - from); // where this chunk starts in the instance body
-            for (int[] m : body.mentions()) {
+            for (int k = 0; k < body.mentions().size(); k++) {
+                int[] m = body.mentions().get(k);
                 if (m[0] >= from && m[1] <= to) { // a mention cut by the chunk edge is left out, never half-used
                     int start = 1 + offset + (m[0] - from); // + 1 for [CLS]
                     mentions.add(new int[] {start, start + m[1] - m[0]});
+                    entities.add(body.entities().get(k));
                 }
             }
             wordBase = words.get(words.size() - 1) + 1;
@@ -114,10 +117,12 @@ public final class InstanceStream implements AutoCloseable {
         }
         cursor = new Cursor(cursor.epoch(), cursor.index() + 1, cursor.passage(), cursor.token());
         instancesThisEpoch++;
-        return new Instance(epoch, index, build(ids, words, mentions));
+        TokenInstance tokens = build(ids, words, mentions, entities);
+        return new Instance(epoch, index, tokens, entities);
     }
 
-    private TokenInstance build(List<Integer> body, List<Integer> bodyWords, List<int[]> mentions) {
+    /** {@code entities} is filtered in step with {@code mentions}, so the two stay parallel. */
+    private TokenInstance build(List<Integer> body, List<Integer> bodyWords, List<int[]> mentions, List<String> entities) {
         int n = body.size() + 2;
         int[] ids = new int[n];
         int[] words = new int[n];
@@ -133,14 +138,16 @@ public final class InstanceStream implements AutoCloseable {
             words[i + 1] = bodyWords.get(i);
             special[i + 1] = tokenizer.isSpecial(ids[i + 1]); // e.g. a literal [MASK] written in the corpus
         }
-        mentions.removeIf(m -> {
+        for (int k = mentions.size() - 1; k >= 0; k--) {
+            int[] m = mentions.get(k);
             for (int i = m[0]; i < m[1]; i++) {
                 if (special[i]) {
-                    return true;
+                    mentions.remove(k);
+                    entities.remove(k);
+                    break;
                 }
             }
-            return false;
-        });
+        }
         return new TokenInstance(ids, special, words, mentions);
     }
 
@@ -205,14 +212,22 @@ public final class InstanceStream implements AutoCloseable {
         for (int i = 0; i < w.length; i++) {
             w[i] = words.get(i) - firstWord; // word ids from 0 within the body
         }
-        return new Body(ids.stream().mapToInt(Integer::intValue).toArray(), w, mentionSpans(p, enc, map), p.startsDocument());
+        List<String> entities = new ArrayList<>();
+        List<int[]> spans = mentionSpans(p, enc, map, entities);
+        return new Body(ids.stream().mapToInt(Integer::intValue).toArray(), w, spans, entities, p.startsDocument());
     }
 
     /** Char-span mentions to body token spans: the tokens that overlap the mention. */
-    private static List<int[]> mentionSpans(TextPassage p, Encoding enc, int[] map) {
+    private static List<int[]> mentionSpans(TextPassage p, Encoding enc, int[] map, List<String> entities) {
         List<int[]> out = new ArrayList<>();
         int last = 0;
-        for (int[] m : p.mentions().stream().sorted((a, b) -> Integer.compare(a[0], b[0])).toList()) {
+        List<Integer> order = new ArrayList<>();
+        for (int k = 0; k < p.mentions().size(); k++) {
+            order.add(k);
+        }
+        order.sort((a, b) -> Integer.compare(p.mentions().get(a)[0], p.mentions().get(b)[0])); // stable, as before
+        for (int k : order) {
+            int[] m = p.mentions().get(k);
             int first = -1;
             int end = -1;
             for (int i = 0; i < enc.size(); i++) {
@@ -223,6 +238,7 @@ public final class InstanceStream implements AutoCloseable {
             }
             if (first >= 0 && first >= last) { // overlapping mentions: the earlier one wins
                 out.add(new int[] {first, end});
+                entities.add(p.entities().get(k));
                 last = end;
             }
         }

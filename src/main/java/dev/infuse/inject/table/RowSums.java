@@ -1,34 +1,32 @@
-package dev.infuse.inject.pelt;
+package dev.infuse.inject.table;
 
-import dev.infuse.domain.Entity;
 import dev.infuse.model.io.HostTensor;
 import dev.infuse.model.io.Safetensors;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The sums and counts of a build in progress, checkpointed atomically beside the output as
- * {@code OUTPUT.partial} together with how many chunks are done and the key of the settings that made them.
+ * Per-row vector sums and counts of a table build in progress, checkpointed atomically beside the output
+ * as {@code OUTPUT.partial} together with how many chunks are done and the key of the settings that made
+ * them. Shared by every method whose table is "encode things, add each vector to its entity's row".
  */
-final class PartialState {
-    private static final String FORMAT = "infuse-pelt-partial-1";
+public final class RowSums {
+    private static final String FORMAT = "infuse-pelt-partial-1"; // kept: partial files of older PELT builds still resume
 
     private final Path file;
     private final String key;
     private final int hidden;
-    private final float[] sums;
-    private final float[] counts;
+    private final float[] sums; // (rows, hidden)
+    private final float[] counts; // (rows)
     private int chunksDone;
 
-    private PartialState(Path file, String key, int rows, int hidden) {
+    private RowSums(Path file, String key, int rows, int hidden) {
         this.file = file;
         this.key = key;
         this.hidden = hidden;
@@ -36,10 +34,10 @@ final class PartialState {
         this.counts = new float[rows];
     }
 
-    /** A fresh state, or the saved one when it was made with the same key (model, corpus, settings). */
-    static PartialState resume(Path output, String key, int rows, int hidden, Consumer<String> log) {
+    /** A fresh state, or the saved one when it was made with the same key (model, inputs, settings). */
+    public static RowSums resume(Path output, String key, int rows, int hidden, Consumer<String> log) {
         Path file = output.resolveSibling(output.getFileName() + ".partial");
-        PartialState s = new PartialState(file, key, rows, hidden);
+        RowSums s = new RowSums(file, key, rows, hidden);
         if (!Files.exists(file)) {
             return s;
         }
@@ -54,27 +52,42 @@ final class PartialState {
                 log.accept("resuming the build from " + file + " (" + s.chunksDone + " chunks done)");
                 return s;
             }
-            log.accept("ignoring " + file + ": it was made with other settings, model or corpus");
+            log.accept("ignoring " + file + ": it was made with other settings, model or inputs");
         } catch (RuntimeException e) {
             log.accept("ignoring unreadable " + file + ": " + e.getMessage());
         }
-        return new PartialState(file, key, rows, hidden);
+        return new RowSums(file, key, rows, hidden);
     }
 
-    int chunksDone() {
+    public int chunksDone() {
         return chunksDone;
     }
 
-    void add(List<Occurrences.Window> batch, float[] vectors) {
-        for (int b = 0; b < batch.size(); b++) {
-            int row = batch.get(b).row();
-            counts[row] += 1;
-            int dst = row * hidden;
-            int src = b * hidden;
-            for (int d = 0; d < hidden; d++) {
-                sums[dst + d] += vectors[src + d];
-            }
+    public int hidden() {
+        return hidden;
+    }
+
+    public int rows() {
+        return counts.length;
+    }
+
+    /** Adds vector {@code i} of {@code vectors} (N, H flattened) to {@code row}. */
+    public void add(int row, float[] vectors, int i) {
+        counts[row] += 1;
+        int dst = row * hidden;
+        int src = i * hidden;
+        for (int d = 0; d < hidden; d++) {
+            sums[dst + d] += vectors[src + d];
         }
+    }
+
+    public float count(int row) {
+        return counts[row];
+    }
+
+    /** A copy of one row's sum. */
+    public float[] sum(int row) {
+        return java.util.Arrays.copyOfRange(sums, row * hidden, (row + 1) * hidden);
     }
 
     void chunkDone() {
@@ -88,27 +101,8 @@ final class PartialState {
         Safetensors.write(file, t, Map.of("format", FORMAT, "key", key, "chunks_done", Integer.toString(chunksDone)));
     }
 
-    /** The finished table: only entities with at least one occurrence get a row. */
-    EntityTable toTable(List<Entity> entities, String fingerprint) {
-        List<EntityTable.Row> rows = new ArrayList<>();
-        List<Integer> keep = new ArrayList<>();
-        for (int r = 0; r < counts.length; r++) {
-            if (counts[r] > 0) {
-                Entity e = entities.get(r);
-                rows.add(new EntityTable.Row(e.id(), e.name(), e.aliases(), e.type()));
-                keep.add(r);
-            }
-        }
-        float[] s = new float[keep.size() * hidden];
-        float[] c = new float[keep.size()];
-        for (int i = 0; i < keep.size(); i++) {
-            System.arraycopy(sums, keep.get(i) * hidden, s, i * hidden, hidden);
-            c[i] = counts[keep.get(i)];
-        }
-        return new EntityTable(rows, s, c, hidden, fingerprint);
-    }
-
-    void delete() {
+    /** Removes the checkpoint once the finished table is written. */
+    public void delete() {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {

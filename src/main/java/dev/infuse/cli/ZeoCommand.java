@@ -1,0 +1,108 @@
+package dev.infuse.cli;
+
+import dev.infuse.domain.DomainBundle;
+import dev.infuse.inject.zeo.VectorBuilder;
+import dev.infuse.inject.zeo.ZeoPipeline;
+import dev.infuse.inject.zeo.ZeoSpec;
+import dev.infuse.model.MaskedLm;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "zeo", description = "ZEO: knowledge vectors and contrastive joint training for rare entities.",
+        subcommands = {ZeoCommand.Vectors.class, ZeoInstancesCommand.class, ZeoCommand.Run.class})
+final class ZeoCommand extends GroupCommand {
+
+    @Command(name = "vectors", description = "Encode each entity's description with the frozen model into a knowledge vector table.")
+    static final class Vectors implements Callable<Integer> {
+        @Mixin
+        EngineOptions engine;
+
+        @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Model directory or built-in name (default ${DEFAULT-VALUE}).")
+        String model;
+
+        @Option(names = "--domain", required = true, paramLabel = "DIR", description = "Domain bundle directory.")
+        Path domain;
+
+        @Option(names = "--output", required = true, paramLabel = "FILE", description = "The vector table to write (safetensors).")
+        Path output;
+
+        @Option(names = "--pooling", defaultValue = "mean", description = "mean (over real tokens) or cls (default ${DEFAULT-VALUE}).")
+        String pooling;
+
+        @Option(names = "--max-seq-length", description = "Description tokens at most, specials included (default: 128, or the model's positions if fewer).")
+        Integer maxSeqLength;
+
+        @Option(names = "--batch-size", defaultValue = "32", description = "Descriptions per forward pass (default ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Override
+        public Integer call() {
+            VectorBuilder.Pooling p = VectorBuilder.Pooling.parse(pooling);
+            DomainBundle bundle = DomainBundle.open(domain);
+            try (MaskedLm lm = MaskedLm.load(model)) {
+                int positions = lm.model().config().maxSequenceLength();
+                int length = maxSeqLength != null ? maxSeqLength : Math.min(128, positions);
+                VectorBuilder.Options d = VectorBuilder.Options.defaults();
+                VectorBuilder.Options options = new VectorBuilder.Options(p, length, batchSize, Math.max(batchSize, d.chunkSize()),
+                        d.checkpointSeconds());
+                if (length > positions) {
+                    throw new dev.infuse.InfuseException("--max-seq-length " + length + " is larger than the model's "
+                            + lm.model().config().maxSequenceLength() + " positions");
+                }
+                VectorBuilder.Report r = VectorBuilder.build(lm, bundle, options, output, s -> System.err.println("infuse: " + s));
+                System.err.printf("wrote %s: %d knowledge vectors%n", output, r.vectors().size());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "run", description = "Vectors, instances and joint training in one go, with small defaults for a 2-core CPU.")
+    static final class Run implements Callable<Integer> {
+        @Mixin
+        EngineOptions engine;
+
+        @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Base model (default ${DEFAULT-VALUE}).")
+        String model;
+
+        @Option(names = "--domain", required = true, paramLabel = "DIR", description = "Domain bundle with typed, described entities.")
+        Path domain;
+
+        @Option(names = "--output-dir", required = true, description = "Gets vectors.zeo, instances.jsonl and model/.")
+        Path outputDir;
+
+        @Option(names = "--templates", paramLabel = "FILE", description = "Template pool for extra sentences from types and triples.")
+        Path templates;
+
+        @Option(names = "--inject", defaultValue = "2", description = "0 = MLM, 1 = triplet, 2 = both (default ${DEFAULT-VALUE}).")
+        int inject;
+
+        @Option(names = "--contrastive-weight", paramLabel = "W", defaultValue = "1.0", description = "W of inject 2 (default ${DEFAULT-VALUE}).")
+        float weight;
+
+        @Option(names = "--neg-entity", paramLabel = "N", defaultValue = "1", description = "Negatives per mention (default ${DEFAULT-VALUE}).")
+        int negEntity;
+
+        @Option(names = "--max-steps", defaultValue = "200", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
+        int maxSteps;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--resume", description = "Continue the training in --output-dir.")
+        boolean resume;
+
+        @Option(names = "--overwrite", description = "Replace a run already in --output-dir.")
+        boolean overwrite;
+
+        @Override
+        public Integer call() {
+            new ZeoPipeline(model, domain, outputDir, templates, new ZeoSpec.Settings(inject, weight, negEntity),
+                    ZeoPipeline.smallTraining(maxSteps, seed), resume, overwrite).run(System.err);
+            System.err.println("infuse: wrote " + outputDir.resolve("model"));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.infuse.cli;
+
+import dev.infuse.domain.DomainBundle;
+import dev.infuse.inject.zeo.InstanceDump;
+import dev.infuse.inject.zeo.KnowledgeVectors;
+import dev.infuse.inject.zeo.TemplateCorpus;
+import dev.infuse.model.ModelStore;
+import dev.infuse.text.Tokenizer;
+import dev.infuse.text.Tokenizers;
+import dev.infuse.train.data.BundleCorpus;
+import dev.infuse.train.data.PassageSource;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "instances", description = "Write ZEO training instances (windows, linked mentions, negatives) as jsonl for inspection.")
+final class ZeoInstancesCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Model whose tokenizer cuts the windows (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--domain", required = true, paramLabel = "DIR", description = "Domain bundle directory.")
+    Path domain;
+
+    @Option(names = "--vectors", required = true, paramLabel = "FILE", description = "Knowledge vectors: which entities link, and their types.")
+    Path vectors;
+
+    @Option(names = "--templates", paramLabel = "FILE", description = "Template pool turning types and triples into extra sentences.")
+    Path templates;
+
+    @Option(names = "--neg-entity", paramLabel = "N", defaultValue = "1", description = "Negatives of another type per mention (default ${DEFAULT-VALUE}).")
+    int negEntity;
+
+    @Option(names = "--max-seq-length", defaultValue = "128", description = "Window length with [CLS] and [SEP] (default ${DEFAULT-VALUE}).")
+    int maxSeqLength;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed, as given to infuse pretrain (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--limit", defaultValue = "1000", description = "Windows at most (default ${DEFAULT-VALUE}).")
+    long limit;
+
+    @Option(names = "--dump", required = true, paramLabel = "FILE", description = "The jsonl file to write.")
+    Path dump;
+
+    @Override
+    public Integer call() {
+        if (negEntity < 0) {
+            throw new dev.infuse.InfuseException("--neg-entity must be 0 or more, found " + negEntity);
+        }
+        DomainBundle bundle = DomainBundle.open(domain);
+        PassageSource corpus = new BundleCorpus(bundle);
+        if (templates != null) {
+            corpus = new TemplateCorpus(corpus, bundle, templates, seed);
+        }
+        KnowledgeVectors v = KnowledgeVectors.read(vectors);
+        try (Tokenizer tok = Tokenizers.load(ModelStore.resolve(model))) {
+            InstanceDump.Report r = InstanceDump.write(corpus, tok, v, negEntity, maxSeqLength, seed, limit, dump);
+            System.err.printf("wrote %s: %d windows, %d linked mentions%n", dump, r.windows(), r.mentions());
+        }
+        return 0;
+    }
+}
