@@ -11,7 +11,7 @@ import java.util.Random;
  * Tiny separable task files over {@code TinyRun}'s vocabulary: animals (cat, dog, birds) against nature
  * words (sun, sea, rivers, trees), placed at random positions among filler words.
  */
-final class TinyTasks {
+public final class TinyTasks {
     static final List<String> ANIMALS = List.of("cat", "dog", "birds");
     static final List<String> NATURE = List.of("sun", "sea", "rivers", "trees");
     static final List<String> FILLER = List.of("the", "a", "on", "in", "sat", "ran", "red", "tall", "cold", "park");
@@ -19,7 +19,7 @@ final class TinyTasks {
     private TinyTasks() {}
 
     /** NER sentences: 4 to 7 words, one or two entities. */
-    static Path ner(Path file, int sentences, long seed) throws IOException {
+    public static Path ner(Path file, int sentences, long seed) throws IOException {
         Random r = new Random(seed);
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < sentences; i++) {
@@ -41,7 +41,7 @@ final class TinyTasks {
     }
 
     /** Typing lines: the label of the one animal or nature word in a sentence of fillers; a bucket per word kind. */
-    static Path typing(Path file, int lines, long seed) throws IOException {
+    public static Path typing(Path file, int lines, long seed) throws IOException {
         Random r = new Random(seed);
         List<String> out = new ArrayList<>();
         for (int i = 0; i < lines; i++) {
