@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "finetune", description = "Fine-tune a model on a downstream task (ner, typing); keeps the best dev model in --output-dir.")
+@Command(name = "finetune", description = "Fine-tune a model on a downstream task (ner, typing, relation, classify); keeps the best dev model in --output-dir.")
 final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
@@ -22,7 +22,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "The model to start from: a directory or a built-in name.")
     String model;
 
-    @Option(names = "--task", required = true, description = "ner (CoNLL), typing (jsonl text/start/end/label).")
+    @Option(names = "--task", required = true, description = "ner (CoNLL), typing (jsonl text/start/end/label), relation (Wiki80/FewRel jsonl), classify (jsonl text/label).")
     String task;
 
     @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training data.")

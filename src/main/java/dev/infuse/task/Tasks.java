@@ -1,7 +1,9 @@
 package dev.infuse.task;
 
 import dev.infuse.InfuseException;
+import dev.infuse.task.classify.ClassifySet;
 import dev.infuse.task.ner.NerSet;
+import dev.infuse.task.relation.RelationSet;
 import dev.infuse.task.typing.TypingSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +11,7 @@ import java.util.List;
 
 /** The task names {@code --task} accepts and the reader of each. */
 public final class Tasks {
-    public static final List<String> NAMES = List.of("ner", "typing");
+    public static final List<String> NAMES = List.of("ner", "typing", "relation", "classify");
 
     private Tasks() {}
 
@@ -20,6 +22,8 @@ public final class Tasks {
         return switch (check(task)) {
             case "ner" -> NerSet.read(file);
             case "typing" -> TypingSet.read(file);
+            case "relation" -> RelationSet.read(file);
+            case "classify" -> ClassifySet.read(file);
             default -> throw new IllegalStateException(task);
         };
     }

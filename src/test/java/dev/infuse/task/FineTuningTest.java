@@ -77,6 +77,18 @@ class FineTuningTest {
     }
 
     @Test
+    void relationWithMarkersAndSentenceClassificationLearn() throws Exception {
+        Path train = TinyTasks.relation(tmp.resolve("re-train.jsonl"), 120, 8);
+        Path dev = TinyTasks.relation(tmp.resolve("re-dev.jsonl"), 40, 9);
+        FineTuning.Result r = FineTuning.run(job("relation", train, dev, Transfer.FULL, 120, 2e-3f, tmp.resolve("re-out")), List.of(), QUIET);
+        assertTrue(r.best().primary() > 0.8, "dev accuracy over 4 relations " + r.history());
+        Path ctrain = TinyTasks.classify(tmp.resolve("c-train.jsonl"), 60, 10);
+        Path cdev = TinyTasks.classify(tmp.resolve("c-dev.jsonl"), 20, 11);
+        FineTuning.Result c = FineTuning.run(job("classify", ctrain, cdev, Transfer.FULL, 60, 2e-3f, tmp.resolve("c-out")), List.of(), QUIET);
+        assertTrue(c.best().primary() > 0.9, "dev accuracy " + c.history());
+    }
+
+    @Test
     void scalarMixOverAFrozenEncoderTrainsOnlyTheHead() throws Exception {
         Path train = TinyTasks.typing(tmp.resolve("mix-train.jsonl"), 60, 5);
         Path dev = TinyTasks.typing(tmp.resolve("mix-dev.jsonl"), 20, 6);

@@ -56,4 +56,41 @@ public final class TinyTasks {
         Files.write(file, out);
         return file;
     }
+
+    /** Wiki80-style lines: the relation is the kinds of head and tail, e.g. "animal-nature". */
+    public static Path relation(Path file, int lines, long seed) throws IOException {
+        Random r = new Random(seed);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < lines; i++) {
+            List<String> toks = new ArrayList<>();
+            for (int k = 0; k < 5; k++) {
+                toks.add("\"" + FILLER.get(r.nextInt(FILLER.size())) + "\"");
+            }
+            boolean ha = r.nextBoolean();
+            boolean ta = r.nextBoolean();
+            int h = r.nextInt(2);
+            int t = 3 + r.nextInt(2);
+            toks.set(h, "\"" + (ha ? ANIMALS.get(r.nextInt(3)) : NATURE.get(r.nextInt(4))) + "\"");
+            toks.set(t, "\"" + (ta ? ANIMALS.get(r.nextInt(3)) : NATURE.get(r.nextInt(4))) + "\"");
+            out.add("{\"token\":[" + String.join(",", toks) + "],\"h\":{\"name\":\"x\",\"id\":\"1\",\"pos\":[" + h + "," + (h + 1)
+                    + "]},\"t\":{\"name\":\"y\",\"id\":\"2\",\"pos\":[" + t + "," + (t + 1) + "]},\"relation\":\""
+                    + (ha ? "animal" : "nature") + "-" + (ta ? "animal" : "nature") + "\"}");
+        }
+        Files.write(file, out);
+        return file;
+    }
+
+    /** Sentence lines labelled by whether they mention an animal. */
+    public static Path classify(Path file, int lines, long seed) throws IOException {
+        Random r = new Random(seed);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < lines; i++) {
+            boolean animal = r.nextBoolean();
+            String w = animal ? ANIMALS.get(r.nextInt(3)) : NATURE.get(r.nextInt(4));
+            out.add("{\"text\":\"" + FILLER.get(r.nextInt(FILLER.size())) + " " + w + " " + FILLER.get(r.nextInt(FILLER.size()))
+                    + "\",\"label\":\"" + (animal ? "yes" : "no") + "\"}");
+        }
+        Files.write(file, out);
+        return file;
+    }
 }
