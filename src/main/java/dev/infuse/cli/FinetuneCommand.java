@@ -68,6 +68,9 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for the head, shuffling and dropout (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin
+    EntityTableOptions entityTable;
+
     @Option(names = "--overwrite", description = "Replace a run already in --output-dir.")
     boolean overwrite;
 
@@ -77,7 +80,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FinetuneJob job = new FinetuneJob(model, task, train, dev, Transfer.parse(transfer), topLayers, batchSize, maxSeqLength, lr, epochs,
-                maxSteps, evalEvery, patience, warmupRatio, seed, outputDir, overwrite);
+                maxSteps, evalEvery, patience, warmupRatio, seed, outputDir, overwrite, entityTable.table, entityTable.norm);
         FineTuning.Result r;
         try (MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
             r = FineTuning.run(job, List.of(metrics, ProgressLine.forStderr()), System.err);

@@ -8,6 +8,7 @@ import com.google.gson.Gson;
 import dev.infuse.InfuseException;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
+import dev.infuse.inject.pelt.EntityTable;
 import dev.infuse.io.Provenance;
 import dev.infuse.model.BertConfig;
 import dev.infuse.model.MaskedLm;
@@ -63,12 +64,23 @@ public final class FineTuning {
             lm.close();
             throw new InfuseException("--max-seq-length " + job.maxSeqLength() + " is larger than the model's " + c.maxSequenceLength() + " positions");
         }
+        EntityTable table = null;
+        if (job.entityTable() != null) {
+            try {
+                table = EntityTable.read(job.entityTable());
+                table.requireModel(lm, job.entityTable());
+            } catch (RuntimeException e) {
+                lm.close();
+                throw e;
+            }
+        }
         TaskHead head = TaskHead.random(c.hiddenSize(), c.numHiddenLayers(), Tasks.groups(job.task()), labels.size(), job.transfer(), job.seed());
-        try (TaskModel model = new TaskModel(lm, head, job.task(), labels, job.transfer(), job.maxSeqLength());
+        try (TaskModel model = new TaskModel(lm, head, job.task(), labels, job.transfer(), job.maxSeqLength(), table,
+                job.entityNorm());
                 AdamW adam = new AdamW(new AdamW.Settings(0.9f, 0.999f, 1e-8f, 0.01f))) {
             List<Encoded> data = new ArrayList<>();
             for (int i = 0; i < train.size(); i++) {
-                Encoded e = train.encode(i, lm.tokenizer(), job.maxSeqLength(), labels);
+                Encoded e = train.encode(i, model.encoder(), job.maxSeqLength(), labels);
                 if (!e.targets().isEmpty()) {
                     data.add(e);
                 }
@@ -223,6 +235,9 @@ public final class FineTuning {
             Provenance p = Provenance.of("finetuned-model").input("base_model", job.model())
                     .input("train", job.train().toString()).input("train_sha256", Provenance.sha256(job.train()))
                     .input("dev", job.dev().toString()).input("dev_sha256", Provenance.sha256(job.dev()));
+            if (job.entityTable() != null) {
+                p.input("entity_table_sha256", Provenance.sha256(job.entityTable()));
+            }
             job.settings().forEach(p::setting);
             p.setting("best_step", step).setting("dev_" + s.primaryName(), s.primary());
             model.save(job.outputDir(), p);

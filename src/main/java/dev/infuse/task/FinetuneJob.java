@@ -13,10 +13,11 @@ import java.util.Objects;
  * @param maxSteps optimizer steps; 0 means {@code epochs} passes over the training set
  * @param evalEvery steps between dev evaluations; 0 means once per epoch
  * @param patience stop after this many evaluations without a better dev score
+ * @param entityTable a PELT table built by {@code model} whose entity slots go into every input, or null
  */
 public record FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
         int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
-        Path outputDir, boolean overwrite) {
+        Path outputDir, boolean overwrite, Path entityTable, float entityNorm) {
     public FinetuneJob {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(train, "train");
@@ -37,6 +38,9 @@ public record FinetuneJob(String model, String task, Path train, Path dev, Trans
         }
         if (!(warmupRatio >= 0 && warmupRatio < 1)) {
             throw new InfuseException("--warmup-ratio must be in [0, 1), found " + warmupRatio);
+        }
+        if (entityTable != null && !(entityNorm > 0)) {
+            throw new InfuseException("--norm must be positive, found " + entityNorm);
         }
         if (topLayers > 0 && transfer.frozen()) {
             throw new InfuseException("--train-top-layers needs --transfer full; " + transfer.flag() + " freezes the whole encoder");
@@ -64,6 +68,10 @@ public record FinetuneJob(String model, String task, Path train, Path dev, Trans
         m.put("patience", patience);
         m.put("warmup-ratio", warmupRatio);
         m.put("seed", seed);
+        if (entityTable != null) {
+            m.put("entity-table", entityTable.toString());
+            m.put("norm", entityNorm);
+        }
         return m;
     }
 }

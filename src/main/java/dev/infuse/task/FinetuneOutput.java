@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 final class FinetuneOutput {
     /** What a run writes; --overwrite deletes these and refuses to touch anything else. */
     static final Set<String> OURS = Set.of("metrics.jsonl", "dev_scores.jsonl", "provenance.json", "config.json", "model.safetensors",
-            "vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", TaskModel.HEAD_FILE, TaskModel.TASK_FILE);
+            "vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", TaskModel.HEAD_FILE, TaskModel.TASK_FILE,
+            TaskModel.TABLE_FILE);
     static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     private FinetuneOutput() {}

@@ -24,7 +24,7 @@ public final class Predictor {
             int to = Math.min(set.size(), from + batchSize);
             List<Encoded> batch = new ArrayList<>();
             for (int i = from; i < to; i++) {
-                batch.add(set.encode(i, model.lm().tokenizer(), model.maxSeqLength(), model.labels()));
+                batch.add(set.encode(i, model.encoder(), model.maxSeqLength(), model.labels()));
             }
             long[] best = new long[0];
             if (batch.stream().anyMatch(e -> !e.targets().isEmpty())) {

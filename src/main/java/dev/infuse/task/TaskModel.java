@@ -7,6 +7,8 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.infuse.InfuseException;
+import dev.infuse.inject.pelt.EntityTable;
+import dev.infuse.inject.pelt.PeltPlugin;
 import dev.infuse.io.AtomicFiles;
 import dev.infuse.io.Provenance;
 import dev.infuse.model.Batches;
@@ -31,6 +33,7 @@ import java.util.Map;
 public final class TaskModel implements AutoCloseable {
     public static final String HEAD_FILE = "head.safetensors";
     public static final String TASK_FILE = "task.json";
+    public static final String TABLE_FILE = "entity_table.pelt";
 
     private final MaskedLm lm;
     private final TaskHead head;
@@ -38,8 +41,13 @@ public final class TaskModel implements AutoCloseable {
     private final Labels labels;
     private final Transfer transfer;
     private final int maxSeqLength;
+    private final EntityTable table;
+    private final float entityNorm;
+    private final RowEncoder encoder;
 
-    public TaskModel(MaskedLm lm, TaskHead head, String task, Labels labels, Transfer transfer, int maxSeqLength) {
+    /** @param table a PELT entity table whose slots go into every input, or null */
+    public TaskModel(MaskedLm lm, TaskHead head, String task, Labels labels, Transfer transfer, int maxSeqLength, EntityTable table,
+            float entityNorm) {
         if (head.classes() != labels.size()) {
             throw new InfuseException("the head has " + head.classes() + " outputs but the label map " + labels.size() + " labels");
         }
@@ -49,6 +57,15 @@ public final class TaskModel implements AutoCloseable {
         this.labels = labels;
         this.transfer = transfer;
         this.maxSeqLength = maxSeqLength;
+        this.table = table;
+        this.entityNorm = entityNorm;
+        this.encoder = table == null ? RowEncoder.plain(lm.tokenizer())
+                : RowEncoder.pelt(lm.tokenizer(), new PeltPlugin(table, lm.tokenizer(), entityNorm));
+    }
+
+    /** How this model turns text into rows: with the entity table's slots when it has one. */
+    public RowEncoder encoder() {
+        return encoder;
     }
 
     public MaskedLm lm() {
@@ -95,6 +112,12 @@ public final class TaskModel implements AutoCloseable {
         o.put("labels", labels.names());
         o.put("transfer", transfer.flag());
         o.put("max_seq_length", maxSeqLength);
+        if (table != null) {
+            // A copy, so the run directory is complete: eval needs the very vectors training saw.
+            table.write(dir.resolve(TABLE_FILE));
+            o.put("entity_table", TABLE_FILE);
+            o.put("entity_norm", entityNorm);
+        }
         Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
         AtomicFiles.writeString(dir.resolve(TASK_FILE), gson.toJson(o) + "\n");
     }
@@ -117,7 +140,11 @@ public final class TaskModel implements AutoCloseable {
         Transfer transfer = Transfer.parse(o.get("transfer").getAsString());
         MaskedLm lm = MaskedLm.load(dir.toString());
         TaskHead head = TaskHead.load(Safetensors.read(dir.resolve(HEAD_FILE)), transfer, Tasks.groups(task));
-        return new TaskModel(lm, head, task, new Labels(names), transfer, o.get("max_seq_length").getAsInt());
+        // The table was checked against the base model when training started; the fine-tuned encoder has
+        // another fingerprint by design, so it is not checked again here.
+        EntityTable table = o.has("entity_table") ? EntityTable.read(dir.resolve(o.get("entity_table").getAsString())) : null;
+        float norm = o.has("entity_norm") ? o.get("entity_norm").getAsFloat() : 0f;
+        return new TaskModel(lm, head, task, new Labels(names), transfer, o.get("max_seq_length").getAsInt(), table, norm);
     }
 
     @Override

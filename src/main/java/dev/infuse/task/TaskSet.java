@@ -1,6 +1,5 @@
 package dev.infuse.task;
 
-import dev.infuse.text.Tokenizer;
 import java.util.List;
 
 /** One file of one task, read and checked: what the shared trainer and evaluator need from a task. */
@@ -11,7 +10,7 @@ public interface TaskSet {
     List<String> labelsInOrder();
 
     /** Example {@code i} as token ids and targets, cut to {@code maxLen} tokens; targets cut off are dropped. */
-    Encoded encode(int i, Tokenizer tok, int maxLen, Labels labels);
+    Encoded encode(int i, RowEncoder enc, int maxLen, Labels labels);
 
     /** How many items example {@code i} has to predict (words for NER, 1 for the others). */
     int items(int i);

@@ -41,7 +41,7 @@ class FineTuningTest {
     }
 
     static FinetuneJob job(String task, Path train, Path dev, Transfer transfer, int steps, float lr, Path out) {
-        return new FinetuneJob(model.toString(), task, train, dev, transfer, 0, 8, 32, lr, 1, steps, 20, 100, 0.1f, 3, out, false);
+        return new FinetuneJob(model.toString(), task, train, dev, transfer, 0, 8, 32, lr, 1, steps, 20, 100, 0.1f, 3, out, false, null, 7f);
     }
 
     static double mean(List<Double> v, int from, int to) {

@@ -4,12 +4,12 @@ import dev.infuse.task.Encoded;
 import dev.infuse.task.JsonlReader;
 import dev.infuse.task.LabelScores;
 import dev.infuse.task.Labels;
+import dev.infuse.task.RowEncoder;
 import dev.infuse.task.Rows;
 import dev.infuse.task.Scores;
 import dev.infuse.task.Target;
 import dev.infuse.task.TaskSet;
 import dev.infuse.text.Encoding;
-import dev.infuse.text.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -50,9 +50,10 @@ public final class ClassifySet implements TaskSet {
     }
 
     @Override
-    public Encoded encode(int i, Tokenizer tok, int maxLen, Labels labels) {
-        Encoding e = tok.encode(examples.get(i).text());
-        return new Encoded(Rows.cut(e, maxLen, tok), List.of(new Target(new int[][] {{0}}, 0, labels.id(examples.get(i).label()))));
+    public Encoded encode(int i, RowEncoder enc, int maxLen, Labels labels) {
+        RowEncoder.Row r = enc.encode(examples.get(i).text());
+        Encoding e = r.encoding();
+        return new Encoded(Rows.cut(r, maxLen, enc.tokenizer()), List.of(new Target(new int[][] {{0}}, 0, labels.id(examples.get(i).label()))));
     }
 
     @Override

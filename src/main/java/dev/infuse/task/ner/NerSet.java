@@ -2,12 +2,12 @@ package dev.infuse.task.ner;
 
 import dev.infuse.task.Encoded;
 import dev.infuse.task.Labels;
+import dev.infuse.task.RowEncoder;
 import dev.infuse.task.Rows;
 import dev.infuse.task.Scores;
 import dev.infuse.task.Target;
 import dev.infuse.task.TaskSet;
 import dev.infuse.text.Encoding;
-import dev.infuse.text.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -52,7 +52,7 @@ public final class NerSet implements TaskSet {
     }
 
     @Override
-    public Encoded encode(int i, Tokenizer tok, int maxLen, Labels labels) {
+    public Encoded encode(int i, RowEncoder enc, int maxLen, Labels labels) {
         NerSentence s = sentences.get(i);
         StringBuilder text = new StringBuilder();
         int[] wordStart = new int[s.size()];
@@ -63,7 +63,8 @@ public final class NerSet implements TaskSet {
             wordStart[w] = text.length();
             text.append(s.words().get(w));
         }
-        Encoding e = tok.encode(text.toString());
+        RowEncoder.Row r = enc.encode(text.toString());
+        Encoding e = r.encoding();
         int kept = Rows.kept(e, maxLen);
         List<Target> targets = new ArrayList<>();
         int w = 0;
@@ -80,7 +81,7 @@ public final class NerSet implements TaskSet {
                 w++;
             }
         }
-        return new Encoded(Rows.cut(e, maxLen, tok), targets);
+        return new Encoded(Rows.cut(r, maxLen, enc.tokenizer()), targets);
     }
 
     @Override

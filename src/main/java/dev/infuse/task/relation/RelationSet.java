@@ -7,12 +7,12 @@ import dev.infuse.task.Encoded;
 import dev.infuse.task.JsonlReader;
 import dev.infuse.task.LabelScores;
 import dev.infuse.task.Labels;
+import dev.infuse.task.RowEncoder;
 import dev.infuse.task.Rows;
 import dev.infuse.task.Scores;
 import dev.infuse.task.Target;
 import dev.infuse.task.TaskSet;
 import dev.infuse.text.Encoding;
-import dev.infuse.text.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -77,7 +77,7 @@ public final class RelationSet implements TaskSet {
     }
 
     @Override
-    public Encoded encode(int i, Tokenizer tok, int maxLen, Labels labels) {
+    public Encoded encode(int i, RowEncoder enc, int maxLen, Labels labels) {
         RelationExample x = examples.get(i);
         StringBuilder text = new StringBuilder();
         int headAt = -1;
@@ -100,7 +100,8 @@ public final class RelationSet implements TaskSet {
             }
             word(text, x.tokens().get(k));
         }
-        Encoding e = tok.encode(text.toString());
+        RowEncoder.Row r = enc.encode(text.toString());
+        Encoding e = r.encoding();
         int kept = Rows.kept(e, maxLen);
         int h = -1;
         int t = -1;
@@ -110,7 +111,7 @@ public final class RelationSet implements TaskSet {
         }
         List<Target> targets = h < 0 || t < 0 ? List.of() // a marker cut off by truncation: no prediction
                 : List.of(new Target(new int[][] {{h}, {t}}, 0, labels.id(x.relation())));
-        return new Encoded(Rows.cut(e, maxLen, tok), targets);
+        return new Encoded(Rows.cut(r, maxLen, enc.tokenizer()), targets);
     }
 
     /** Appends a space-separated word and returns where it starts. */

@@ -6,12 +6,12 @@ import dev.infuse.task.Encoded;
 import dev.infuse.task.JsonlReader;
 import dev.infuse.task.LabelScores;
 import dev.infuse.task.Labels;
+import dev.infuse.task.RowEncoder;
 import dev.infuse.task.Rows;
 import dev.infuse.task.Scores;
 import dev.infuse.task.Target;
 import dev.infuse.task.TaskSet;
 import dev.infuse.text.Encoding;
-import dev.infuse.text.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -63,9 +63,10 @@ public final class TypingSet implements TaskSet {
     }
 
     @Override
-    public Encoded encode(int i, Tokenizer tok, int maxLen, Labels labels) {
+    public Encoded encode(int i, RowEncoder enc, int maxLen, Labels labels) {
         TypingExample x = examples.get(i);
-        Encoding e = tok.encode(x.text());
+        RowEncoder.Row r = enc.encode(x.text());
+        Encoding e = r.encoding();
         int kept = Rows.kept(e, maxLen);
         List<Integer> span = new ArrayList<>();
         for (int p = 0; p < kept; p++) {
@@ -75,7 +76,7 @@ public final class TypingSet implements TaskSet {
         }
         List<Target> targets = span.isEmpty() ? List.of() // mention cut off (or lost by the tokenizer): no prediction
                 : List.of(new Target(new int[][] {span.stream().mapToInt(Integer::intValue).toArray()}, 0, labels.id(x.label())));
-        return new Encoded(Rows.cut(e, maxLen, tok), targets);
+        return new Encoded(Rows.cut(r, maxLen, enc.tokenizer()), targets);
     }
 
     @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.infuse.InfuseException;
 import dev.infuse.task.Encoded;
 import dev.infuse.task.Labels;
+import dev.infuse.task.RowEncoder;
 import dev.infuse.text.WordPieceTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,14 +28,14 @@ class RelationSetTest {
         Path f = Files.writeString(tmp.resolve("r.jsonl"), "{\"token\":[\"the\",\"cat\",\"sat\",\"on\",\"the\",\"mat\"],"
                 + "\"h\":{\"name\":\"cat\",\"id\":\"Q1\",\"pos\":[1,2]},\"t\":{\"name\":\"mat\",\"id\":\"Q2\",\"pos\":[5,6]},\"relation\":\"on\",\"extra\":1}\n");
         RelationSet set = RelationSet.read(f);
-        Encoded e = set.encode(0, tok, 32, new Labels(List.of("on")));
+        Encoded e = set.encode(0, RowEncoder.plain(tok), 32, new Labels(List.of("on")));
         // [CLS] the @ cat @ sat on the # mat # [SEP]
         assertArrayEquals(new long[] {2, 7, 5, 8, 5, 9, 10, 7, 6, 11, 6, 3}, e.row().ids());
         assertArrayEquals(new int[] {2}, e.targets().get(0).groups()[0]);
         assertArrayEquals(new int[] {8}, e.targets().get(0).groups()[1]);
         assertEquals(0, e.targets().get(0).label());
         // Cut before the tail marker: no target, so the example is scored as an error, not trained on.
-        assertTrue(set.encode(0, tok, 8, new Labels(List.of("on"))).targets().isEmpty());
+        assertTrue(set.encode(0, RowEncoder.plain(tok), 8, new Labels(List.of("on"))).targets().isEmpty());
     }
 
     @Test
