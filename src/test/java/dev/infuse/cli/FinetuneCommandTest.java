@@ -47,6 +47,16 @@ class FinetuneCommandTest {
     }
 
     @Test
+    void dictionaryBaselineNeedsNoModel() throws Exception {
+        Path train = Files.writeString(tmp.resolve("d-train.conll"), "the\tO\ncat\tB-animal\n\nsun\tB-nature\n");
+        Path test = Files.writeString(tmp.resolve("d-test.conll"), "a\tO\ncat\tB-animal\nsun\tB-animal\n");
+        CliRun r = CliRun.of("eval", "--dictionary", train.toString(), "--test", test.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        // Predicted: cat/animal (right), sun/nature (wrong type): P = 1/2, R = 1/2.
+        assertEquals(0.5, JsonParser.parseString(r.out()).getAsJsonObject().get("f1").getAsDouble(), 1e-12);
+    }
+
+    @Test
     void userErrorsAreOneLine() throws Exception {
         Path good = TinyTasks.ner(tmp.resolve("g.conll"), 5, 3);
         Path bad = Files.writeString(tmp.resolve("bad.conll"), "the\tO\ncat\n");
