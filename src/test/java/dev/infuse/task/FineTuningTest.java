@@ -100,6 +100,21 @@ class FineTuningTest {
     }
 
     @Test
+    void trainTopLayersLeavesEmbeddingsAndLowerLayersAlone() throws Exception {
+        Path train = TinyTasks.typing(tmp.resolve("k-train.jsonl"), 30, 12);
+        Path out = tmp.resolve("k-out");
+        FineTuning.run(new FinetuneJob(model.toString(), "typing", train, train, Transfer.FULL, 1, 8, 32, 1e-3f, 1, 6, 6, 3, 0.1f, 3, out, false,
+                null, 7f), List.of(), QUIET);
+        var base = dev.infuse.model.io.Safetensors.read(model.resolve("model.safetensors"));
+        var tuned = dev.infuse.model.io.Safetensors.read(out.resolve("model.safetensors"));
+        for (String same : List.of("bert.embeddings.word_embeddings.weight", "bert.encoder.layer.0.output.dense.weight")) {
+            assertEquals(base.get(same).data(), tuned.get(same).data(), same);
+        }
+        String top = "bert.encoder.layer.1.output.dense.weight";
+        assertTrue(!base.get(top).data().equals(tuned.get(top).data()), top + " should have trained");
+    }
+
+    @Test
     void emptyDevSetAndUnseenTestLabels() throws Exception {
         Path train = TinyTasks.typing(tmp.resolve("e-train.jsonl"), 20, 7);
         Path empty = Files.writeString(tmp.resolve("empty.jsonl"), "\n");
