@@ -74,13 +74,16 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace a run already in --output-dir.")
     boolean overwrite;
 
+    @Option(names = "--resume", description = "Continue the run in --output-dir from its last dev-evaluation checkpoint.")
+    boolean resume;
+
     @Option(names = "--json", description = "Print one JSON object on stdout when done.")
     boolean json;
 
     @Override
     public Integer call() {
         FinetuneJob job = new FinetuneJob(model, task, train, dev, Transfer.parse(transfer), topLayers, batchSize, maxSeqLength, lr, epochs,
-                maxSteps, evalEvery, patience, warmupRatio, seed, outputDir, overwrite, entityTable.table, entityTable.norm);
+                maxSteps, evalEvery, patience, warmupRatio, seed, outputDir, overwrite, resume, entityTable.table, entityTable.norm);
         FineTuning.Result r;
         try (MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
             r = FineTuning.run(job, List.of(metrics, ProgressLine.forStderr()), System.err);

@@ -11,6 +11,9 @@ import dev.infuse.engine.Tensors;
 import dev.infuse.inject.pelt.EntityTable;
 import dev.infuse.io.Provenance;
 import dev.infuse.model.BertConfig;
+import dev.infuse.model.BertModel;
+import dev.infuse.model.Checkpoints;
+import dev.infuse.model.io.Safetensors;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.model.ParameterSpec;
 import dev.infuse.train.AdamW;
@@ -23,6 +26,7 @@ import dev.infuse.train.StepReport;
 import dev.infuse.train.TrainListener;
 import dev.infuse.train.data.Cursor;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -56,7 +60,12 @@ public final class FineTuning {
         if (dev.size() == 0) {
             throw new InfuseException("--dev " + job.dev() + " has no examples; early stopping needs a dev set");
         }
-        FinetuneOutput.prepare(job.outputDir(), job.overwrite());
+        Map<String, Object> identity = new LinkedHashMap<>(job.settings());
+        identity.put("model", job.model());
+        identity.put("train-sha256", Provenance.sha256(job.train()));
+        identity.put("dev-sha256", Provenance.sha256(job.dev()));
+        Path resumeFrom = FinetuneOutput.prepare(job.outputDir(), job.overwrite(), job.resume(), identity);
+        FinetuneCheckpoint.State state = resumeFrom == null ? null : FinetuneCheckpoint.read(resumeFrom);
         Labels labels = new Labels(train.labelsInOrder());
         MaskedLm lm = MaskedLm.load(job.model());
         BertConfig c = lm.model().config();
@@ -74,7 +83,16 @@ public final class FineTuning {
                 throw e;
             }
         }
-        TaskHead head = TaskHead.random(c.hiddenSize(), c.numHiddenLayers(), Tasks.groups(job.task()), labels.size(), job.transfer(), job.seed());
+        TaskHead head;
+        if (state == null) {
+            head = TaskHead.random(c.hiddenSize(), c.numHiddenLayers(), Tasks.groups(job.task()), labels.size(), job.transfer(), job.seed());
+        } else { // weights from the checkpoint; tokenizer (and the table check above) from the base model
+            BertModel restored = Checkpoints.readHuggingFace(resumeFrom);
+            lm.model().close();
+            lm = new MaskedLm(restored, lm.tokenizer(), resumeFrom.toString());
+            head = TaskHead.load(Safetensors.read(resumeFrom.resolve(TaskModel.HEAD_FILE)), job.transfer(), Tasks.groups(job.task()));
+            log.println("infuse: resuming at step " + state.step() + " from " + resumeFrom);
+        }
         try (TaskModel model = new TaskModel(lm, head, job.task(), labels, job.transfer(), job.maxSeqLength(), table,
                 job.entityNorm());
                 AdamW adam = new AdamW(new AdamW.Settings(0.9f, 0.999f, 1e-8f, 0.01f))) {
@@ -88,7 +106,15 @@ public final class FineTuning {
             if (data.isEmpty()) {
                 throw new InfuseException("--train " + job.train() + ": no example has a target inside --max-seq-length " + job.maxSeqLength());
             }
-            return new Loop(job, model, adam, data, dev, listeners, log).run();
+            if (state != null) {
+                FinetuneCheckpoint.restore(resumeFrom, adam, state.optimizerStep());
+                FinetuneOutput.truncateAfter(job.outputDir().resolve("dev_scores.jsonl"), state.step());
+            } else {
+                state = new FinetuneCheckpoint.State(0, 0, null, 0, 0, identity);
+            }
+            Result r = new Loop(job, model, adam, data, dev, listeners, log, identity).run(state);
+            FinetuneCheckpoint.clear(job.outputDir());
+            return r;
         }
     }
 
@@ -105,8 +131,11 @@ public final class FineTuning {
         final Set<String> noDecay = new HashSet<>();
         final List<NDArray> trained = new ArrayList<>();
         final List<Map<String, Object>> history = new ArrayList<>();
+        final Map<String, Object> identity;
 
-        Loop(FinetuneJob job, TaskModel model, AdamW adam, List<Encoded> data, TaskSet dev, List<TrainListener> listeners, PrintStream log) {
+        Loop(FinetuneJob job, TaskModel model, AdamW adam, List<Encoded> data, TaskSet dev, List<TrainListener> listeners, PrintStream log,
+                Map<String, Object> identity) {
+            this.identity = identity;
             this.job = job;
             this.model = model;
             this.adam = adam;
@@ -131,23 +160,24 @@ public final class FineTuning {
             trained.addAll(params.values());
         }
 
-        Result run() {
+        Result run(FinetuneCheckpoint.State from) {
             int perEpoch = (data.size() + job.batchSize() - 1) / job.batchSize();
             int maxSteps = job.maxSteps() > 0 ? job.maxSteps() : perEpoch * job.epochs();
             int evalEvery = job.evalEvery() > 0 ? job.evalEvery() : perEpoch;
             LrSchedule schedule = new LrSchedule(job.lr(), Math.round(job.warmupRatio() * maxSteps), maxSteps, LrSchedule.Kind.LINEAR);
-            Scores best = null;
-            long bestStep = 0;
-            int bad = 0;
-            long step = 0;
+            Scores best = from.best();
+            long bestStep = from.bestStep();
+            int bad = from.bad();
+            long step = from.step();
             trained.forEach(p -> p.setRequiresGradient(true));
-            listeners.forEach(l -> l.onStart(0, maxSteps));
+            long start = step;
+            listeners.forEach(l -> l.onStart(start, maxSteps));
             try (NDManager root = Engines.newManager()) {
                 List<Integer> order = new ArrayList<>();
                 while (step < maxSteps) {
                     long epoch = step / perEpoch;
                     int at = (int) (step % perEpoch);
-                    if (at == 0) { // a new epoch: reshuffle from (seed, epoch) so a run is repeatable
+                    if (at == 0 || order.isEmpty()) { // a new epoch (or a resume): the order comes from (seed, epoch)
                         order = shuffled(epoch);
                     }
                     List<Encoded> batch = new ArrayList<>();
@@ -168,6 +198,10 @@ public final class FineTuning {
                             log.println("infuse: early stop at step " + step + ": dev " + s.primaryName() + " has not improved for "
                                     + bad + " evaluations (best " + String.format("%.4f", best.primary()) + " at step " + bestStep + ")");
                             break;
+                        }
+                        if (step < maxSteps) {
+                            FinetuneCheckpoint.save(job.outputDir(), model, adam,
+                                    new FinetuneCheckpoint.State(step, adam.stepCount(), best, bestStep, bad, identity));
                         }
                     }
                 }

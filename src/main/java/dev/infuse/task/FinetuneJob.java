@@ -13,11 +13,12 @@ import java.util.Objects;
  * @param maxSteps optimizer steps; 0 means {@code epochs} passes over the training set
  * @param evalEvery steps between dev evaluations; 0 means once per epoch
  * @param patience stop after this many evaluations without a better dev score
+ * @param resume continue the run in {@code outputDir} from its checkpoint
  * @param entityTable a PELT table built by {@code model} whose entity slots go into every input, or null
  */
 public record FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
         int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
-        Path outputDir, boolean overwrite, Path entityTable, float entityNorm) {
+        Path outputDir, boolean overwrite, boolean resume, Path entityTable, float entityNorm) {
     public FinetuneJob {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(train, "train");

@@ -70,7 +70,7 @@ class EntityTableTaskTest {
         Path dev = TinyTasks.typing(tmp.resolve("dev.jsonl"), 20, 2);
         Path out = tmp.resolve("out");
         FineTuning.Result r = FineTuning.run(new FinetuneJob(model.toString(), "typing", train, dev, Transfer.FULL, 0, 8, 32, 2e-3f, 1, 20, 10,
-                5, 0.1f, 3, out, false, table, 7f), List.of(), QUIET);
+                5, 0.1f, 3, out, false, false, table, 7f), List.of(), QUIET);
         assertTrue(Files.exists(out.resolve(TaskModel.TABLE_FILE)));
         try (TaskModel saved = TaskModel.load(out)) {
             assertEquals(r.best().primary(), Predictor.evaluate(saved, Tasks.read("typing", dev), 8, QUIET).primary(), 0.0);

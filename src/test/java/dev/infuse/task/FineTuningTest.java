@@ -41,7 +41,7 @@ class FineTuningTest {
     }
 
     static FinetuneJob job(String task, Path train, Path dev, Transfer transfer, int steps, float lr, Path out) {
-        return new FinetuneJob(model.toString(), task, train, dev, transfer, 0, 8, 32, lr, 1, steps, 20, 100, 0.1f, 3, out, false, null, 7f);
+        return new FinetuneJob(model.toString(), task, train, dev, transfer, 0, 8, 32, lr, 1, steps, 20, 100, 0.1f, 3, out, false, false, null, 7f);
     }
 
     static double mean(List<Double> v, int from, int to) {
@@ -99,11 +99,48 @@ class FineTuningTest {
         assertTrue(Files.exists(out.resolve(TaskModel.HEAD_FILE)));
     }
 
+    /** Stops the run by throwing after a given step, as a kill would. */
+    static final class Kill implements TrainListener {
+        final long at;
+
+        Kill(long at) {
+            this.at = at;
+        }
+
+        @Override
+        public void onStep(StepReport r) {
+            if (r.step() == at) {
+                throw new IllegalStateException("killed at step " + at);
+            }
+        }
+    }
+
+    @Test
+    void aResumedRunEndsExactlyWhereTheUninterruptedOneDoes() throws Exception {
+        Path train = TinyTasks.ner(tmp.resolve("r-train.conll"), 40, 21);
+        Path dev = TinyTasks.ner(tmp.resolve("r-dev.conll"), 10, 22);
+        Path whole = tmp.resolve("r-whole");
+        Path cut = tmp.resolve("r-cut");
+        FineTuning.Result a = FineTuning.run(job("ner", train, dev, Transfer.FULL, 50, 2e-3f, whole), List.of(), QUIET);
+        assertThrows(IllegalStateException.class, () -> FineTuning.run(job("ner", train, dev, Transfer.FULL, 50, 2e-3f, cut), List.of(new Kill(27)), QUIET));
+        assertTrue(Files.exists(cut.resolve("checkpoint/state.json")));
+        FinetuneJob resume = new FinetuneJob(model.toString(), "ner", train, dev, Transfer.FULL, 0, 8, 32, 2e-3f, 1, 50, 20, 100, 0.1f, 3, cut,
+                false, true, null, 7f);
+        FineTuning.Result b = FineTuning.run(resume, List.of(), QUIET);
+        assertEquals(a.best().primary(), b.best().primary(), 0.0);
+        assertEquals(-1L, Files.mismatch(whole.resolve("model.safetensors"), cut.resolve("model.safetensors")));
+        assertEquals(-1L, Files.mismatch(whole.resolve("head.safetensors"), cut.resolve("head.safetensors")));
+        assertEquals(Files.readAllLines(whole.resolve("dev_scores.jsonl")), Files.readAllLines(cut.resolve("dev_scores.jsonl")));
+        assertTrue(!Files.exists(cut.resolve("checkpoint")), "a finished run removes its checkpoint");
+        InfuseException e = assertThrows(InfuseException.class, () -> FineTuning.run(resume, List.of(), QUIET));
+        assertTrue(e.getMessage().startsWith("nothing to resume"), e.getMessage());
+    }
+
     @Test
     void trainTopLayersLeavesEmbeddingsAndLowerLayersAlone() throws Exception {
         Path train = TinyTasks.typing(tmp.resolve("k-train.jsonl"), 30, 12);
         Path out = tmp.resolve("k-out");
-        FineTuning.run(new FinetuneJob(model.toString(), "typing", train, train, Transfer.FULL, 1, 8, 32, 1e-3f, 1, 6, 6, 3, 0.1f, 3, out, false,
+        FineTuning.run(new FinetuneJob(model.toString(), "typing", train, train, Transfer.FULL, 1, 8, 32, 1e-3f, 1, 6, 6, 3, 0.1f, 3, out, false, false,
                 null, 7f), List.of(), QUIET);
         var base = dev.infuse.model.io.Safetensors.read(model.resolve("model.safetensors"));
         var tuned = dev.infuse.model.io.Safetensors.read(out.resolve("model.safetensors"));
