@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "infuse 0.1.0",
         description = "Put domain knowledge into pretrained language models.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, FillMaskCommand.class, ProbeCommand.class, DomainCommand.class, PeltCommand.class, ZeoCommand.class, PretrainCommand.class, BenchCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, FillMaskCommand.class, ProbeCommand.class, DomainCommand.class,
+                PeltCommand.class, ZeoCommand.class, PretrainCommand.class, FinetuneCommand.class, EvalCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces for errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;

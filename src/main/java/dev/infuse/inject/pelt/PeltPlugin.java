@@ -80,32 +80,66 @@ public final class PeltPlugin {
 
     /** Token ids with a slot after every mention that has a row, and the slots' input vectors. */
     public InputRow encode(String text, List<Linked> mentions) {
+        return encodeAligned(text, mentions).row();
+    }
+
+    /**
+     * The encoding of the text with its slots, and the row. {@code encoding}'s offsets point into the ORIGINAL
+     * text; the inserted {@code " ( [ENT] )"} tokens are marked special with no offsets, so tasks that map
+     * words or spans onto pieces (NER, typing) see the same words as without the table.
+     */
+    public Aligned encodeAligned(String text, List<Linked> mentions) {
         List<Linked> sorted = new ArrayList<>(mentions);
         sorted.sort(Comparator.comparingInt(Linked::start));
         StringBuilder s = new StringBuilder();
         Map<Integer, String> slotAt = new HashMap<>(); // char offset of a slot placeholder -> entity
+        List<int[]> copiedParts = new ArrayList<>(); // {start in s, start in text, length}
         int copied = 0;
         for (Linked m : sorted) {
             if (!table.contains(m.entity()) || m.end() <= copied) {
                 continue;
             }
+            copiedParts.add(new int[] {s.length(), copied, m.end() - copied});
             s.append(text, copied, m.end()).append(" ( ");
             slotAt.put(s.length(), m.entity());
             s.append(tok.maskToken()).append(" )");
             copied = m.end();
         }
+        copiedParts.add(new int[] {s.length(), copied, text.length() - copied});
         s.append(text, copied, text.length());
         Encoding e = tok.encode(s.toString());
-        long[] ids = new long[e.ids().length];
+        int n = e.ids().length;
+        long[] ids = new long[n];
+        int[] starts = new int[n];
+        int[] ends = new int[n];
+        boolean[] special = new boolean[n];
         Map<Integer, float[]> overrides = new HashMap<>();
-        for (int i = 0; i < ids.length; i++) {
+        for (int i = 0; i < n; i++) {
             ids[i] = e.ids()[i];
             String entity = slotAt.get(e.starts()[i]);
             if (entity != null && e.ids()[i] == tok.maskId()) {
                 ids[i] = slotId;
                 overrides.put(i, vectors.computeIfAbsent(entity, id -> table.vector(id, norm)));
             }
+            int[] part = e.special()[i] ? null : partOf(copiedParts, e.starts()[i]);
+            special[i] = part == null;
+            starts[i] = part == null ? -1 : e.starts()[i] - part[0] + part[1];
+            ends[i] = part == null ? -1 : e.ends()[i] - part[0] + part[1];
         }
-        return new InputRow(ids, overrides);
+        Encoding original = new Encoding(e.ids(), e.typeIds(), starts, ends, special, e.wordIds());
+        return new Aligned(original, new InputRow(ids, overrides));
     }
+
+    /** The copied part of the text holding augmented offset {@code at}, or null inside an insertion. */
+    private static int[] partOf(List<int[]> parts, int at) {
+        for (int[] p : parts) {
+            if (at >= p[0] && at < p[0] + p[2]) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** A slotted encoding with offsets into the original text, and the model row with the slot vectors. */
+    public record Aligned(Encoding encoding, InputRow row) {}
 }

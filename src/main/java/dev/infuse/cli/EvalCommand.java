@@ -1,0 +1,77 @@
+package dev.infuse.cli;
+
+import dev.infuse.task.Predictor;
+import dev.infuse.task.ner.DictionaryBaseline;
+import dev.infuse.task.ner.NerScores;
+import dev.infuse.task.ner.NerSet;
+import dev.infuse.task.Scores;
+import dev.infuse.task.TaskModel;
+import dev.infuse.task.Tasks;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "eval", description = "Score a fine-tuned model (from infuse finetune), or the NER dictionary baseline, on a test file.")
+final class EvalCommand implements Callable<Integer> {
+    @Mixin
+    EngineOptions engine;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--model", description = "A directory written by infuse finetune.")
+        Path model;
+
+        @Option(names = "--dictionary", paramLabel = "TRAIN",
+                description = "No model: the NER dictionary baseline, tagging every match of TRAIN's entity names with their training type.")
+        Path dictionary;
+    }
+
+    @Option(names = "--test", required = true, paramLabel = "FILE", description = "Test data in the task's format.")
+    Path test;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--json", description = "Print one JSON object on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (source.dictionary != null) {
+            DictionaryBaseline d = DictionaryBaseline.train(NerSet.read(source.dictionary).sentences());
+            NerScores n = d.evaluate(NerSet.read(test).sentences());
+            report("dictionary:" + source.dictionary, "ner", new Scores("f1", n.micro().f1(), n.toMap()));
+            return 0;
+        }
+        try (TaskModel m = TaskModel.load(source.model)) {
+            report(source.model.toString(), m.task(), Predictor.evaluate(m, Tasks.read(m.task(), test), batchSize, System.err));
+        }
+        return 0;
+    }
+
+    private void report(String model, String task, Scores s) {
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("model", model);
+            o.put("task", task);
+            o.put("test", test.toString());
+            o.put(s.primaryName(), s.primary());
+            o.put("scores", s.all());
+            Json.print(o);
+        } else {
+            System.out.printf("%s %s on %s: %s %.4f%n", model, task, test, s.primaryName(), s.primary());
+            s.all().forEach((k, v) -> {
+                if (v instanceof Number) {
+                    System.out.printf("  %-10s %s%n", k, v);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.infuse.cli;
+
+import dev.infuse.task.FineTuning;
+import dev.infuse.task.FinetuneJob;
+import dev.infuse.task.Transfer;
+import dev.infuse.train.MetricsLog;
+import dev.infuse.train.ProgressLine;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "finetune", description = "Fine-tune a model on a downstream task (ner, typing, relation, classify); keeps the best dev model in --output-dir.")
+final class FinetuneCommand implements Callable<Integer> {
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = "--model", required = true, description = "The model to start from: a directory or a built-in name.")
+    String model;
+
+    @Option(names = "--task", required = true, description = "ner (CoNLL), typing (jsonl text/start/end/label), relation (Wiki80/FewRel jsonl), classify (jsonl text/label).")
+    String task;
+
+    @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training data.")
+    Path train;
+
+    @Option(names = "--dev", required = true, paramLabel = "FILE", description = "Dev data for early stopping and model selection.")
+    Path dev;
+
+    @Option(names = "--output-dir", required = true, description = "Where the fine-tuned model, head, label map and logs go.")
+    Path outputDir;
+
+    @Option(names = "--transfer", defaultValue = "full",
+            description = "full (train the encoder), or a frozen encoder's embeddings, top layer, or scalar mix of all layers (default ${DEFAULT-VALUE}).")
+    String transfer;
+
+    @Option(names = "--train-top-layers", paramLabel = "K", defaultValue = "0", description = "With --transfer full: train only the top K encoder layers.")
+    int topLayers;
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "Examples per step (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--max-seq-length", defaultValue = "128", description = "Tokens per example, specials included (default ${DEFAULT-VALUE}).")
+    int maxSeqLength;
+
+    @Option(names = "--lr", defaultValue = "3e-5", description = "Peak learning rate (default ${DEFAULT-VALUE}; frozen encoders want about 1e-3).")
+    float lr;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training set (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--max-steps", defaultValue = "0", description = "Optimizer steps instead of --epochs (0: use --epochs).")
+    int maxSteps;
+
+    @Option(names = "--eval-every", defaultValue = "0", description = "Steps between dev evaluations (default: once per epoch).")
+    int evalEvery;
+
+    @Option(names = "--patience", defaultValue = "3", description = "Stop after this many dev evaluations without improvement (default ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--warmup-ratio", defaultValue = "0.1", description = "Share of steps for linear warm-up (default ${DEFAULT-VALUE}).")
+    float warmupRatio;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for the head, shuffling and dropout (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin
+    EntityTableOptions entityTable;
+
+    @Option(names = "--overwrite", description = "Replace a run already in --output-dir.")
+    boolean overwrite;
+
+    @Option(names = "--resume", description = "Continue the run in --output-dir from its last dev-evaluation checkpoint.")
+    boolean resume;
+
+    @Option(names = "--json", description = "Print one JSON object on stdout when done.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        FinetuneJob job = new FinetuneJob(model, task, train, dev, Transfer.parse(transfer), topLayers, batchSize, maxSeqLength, lr, epochs,
+                maxSteps, evalEvery, patience, warmupRatio, seed, outputDir, overwrite, resume, entityTable.table, entityTable.norm);
+        FineTuning.Result r;
+        try (MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
+            r = FineTuning.run(job, List.of(metrics, ProgressLine.forStderr()), System.err);
+        }
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("output_dir", outputDir.toString());
+            o.put("steps", r.steps());
+            o.put("best_step", r.bestStep());
+            o.put("dev", r.best().all());
+            Json.print(o);
+        } else {
+            System.err.printf("infuse: wrote %s (best dev %s %.4f at step %d)%n", outputDir, r.best().primaryName(), r.best().primary(), r.bestStep());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.infuse.task;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.infuse.InfuseException;
+import dev.infuse.domain.Lines;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/** Reads a jsonl task file ({@code *.gz} too) into records; a bad line fails with its number. */
+public final class JsonlReader {
+    private JsonlReader() {}
+
+    /** @param parse turns one object into a record; given "FILE:LINE" for its own error messages */
+    public static <T> List<T> read(Path file, BiFunction<JsonObject, String, T> parse) {
+        List<T> out = new ArrayList<>();
+        try (Lines lines = Lines.open(file)) {
+            for (Lines.Line l = lines.next(); l != null; l = lines.next()) {
+                String where = file + ":" + l.number();
+                if (l.text() == null) {
+                    throw new InfuseException(where + ": not valid UTF-8");
+                }
+                if (l.text().isBlank()) {
+                    continue;
+                }
+                JsonElement e;
+                try {
+                    e = JsonParser.parseString(l.text());
+                } catch (RuntimeException ex) {
+                    throw new InfuseException(where + ": not a JSON object: " + ex.getMessage());
+                }
+                if (!e.isJsonObject()) {
+                    throw new InfuseException(where + ": not a JSON object");
+                }
+                try {
+                    out.add(parse.apply(e.getAsJsonObject(), where));
+                } catch (InfuseException ex) {
+                    throw ex;
+                } catch (RuntimeException ex) {
+                    throw new InfuseException(where + ": " + ex.getMessage());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A required string field, named in the error when missing. */
+    public static String string(JsonObject o, String field, String where) {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull() || !e.isJsonPrimitive()) {
+            throw new InfuseException(where + ": missing \"" + field + "\"");
+        }
+        return e.getAsString();
+    }
+
+    public static int integer(JsonObject o, String field, String where) {
+        JsonElement e = o.get(field);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw new InfuseException(where + ": missing integer \"" + field + "\"");
+        }
+        return e.getAsInt();
+    }
+}

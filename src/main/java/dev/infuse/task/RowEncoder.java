@@ -1,0 +1,50 @@
+package dev.infuse.task;
+
+import dev.infuse.inject.pelt.PeltPlugin;
+import dev.infuse.text.Encoding;
+import dev.infuse.text.Tokenizer;
+import java.util.Map;
+
+/**
+ * Text to a model row for the task readers: the plain tokenizer, or the tokenizer with a PELT entity
+ * table plugged in. Either way the encoding's offsets point into the text as given, so readers map words
+ * and spans onto pieces the same way with or without knowledge slots.
+ */
+public interface RowEncoder {
+    /** @param overrides input embeddings by position (PELT slots); empty for plain text */
+    record Row(Encoding encoding, Map<Integer, float[]> overrides) {}
+
+    Tokenizer tokenizer();
+
+    Row encode(String text);
+
+    static RowEncoder plain(Tokenizer tok) {
+        return new RowEncoder() {
+            @Override
+            public Tokenizer tokenizer() {
+                return tok;
+            }
+
+            @Override
+            public Row encode(String text) {
+                return new Row(tok.encode(text), Map.of());
+            }
+        };
+    }
+
+    /** Links mentions by the table's names and inserts a slot after each, as {@code --entity-table} does elsewhere. */
+    static RowEncoder pelt(Tokenizer tok, PeltPlugin plugin) {
+        return new RowEncoder() {
+            @Override
+            public Tokenizer tokenizer() {
+                return tok;
+            }
+
+            @Override
+            public Row encode(String text) {
+                PeltPlugin.Aligned a = plugin.encodeAligned(text, plugin.link(text));
+                return new Row(a.encoding(), a.row().overrides());
+            }
+        };
+    }
+}

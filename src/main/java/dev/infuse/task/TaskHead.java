@@ -1,0 +1,147 @@
+package dev.infuse.task;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import dev.infuse.InfuseException;
+import dev.infuse.engine.Engines;
+import dev.infuse.engine.Tensors;
+import dev.infuse.model.BertOutput;
+import dev.infuse.model.Checkpoints;
+import dev.infuse.model.io.HostTensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The task head: mean-pools each target's position groups, concatenates them and applies one linear
+ * layer. Names follow Hugging Face ({@code classifier.weight}, {@code classifier.bias}); the scalar mix,
+ * when used, adds {@code scalar_mix.weights} (L + 1) and {@code scalar_mix.gamma} (1).
+ *
+ * <p>Pooling is a matrix product with a (N, B*T) averaging matrix built in Java: one op covers first
+ * pieces (NER), spans (typing), markers (relation) and [CLS], and its gradient is the plain average.
+ */
+public final class TaskHead implements AutoCloseable {
+    public static final String WEIGHT = "classifier.weight";
+    public static final String BIAS = "classifier.bias";
+    public static final String MIX_WEIGHTS = "scalar_mix.weights";
+    public static final String MIX_GAMMA = "scalar_mix.gamma";
+
+    private final NDManager manager;
+    private final Map<String, NDArray> params;
+    private final Transfer transfer;
+    private final int groups;
+
+    private TaskHead(NDManager manager, Map<String, NDArray> params, Transfer transfer, int groups) {
+        this.manager = manager;
+        this.params = params;
+        this.transfer = transfer;
+        this.groups = groups;
+    }
+
+    /** A fresh head: normal(0, 0.02) weights as BERT initialises its classifiers, a uniform mix. */
+    public static TaskHead random(int hidden, int layers, int groups, int classes, Transfer transfer, long seed) {
+        Random rng = new Random(seed);
+        float[] w = new float[classes * groups * hidden];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (rng.nextGaussian() * 0.02);
+        }
+        Map<String, HostTensor> t = new LinkedHashMap<>();
+        t.put(WEIGHT, host(w, classes, groups * hidden));
+        t.put(BIAS, host(new float[classes], classes));
+        if (transfer == Transfer.MIX) {
+            t.put(MIX_WEIGHTS, host(new float[layers + 1], layers + 1));
+            t.put(MIX_GAMMA, host(new float[] {1f}, 1));
+        }
+        return load(t, transfer, groups);
+    }
+
+    public static TaskHead load(Map<String, HostTensor> tensors, Transfer transfer, int groups) {
+        NDManager m = Engines.newManager();
+        Map<String, NDArray> params = new LinkedHashMap<>();
+        List<String> needed = new ArrayList<>(List.of(WEIGHT, BIAS));
+        if (transfer == Transfer.MIX) {
+            needed.addAll(List.of(MIX_WEIGHTS, MIX_GAMMA));
+        }
+        for (String n : needed) {
+            if (!tensors.containsKey(n)) {
+                m.close();
+                throw new InfuseException("the task head lacks " + n + " (transfer " + transfer.flag() + ")");
+            }
+            NDArray a = Tensors.fromHost(m, tensors.get(n));
+            a.setName(n);
+            params.put(n, a);
+        }
+        return new TaskHead(m, params, transfer, groups);
+    }
+
+    private static HostTensor host(float[] v, long... shape) {
+        return new HostTensor(shape, java.nio.FloatBuffer.wrap(v));
+    }
+
+    public Map<String, NDArray> parameters() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    public Map<String, HostTensor> export() {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        params.forEach((n, a) -> out.put(n, Checkpoints.toHost(a)));
+        return out;
+    }
+
+    public int classes() {
+        return (int) params.get(WEIGHT).getShape().get(0);
+    }
+
+    /** The encoder states the head reads (B, T, H), chosen by the transfer mode; attached to {@code s}. */
+    NDArray features(NDManager s, BertOutput out) {
+        return switch (transfer) {
+            case FULL, TOP -> out.lastHidden();
+            case EMBEDDINGS -> out.hiddenStates().get(0);
+            case MIX -> {
+                NDArray stacked = NDArrays.stack(new NDList(out.hiddenStates()), 0); // (L+1, B, T, H)
+                // zeros + w puts the result in the step's manager while the gradient still reaches w.
+                NDArray w = s.zeros(new Shape(out.hiddenStates().size())).add(params.get(MIX_WEIGHTS)).softmax(0); // (L+1)
+                NDArray mixed = stacked.mul(w.reshape(-1, 1, 1, 1)).sum(new int[] {0}); // (B, T, H)
+                yield mixed.mul(params.get(MIX_GAMMA));
+            }
+        };
+    }
+
+    /** Logits (N, C) for the batch's targets in order; {@code t} is the padded row length. */
+    public NDArray logits(NDManager s, BertOutput out, List<Encoded> batch, int t) {
+        NDArray x = features(s, out);
+        int b = batch.size();
+        int h = (int) x.getShape().get(2);
+        NDArray flat = x.reshape(b * t, h); // (B*T, H)
+        int n = batch.stream().mapToInt(e -> e.targets().size()).sum();
+        NDList pooled = new NDList();
+        for (int k = 0; k < groups; k++) {
+            float[] avg = new float[n * b * t]; // (N, B*T): row j averages target j's group k
+            int j = 0;
+            for (int row = 0; row < b; row++) {
+                for (Target tg : batch.get(row).targets()) {
+                    int[] pos = tg.groups()[k];
+                    for (int p : pos) {
+                        avg[j * b * t + row * t + p] += 1f / pos.length;
+                    }
+                    j++;
+                }
+            }
+            pooled.add(Tensors.copyOf(s, avg, new Shape(n, b * t)).matMul(flat)); // (N, H)
+        }
+        NDArray feats = groups == 1 ? pooled.get(0) : NDArrays.concat(pooled, 1); // (N, K*H)
+        return Linear.linear(feats, params.get(WEIGHT), params.get(BIAS)).singletonOrThrow(); // (N, C)
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.infuse.task.ner;
+
+import dev.infuse.task.Encoded;
+import dev.infuse.task.Labels;
+import dev.infuse.task.RowEncoder;
+import dev.infuse.task.Rows;
+import dev.infuse.task.Scores;
+import dev.infuse.task.Target;
+import dev.infuse.task.TaskSet;
+import dev.infuse.text.Encoding;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * NER as token classification: each word is one target, read from the state of its FIRST word piece (the
+ * BERT paper's choice); the other pieces take part in attention but get no label.
+ */
+public final class NerSet implements TaskSet {
+    private final List<NerSentence> sentences;
+
+    public NerSet(List<NerSentence> sentences) {
+        this.sentences = List.copyOf(sentences);
+    }
+
+    public static NerSet read(Path file) {
+        return new NerSet(ConllReader.read(file));
+    }
+
+    public List<NerSentence> sentences() {
+        return sentences;
+    }
+
+    @Override
+    public int size() {
+        return sentences.size();
+    }
+
+    @Override
+    public int items(int i) {
+        return sentences.get(i).size();
+    }
+
+    @Override
+    public List<String> labelsInOrder() {
+        Set<String> s = new LinkedHashSet<>();
+        sentences.forEach(x -> s.addAll(x.tags()));
+        return new ArrayList<>(s);
+    }
+
+    @Override
+    public Encoded encode(int i, RowEncoder enc, int maxLen, Labels labels) {
+        NerSentence s = sentences.get(i);
+        StringBuilder text = new StringBuilder();
+        int[] wordStart = new int[s.size()];
+        for (int w = 0; w < s.size(); w++) {
+            if (w > 0) {
+                text.append(' ');
+            }
+            wordStart[w] = text.length();
+            text.append(s.words().get(w));
+        }
+        RowEncoder.Row r = enc.encode(text.toString());
+        Encoding e = r.encoding();
+        int kept = Rows.kept(e, maxLen);
+        List<Target> targets = new ArrayList<>();
+        int w = 0;
+        for (int p = 0; p < kept && w < s.size(); p++) {
+            if (e.special()[p] || e.starts()[p] < 0) {
+                continue;
+            }
+            // Skip words that produced no piece (say, only control characters): they stay unpredicted, i.e. O.
+            while (w < s.size() && e.starts()[p] >= wordStart[w] + s.words().get(w).length() + (w + 1 < s.size() ? 1 : 0)) {
+                w++;
+            }
+            if (w < s.size() && e.starts()[p] >= wordStart[w]) {
+                targets.add(new Target(new int[][] {{p}}, w, labels.id(s.tags().get(w))));
+                w++;
+            }
+        }
+        return new Encoded(Rows.cut(r, maxLen, enc.tokenizer()), targets);
+    }
+
+    @Override
+    public Scores score(List<int[]> predicted, Labels labels) {
+        NerScores scores = new NerScores();
+        for (int i = 0; i < sentences.size(); i++) {
+            List<String> tags = new ArrayList<>();
+            for (int id : predicted.get(i)) {
+                tags.add(id < 0 ? "O" : labels.name(id));
+            }
+            scores.add(sentences.get(i).tags(), tags);
+        }
+        Map<String, Object> all = scores.toMap();
+        return new Scores("f1", scores.micro().f1(), all);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.infuse.task.relation;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.infuse.InfuseException;
+import dev.infuse.task.Encoded;
+import dev.infuse.task.JsonlReader;
+import dev.infuse.task.LabelScores;
+import dev.infuse.task.Labels;
+import dev.infuse.task.RowEncoder;
+import dev.infuse.task.Rows;
+import dev.infuse.task.Scores;
+import dev.infuse.task.Target;
+import dev.infuse.task.TaskSet;
+import dev.infuse.text.Encoding;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * Relation classification with entity markers: the head is wrapped as {@code @ head @}, the tail as
+ * {@code # tail #}, and the relation is read from the states of the two opening markers, concatenated
+ * (Zhou and Chen's "entity marker (punct)" form). Punctuation markers need no new vocabulary entries,
+ * so the model and tokenizer stay loadable as they are.
+ */
+public final class RelationSet implements TaskSet {
+    static final String HEAD = "@";
+    static final String TAIL = "#";
+    private final List<RelationExample> examples;
+
+    public RelationSet(List<RelationExample> examples) {
+        this.examples = List.copyOf(examples);
+    }
+
+    public static RelationSet read(Path file) {
+        return new RelationSet(JsonlReader.read(file, (o, where) -> {
+            JsonArray toks = o.getAsJsonArray("token");
+            if (toks == null || toks.isEmpty()) {
+                throw new InfuseException(where + ": missing \"token\" list");
+            }
+            List<String> tokens = new ArrayList<>();
+            toks.forEach(t -> tokens.add(t.getAsString()));
+            int[] h = pos(o, "h", tokens.size(), where);
+            int[] t = pos(o, "t", tokens.size(), where);
+            return new RelationExample(tokens, h[0], h[1], t[0], t[1], JsonlReader.string(o, "relation", where));
+        }));
+    }
+
+    private static int[] pos(JsonObject o, String side, int n, String where) {
+        JsonObject e = o.getAsJsonObject(side);
+        JsonArray p = e == null ? null : e.getAsJsonArray("pos");
+        if (p == null || p.size() != 2) {
+            throw new InfuseException(where + ": missing \"" + side + "\":{\"pos\":[start,end]}");
+        }
+        int s = p.get(0).getAsInt();
+        int end = p.get(1).getAsInt();
+        if (s < 0 || end <= s || end > n) {
+            throw new InfuseException(where + ": " + side + " pos [" + s + ", " + end + ") is not inside " + n + " tokens");
+        }
+        return new int[] {s, end};
+    }
+
+    @Override
+    public int size() {
+        return examples.size();
+    }
+
+    @Override
+    public int items(int i) {
+        return 1;
+    }
+
+    @Override
+    public List<String> labelsInOrder() {
+        return new ArrayList<>(new LinkedHashSet<>(examples.stream().map(RelationExample::relation).toList()));
+    }
+
+    @Override
+    public Encoded encode(int i, RowEncoder enc, int maxLen, Labels labels) {
+        RelationExample x = examples.get(i);
+        StringBuilder text = new StringBuilder();
+        int headAt = -1;
+        int tailAt = -1;
+        for (int k = 0; k <= x.tokens().size(); k++) {
+            if (k == x.headEnd()) {
+                word(text, HEAD);
+            }
+            if (k == x.tailEnd()) {
+                word(text, TAIL);
+            }
+            if (k == x.tokens().size()) {
+                break;
+            }
+            if (k == x.headStart()) {
+                headAt = word(text, HEAD);
+            }
+            if (k == x.tailStart()) {
+                tailAt = word(text, TAIL);
+            }
+            word(text, x.tokens().get(k));
+        }
+        RowEncoder.Row r = enc.encode(text.toString());
+        Encoding e = r.encoding();
+        int kept = Rows.kept(e, maxLen);
+        int h = -1;
+        int t = -1;
+        for (int p = 0; p < kept; p++) {
+            h = e.starts()[p] == headAt ? p : h;
+            t = e.starts()[p] == tailAt ? p : t;
+        }
+        List<Target> targets = h < 0 || t < 0 ? List.of() // a marker cut off by truncation: no prediction
+                : List.of(new Target(new int[][] {{h}, {t}}, 0, labels.id(x.relation())));
+        return new Encoded(Rows.cut(r, maxLen, enc.tokenizer()), targets);
+    }
+
+    /** Appends a space-separated word and returns where it starts. */
+    private static int word(StringBuilder text, String w) {
+        if (text.length() > 0) {
+            text.append(' ');
+        }
+        int at = text.length();
+        text.append(w);
+        return at;
+    }
+
+    @Override
+    public Scores score(List<int[]> predicted, Labels labels) {
+        List<String> pred = new ArrayList<>();
+        for (int[] p : predicted) {
+            pred.add(p[0] < 0 ? null : labels.name(p[0]));
+        }
+        return LabelScores.of(examples.stream().map(RelationExample::relation).toList(), pred, null);
+    }
+}

@@ -1,0 +1,172 @@
+package dev.infuse.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.infuse.InfuseException;
+import dev.infuse.train.StepReport;
+import dev.infuse.train.TinyRun;
+import dev.infuse.train.TrainListener;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A tiny model learns tiny separable NER and typing sets, and a saved run evaluates to the same scores. */
+class FineTuningTest {
+    static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    @TempDir
+    static Path tmp;
+    static Path model;
+
+    @BeforeAll
+    static void setUp() {
+        TinyRun.oneThread();
+        model = TinyRun.model(tmp.resolve("tiny"));
+    }
+
+    static final class Losses implements TrainListener {
+        final List<Double> values = new ArrayList<>();
+
+        @Override
+        public void onStep(StepReport r) {
+            values.add(r.loss());
+        }
+    }
+
+    static FinetuneJob job(String task, Path train, Path dev, Transfer transfer, int steps, float lr, Path out) {
+        return new FinetuneJob(model.toString(), task, train, dev, transfer, 0, 8, 32, lr, 1, steps, 20, 100, 0.1f, 3, out, false, false, null, 7f);
+    }
+
+    static double mean(List<Double> v, int from, int to) {
+        return v.subList(from, to).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+
+    @Test
+    void nerLearnsAndEvalOfTheSavedRunReproducesTheScores() throws Exception {
+        Path train = TinyTasks.ner(tmp.resolve("ner-train.conll"), 80, 1);
+        Path dev = TinyTasks.ner(tmp.resolve("ner-dev.conll"), 20, 2);
+        Path out = tmp.resolve("ner-out");
+        Losses losses = new Losses();
+        FineTuning.Result r = FineTuning.run(job("ner", train, dev, Transfer.FULL, 100, 2e-3f, out), List.of(losses), QUIET);
+        assertTrue(mean(losses.values, 90, 100) < 0.5 * mean(losses.values, 0, 10), "loss " + losses.values);
+        double first = (double) r.history().get(0).get("f1");
+        assertTrue(r.best().primary() > 0.9 && r.best().primary() > first, "dev F1 " + r.history());
+        try (TaskModel saved = TaskModel.load(out)) {
+            Scores again = Predictor.evaluate(saved, Tasks.read("ner", dev), 8, QUIET);
+            assertEquals(r.best().primary(), again.primary(), 0.0);
+            assertEquals(r.best().all().get("per_type").toString(), again.all().get("per_type").toString());
+        }
+    }
+
+    @Test
+    void typingLearnsWithSpanPoolingAndReportsBuckets() throws Exception {
+        Path train = TinyTasks.typing(tmp.resolve("ty-train.jsonl"), 80, 3);
+        Path dev = TinyTasks.typing(tmp.resolve("ty-dev.jsonl"), 30, 4);
+        Losses losses = new Losses();
+        FineTuning.Result r = FineTuning.run(job("typing", train, dev, Transfer.FULL, 60, 2e-3f, tmp.resolve("ty-out")), List.of(losses), QUIET);
+        assertTrue(mean(losses.values, 50, 60) < 0.5 * mean(losses.values, 0, 10), "loss " + losses.values);
+        assertTrue(r.best().primary() > 0.9, "dev accuracy " + r.history());
+        assertTrue(r.best().all().containsKey("per_bucket"), r.best().all().toString());
+    }
+
+    @Test
+    void relationWithMarkersAndSentenceClassificationLearn() throws Exception {
+        Path train = TinyTasks.relation(tmp.resolve("re-train.jsonl"), 120, 8);
+        Path dev = TinyTasks.relation(tmp.resolve("re-dev.jsonl"), 40, 9);
+        FineTuning.Result r = FineTuning.run(job("relation", train, dev, Transfer.FULL, 120, 2e-3f, tmp.resolve("re-out")), List.of(), QUIET);
+        assertTrue(r.best().primary() > 0.8, "dev accuracy over 4 relations " + r.history());
+        Path ctrain = TinyTasks.classify(tmp.resolve("c-train.jsonl"), 60, 10);
+        Path cdev = TinyTasks.classify(tmp.resolve("c-dev.jsonl"), 20, 11);
+        FineTuning.Result c = FineTuning.run(job("classify", ctrain, cdev, Transfer.FULL, 60, 2e-3f, tmp.resolve("c-out")), List.of(), QUIET);
+        assertTrue(c.best().primary() > 0.9, "dev accuracy " + c.history());
+    }
+
+    @Test
+    void scalarMixOverAFrozenEncoderTrainsOnlyTheHead() throws Exception {
+        Path train = TinyTasks.typing(tmp.resolve("mix-train.jsonl"), 60, 5);
+        Path dev = TinyTasks.typing(tmp.resolve("mix-dev.jsonl"), 20, 6);
+        Path out = tmp.resolve("mix-out");
+        FineTuning.run(job("typing", train, dev, Transfer.MIX, 30, 1e-2f, out), List.of(), QUIET);
+        // The encoder did not move: the saved weights equal the base model's, byte for byte.
+        assertEquals(-1L, Files.mismatch(model.resolve("model.safetensors"), out.resolve("model.safetensors")));
+        assertTrue(Files.exists(out.resolve(TaskModel.HEAD_FILE)));
+    }
+
+    /** Stops the run by throwing after a given step, as a kill would. */
+    static final class Kill implements TrainListener {
+        final long at;
+
+        Kill(long at) {
+            this.at = at;
+        }
+
+        @Override
+        public void onStep(StepReport r) {
+            if (r.step() == at) {
+                throw new IllegalStateException("killed at step " + at);
+            }
+        }
+    }
+
+    @Test
+    void aResumedRunEndsExactlyWhereTheUninterruptedOneDoes() throws Exception {
+        Path train = TinyTasks.ner(tmp.resolve("r-train.conll"), 40, 21);
+        Path dev = TinyTasks.ner(tmp.resolve("r-dev.conll"), 10, 22);
+        Path whole = tmp.resolve("r-whole");
+        Path cut = tmp.resolve("r-cut");
+        FineTuning.Result a = FineTuning.run(job("ner", train, dev, Transfer.FULL, 50, 2e-3f, whole), List.of(), QUIET);
+        assertThrows(IllegalStateException.class, () -> FineTuning.run(job("ner", train, dev, Transfer.FULL, 50, 2e-3f, cut), List.of(new Kill(27)), QUIET));
+        assertTrue(Files.exists(cut.resolve("checkpoint/state.json")));
+        FinetuneJob resume = new FinetuneJob(model.toString(), "ner", train, dev, Transfer.FULL, 0, 8, 32, 2e-3f, 1, 50, 20, 100, 0.1f, 3, cut,
+                false, true, null, 7f);
+        FineTuning.Result b = FineTuning.run(resume, List.of(), QUIET);
+        assertEquals(a.best().primary(), b.best().primary(), 0.0);
+        assertEquals(-1L, Files.mismatch(whole.resolve("model.safetensors"), cut.resolve("model.safetensors")));
+        assertEquals(-1L, Files.mismatch(whole.resolve("head.safetensors"), cut.resolve("head.safetensors")));
+        assertEquals(Files.readAllLines(whole.resolve("dev_scores.jsonl")), Files.readAllLines(cut.resolve("dev_scores.jsonl")));
+        assertTrue(!Files.exists(cut.resolve("checkpoint")), "a finished run removes its checkpoint");
+        InfuseException e = assertThrows(InfuseException.class, () -> FineTuning.run(resume, List.of(), QUIET));
+        assertTrue(e.getMessage().startsWith("nothing to resume"), e.getMessage());
+    }
+
+    @Test
+    void trainTopLayersLeavesEmbeddingsAndLowerLayersAlone() throws Exception {
+        Path train = TinyTasks.typing(tmp.resolve("k-train.jsonl"), 30, 12);
+        Path out = tmp.resolve("k-out");
+        FineTuning.run(new FinetuneJob(model.toString(), "typing", train, train, Transfer.FULL, 1, 8, 32, 1e-3f, 1, 6, 6, 3, 0.1f, 3, out, false, false,
+                null, 7f), List.of(), QUIET);
+        var base = dev.infuse.model.io.Safetensors.read(model.resolve("model.safetensors"));
+        var tuned = dev.infuse.model.io.Safetensors.read(out.resolve("model.safetensors"));
+        for (String same : List.of("bert.embeddings.word_embeddings.weight", "bert.encoder.layer.0.output.dense.weight")) {
+            assertEquals(base.get(same).data(), tuned.get(same).data(), same);
+        }
+        String top = "bert.encoder.layer.1.output.dense.weight";
+        assertTrue(!base.get(top).data().equals(tuned.get(top).data()), top + " should have trained");
+    }
+
+    @Test
+    void emptyDevSetAndUnseenTestLabels() throws Exception {
+        Path train = TinyTasks.typing(tmp.resolve("e-train.jsonl"), 20, 7);
+        Path empty = Files.writeString(tmp.resolve("empty.jsonl"), "\n");
+        InfuseException e = assertThrows(InfuseException.class,
+                () -> FineTuning.run(job("typing", train, empty, Transfer.TOP, 5, 1e-3f, tmp.resolve("e-out")), List.of(), QUIET));
+        assertTrue(e.getMessage().contains("dev set"), e.getMessage());
+        Path out = tmp.resolve("u-out");
+        FineTuning.run(job("typing", train, train, Transfer.TOP, 4, 1e-3f, out), List.of(), QUIET);
+        Path test = Files.writeString(tmp.resolve("unseen.jsonl"), "{\"text\":\"the cat sat\",\"start\":4,\"end\":7,\"label\":\"pet\"}\n");
+        java.io.ByteArrayOutputStream warn = new java.io.ByteArrayOutputStream();
+        try (TaskModel saved = TaskModel.load(out)) {
+            Scores s = Predictor.evaluate(saved, Tasks.read("typing", test), 4, new PrintStream(warn, true));
+            assertEquals(0.0, s.primary());
+            assertEquals(List.of("pet"), s.all().get("unseen_labels"));
+        }
+        assertTrue(warn.toString().contains("\"pet\" never occurs in training"), warn.toString());
+    }
+}
