@@ -5,17 +5,14 @@ import com.google.gson.JsonObject;
 import dev.infuse.InfuseException;
 import dev.infuse.task.Encoded;
 import dev.infuse.task.JsonlReader;
-import dev.infuse.task.LabelScores;
 import dev.infuse.task.Labels;
 import dev.infuse.task.RowEncoder;
 import dev.infuse.task.Rows;
-import dev.infuse.task.Scores;
+import dev.infuse.task.SingleLabelSet;
 import dev.infuse.task.Target;
-import dev.infuse.task.TaskSet;
 import dev.infuse.text.Encoding;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -24,13 +21,16 @@ import java.util.List;
  * (Zhou and Chen's "entity marker (punct)" form). Punctuation markers need no new vocabulary entries,
  * so the model and tokenizer stay loadable as they are.
  */
-public final class RelationSet implements TaskSet {
+public final class RelationSet extends SingleLabelSet<RelationExample> {
     static final String HEAD = "@";
     static final String TAIL = "#";
-    private final List<RelationExample> examples;
-
     public RelationSet(List<RelationExample> examples) {
-        this.examples = List.copyOf(examples);
+        super(examples);
+    }
+
+    @Override
+    protected String label(RelationExample x) {
+        return x.relation();
     }
 
     public static RelationSet read(Path file) {
@@ -59,21 +59,6 @@ public final class RelationSet implements TaskSet {
             throw new InfuseException(where + ": " + side + " pos [" + s + ", " + end + ") is not inside " + n + " tokens");
         }
         return new int[] {s, end};
-    }
-
-    @Override
-    public int size() {
-        return examples.size();
-    }
-
-    @Override
-    public int items(int i) {
-        return 1;
-    }
-
-    @Override
-    public List<String> labelsInOrder() {
-        return new ArrayList<>(new LinkedHashSet<>(examples.stream().map(RelationExample::relation).toList()));
     }
 
     @Override
@@ -122,14 +107,5 @@ public final class RelationSet implements TaskSet {
         int at = text.length();
         text.append(w);
         return at;
-    }
-
-    @Override
-    public Scores score(List<int[]> predicted, Labels labels) {
-        List<String> pred = new ArrayList<>();
-        for (int[] p : predicted) {
-            pred.add(p[0] < 0 ? null : labels.name(p[0]));
-        }
-        return LabelScores.of(examples.stream().map(RelationExample::relation).toList(), pred, null);
     }
 }

@@ -4,17 +4,14 @@ import com.google.gson.JsonElement;
 import dev.infuse.InfuseException;
 import dev.infuse.task.Encoded;
 import dev.infuse.task.JsonlReader;
-import dev.infuse.task.LabelScores;
 import dev.infuse.task.Labels;
 import dev.infuse.task.RowEncoder;
 import dev.infuse.task.Rows;
-import dev.infuse.task.Scores;
+import dev.infuse.task.SingleLabelSet;
 import dev.infuse.task.Target;
-import dev.infuse.task.TaskSet;
 import dev.infuse.text.Encoding;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -22,11 +19,19 @@ import java.util.List;
  * piece that overlaps it, fed to a linear classifier. Reads {@code {"text","start","end","label"}};
  * other fields are ignored except {@code "bucket"}, kept for per-bucket scores.
  */
-public final class TypingSet implements TaskSet {
-    private final List<TypingExample> examples;
-
+public final class TypingSet extends SingleLabelSet<TypingExample> {
     public TypingSet(List<TypingExample> examples) {
-        this.examples = List.copyOf(examples);
+        super(examples);
+    }
+
+    @Override
+    protected String label(TypingExample x) {
+        return x.label();
+    }
+
+    @Override
+    protected String bucket(TypingExample x) {
+        return x.bucket();
     }
 
     public static TypingSet read(Path file) {
@@ -41,25 +46,6 @@ public final class TypingSet implements TaskSet {
             String bucket = b == null || b.isJsonNull() ? null : b.getAsString();
             return new TypingExample(text, start, end, JsonlReader.string(o, "label", where), bucket);
         }));
-    }
-
-    public List<TypingExample> examples() {
-        return examples;
-    }
-
-    @Override
-    public int size() {
-        return examples.size();
-    }
-
-    @Override
-    public int items(int i) {
-        return 1;
-    }
-
-    @Override
-    public List<String> labelsInOrder() {
-        return new ArrayList<>(new LinkedHashSet<>(examples.stream().map(TypingExample::label).toList()));
     }
 
     @Override
@@ -77,18 +63,5 @@ public final class TypingSet implements TaskSet {
         List<Target> targets = span.isEmpty() ? List.of() // mention cut off (or lost by the tokenizer): no prediction
                 : List.of(new Target(new int[][] {span.stream().mapToInt(Integer::intValue).toArray()}, 0, labels.id(x.label())));
         return new Encoded(Rows.cut(r, maxLen, enc.tokenizer()), targets);
-    }
-
-    @Override
-    public Scores score(List<int[]> predicted, Labels labels) {
-        List<String> gold = examples.stream().map(TypingExample::label).toList();
-        List<String> pred = new ArrayList<>();
-        boolean buckets = false;
-        for (int i = 0; i < examples.size(); i++) {
-            int id = predicted.get(i)[0];
-            pred.add(id < 0 ? null : labels.name(id));
-            buckets |= examples.get(i).bucket() != null;
-        }
-        return LabelScores.of(gold, pred, buckets ? examples.stream().map(TypingExample::bucket).toList() : null);
     }
 }
