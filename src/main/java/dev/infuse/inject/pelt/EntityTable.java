@@ -2,14 +2,13 @@ package dev.infuse.inject.pelt;
 
 import com.google.gson.reflect.TypeToken;
 import dev.infuse.InfuseException;
+import dev.infuse.inject.table.EntityRows;
 import dev.infuse.inject.table.VectorTableFile;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.text.MentionMatcher;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A PELT entity lookup table: per entity, the sum of its masked-mention vectors and their count, in the
@@ -19,7 +18,7 @@ import java.util.Map;
  * (E, H), {@code counts} (E), and in its metadata the rows' ids, names and aliases and the fingerprint of
  * the building model's weights.
  */
-public final class EntityTable {
+public final class EntityTable extends EntityRows<EntityTable.Row> {
     static final String FORMAT = "infuse-pelt-table-1";
 
     /** One row's entity: what the table needs to link mentions by itself. */
@@ -30,57 +29,26 @@ public final class EntityTable {
         }
     }
 
-    private final List<Row> rows;
     private final float[] sums; // (E, H) row-major
     private final float[] counts; // (E)
-    private final int hidden;
-    private final String modelFingerprint;
-    private final Map<String, Integer> index = new HashMap<>();
 
     public EntityTable(List<Row> rows, float[] sums, float[] counts, int hidden, String modelFingerprint) {
+        super(rows, Row::id, hidden, modelFingerprint, "table");
         if (sums.length != rows.size() * hidden || counts.length != rows.size()) {
             throw new IllegalArgumentException("table of " + rows.size() + " rows and hidden " + hidden + " has " + sums.length
                     + " sums and " + counts.length + " counts");
         }
-        this.rows = List.copyOf(rows);
         this.sums = sums;
         this.counts = counts;
-        this.hidden = hidden;
-        this.modelFingerprint = modelFingerprint;
-        for (int i = 0; i < rows.size(); i++) {
-            if (index.put(rows.get(i).id(), i) != null) {
-                throw new IllegalArgumentException("entity " + rows.get(i).id() + " appears twice in the table");
-            }
-        }
-    }
-
-    public List<Row> rows() {
-        return rows;
-    }
-
-    public int size() {
-        return rows.size();
-    }
-
-    public int hidden() {
-        return hidden;
-    }
-
-    public String modelFingerprint() {
-        return modelFingerprint;
-    }
-
-    public boolean contains(String entityId) {
-        return index.containsKey(entityId);
     }
 
     public float count(String entityId) {
-        return counts[index.get(entityId)];
+        return counts[rowOf(entityId)];
     }
 
     /** The raw sum of an entity's vectors. */
     public float[] sum(String entityId) {
-        int r = index.get(entityId);
+        int r = rowOf(entityId);
         return Arrays.copyOfRange(sums, r * hidden, (r + 1) * hidden);
     }
 

@@ -2,12 +2,11 @@ package dev.infuse.inject.zeo;
 
 import com.google.gson.reflect.TypeToken;
 import dev.infuse.InfuseException;
+import dev.infuse.inject.table.EntityRows;
 import dev.infuse.inject.table.VectorTableFile;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * ZEO's frozen knowledge vectors: per entity, its description pooled by the base model. Training reads
@@ -16,7 +15,7 @@ import java.util.Map;
  * <p>Stored with the shared {@link VectorTableFile} layout (sums and counts; each row has count 1) under its
  * own format tag, so a PELT table is refused here and the other way round.
  */
-public final class KnowledgeVectors {
+public final class KnowledgeVectors extends EntityRows<KnowledgeVectors.Row> {
     static final String FORMAT = "infuse-zeo-vectors-1";
 
     /** One row's entity; the type drives negative sampling. */
@@ -26,46 +25,14 @@ public final class KnowledgeVectors {
         }
     }
 
-    private final List<Row> rows;
     private final float[] vectors; // (E, H) row-major
-    private final int hidden;
-    private final String modelFingerprint;
-    private final Map<String, Integer> index = new HashMap<>();
 
     public KnowledgeVectors(List<Row> rows, float[] vectors, int hidden, String modelFingerprint) {
+        super(rows, Row::id, hidden, modelFingerprint, "vectors");
         if (vectors.length != rows.size() * hidden) {
             throw new IllegalArgumentException(rows.size() + " rows of size " + hidden + " but " + vectors.length + " values");
         }
-        this.rows = List.copyOf(rows);
         this.vectors = vectors;
-        this.hidden = hidden;
-        this.modelFingerprint = modelFingerprint;
-        for (int i = 0; i < rows.size(); i++) {
-            if (index.put(rows.get(i).id(), i) != null) {
-                throw new IllegalArgumentException("entity " + rows.get(i).id() + " appears twice in the vectors");
-            }
-        }
-    }
-
-    public List<Row> rows() {
-        return rows;
-    }
-
-    public int size() {
-        return rows.size();
-    }
-
-    public int hidden() {
-        return hidden;
-    }
-
-    public String modelFingerprint() {
-        return modelFingerprint;
-    }
-
-    /** The row of an entity, or -1 when it has no vector (no description). */
-    public int rowOf(String entityId) {
-        return index.getOrDefault(entityId, -1);
     }
 
     public float[] vector(int row) {
