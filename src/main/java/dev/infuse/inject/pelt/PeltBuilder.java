@@ -59,7 +59,8 @@ public final class PeltBuilder {
             throw new InfuseException("none of the " + rows + " selected entities is mentioned in the corpus; refusing to write an empty table");
         }
         int h = lm.model().config().hiddenSize();
-        String key = lm.fingerprint() + "|" + corpusHash(bundle) + "|" + options.key();
+        String corpus = corpusHash(bundle); // hashed once: it keys the resume state and goes into provenance
+        String key = lm.fingerprint() + "|" + corpus + "|" + options.key();
         RowSums state = RowSums.resume(output, key, rows, h, log);
         int resumed = state.chunksDone();
         ChunkedBuild<Occurrences.Spot, Occurrences.Window> engine = new ChunkedBuild<>(new Work(lm, occ, options),
@@ -71,7 +72,7 @@ public final class PeltBuilder {
                 .input("model", lm.source())
                 .input("model_fingerprint", lm.fingerprint())
                 .input("domain", bundle.dir().toString())
-                .input("corpus_sha256", corpusHash(bundle))
+                .input("corpus_sha256", corpus)
                 .setting("max_occurrences", options.maxOccurrences())
                 .setting("max_seq_length", options.maxSeqLength())
                 .setting("entities", new java.util.TreeSet<>(options.entities()))
