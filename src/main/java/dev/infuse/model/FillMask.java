@@ -72,7 +72,11 @@ public final class FillMask {
         }
     }
 
-    private static NDArray transformAtMasks(NDManager m, MaskedLm lm, List<InputRow> rows, List<long[]> where) {
+    /**
+     * One padded forward pass over {@code rows}, then the MLM transform at each (row, position) of
+     * {@code where}: (M, H), attached to {@code m}.
+     */
+    public static NDArray transformAtMasks(NDManager m, MaskedLm lm, List<InputRow> rows, List<long[]> where) {
         BertInput in = Batches.padded(rows, lm.tokenizer().padId());
         NDArray hidden = lm.model().forward(m, in, false).lastHidden(); // (B, T, H)
         long[] flatIdx = where.stream().mapToLong(w -> w[0] * in.length() + w[1]).toArray();

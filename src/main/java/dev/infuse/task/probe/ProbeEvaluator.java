@@ -1,14 +1,11 @@
 package dev.infuse.task.probe;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
 import dev.infuse.inject.pelt.PeltPlugin;
 import dev.infuse.io.Progress;
-import dev.infuse.model.Batches;
-import dev.infuse.model.BertInput;
+import dev.infuse.model.FillMask;
 import dev.infuse.model.InputRow;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.text.Encoding;
@@ -130,16 +127,13 @@ public final class ProbeEvaluator {
 
     /** Logits (N, V), flattened, at each row's mask. */
     private float[] maskLogits(List<InputRow> rows, List<Integer> masks) {
+        List<long[]> where = new ArrayList<>();
+        for (int i = 0; i < masks.size(); i++) {
+            where.add(new long[] {i, masks.get(i)});
+        }
         Tensors.noGrad();
         try (NDManager m = Engines.newManager()) {
-            BertInput in = Batches.padded(rows, lm.tokenizer().padId());
-            NDArray hidden = lm.model().forward(m, in, false).lastHidden(); // (B, T, H)
-            long[] flat = new long[rows.size()];
-            for (int i = 0; i < flat.length; i++) {
-                flat[i] = (long) i * in.length() + masks.get(i);
-            }
-            NDArray picked = hidden.reshape(-1, lm.model().config().hiddenSize()).get(Tensors.copyOf(m, flat, new Shape(flat.length)));
-            return lm.model().mlmLogits(lm.model().mlmTransform(picked)).toFloatArray(); // (N, V)
+            return lm.model().mlmLogits(FillMask.transformAtMasks(m, lm, rows, where)).toFloatArray(); // (N, V)
         }
     }
 
