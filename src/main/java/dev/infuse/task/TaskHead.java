@@ -99,27 +99,34 @@ public final class TaskHead implements AutoCloseable {
         return (int) params.get(WEIGHT).getShape().get(0);
     }
 
-    /** The encoder states the head reads (B, T, H), chosen by the transfer mode; attached to {@code s}. */
-    NDArray features(NDManager s, BertOutput out) {
+    /**
+     * How many encoder states the head reads: L + 1 for the scalar mix, one otherwise. Pooling is linear
+     * and so is the mix, so pooling every state first and mixing afterwards equals mixing first; that
+     * order lets a frozen encoder's pooled states be computed once and reused for every epoch.
+     */
+    public int states(BertOutput out) {
+        return transfer == Transfer.MIX ? out.hiddenStates().size() : 1;
+    }
+
+    /** The states the transfer mode reads, (S, B, T, H); attached to {@code s}. */
+    NDArray stateStack(BertOutput out) {
         return switch (transfer) {
-            case FULL, TOP -> out.lastHidden();
-            case EMBEDDINGS -> out.hiddenStates().get(0);
-            case MIX -> {
-                NDArray stacked = NDArrays.stack(new NDList(out.hiddenStates()), 0); // (L+1, B, T, H)
-                // zeros + w puts the result in the step's manager while the gradient still reaches w.
-                NDArray w = s.zeros(new Shape(out.hiddenStates().size())).add(params.get(MIX_WEIGHTS)).softmax(0); // (L+1)
-                NDArray mixed = stacked.mul(w.reshape(-1, 1, 1, 1)).sum(new int[] {0}); // (B, T, H)
-                yield mixed.mul(params.get(MIX_GAMMA));
-            }
+            case FULL, TOP -> out.lastHidden().expandDims(0);
+            case EMBEDDINGS -> out.hiddenStates().get(0).expandDims(0);
+            case MIX -> NDArrays.stack(new NDList(out.hiddenStates()), 0);
         };
     }
 
-    /** Logits (N, C) for the batch's targets in order; {@code t} is the padded row length. */
-    public NDArray logits(NDManager s, BertOutput out, List<Encoded> batch, int t) {
-        NDArray x = features(s, out);
+    /**
+     * Every target's pooled features, (S, N, K*H): position groups averaged in each read state, the K
+     * groups concatenated. {@code t} is the padded row length.
+     */
+    public NDArray pooled(NDManager s, BertOutput out, List<Encoded> batch, int t) {
+        NDArray x = stateStack(out);
+        long states = x.getShape().get(0);
         int b = batch.size();
-        int h = (int) x.getShape().get(2);
-        NDArray flat = x.reshape(b * t, h); // (B*T, H)
+        int h = (int) x.getShape().get(3);
+        NDArray flat = x.reshape(states, (long) b * t, h); // (S, B*T, H)
         int n = batch.stream().mapToInt(e -> e.targets().size()).sum();
         NDList pooled = new NDList();
         for (int k = 0; k < groups; k++) {
@@ -134,10 +141,27 @@ public final class TaskHead implements AutoCloseable {
                     j++;
                 }
             }
-            pooled.add(Tensors.copyOf(s, avg, new Shape(n, b * t)).matMul(flat)); // (N, H)
+            pooled.add(Tensors.copyOf(s, avg, new Shape(n, (long) b * t)).matMul(flat)); // (S, N, H), broadcast over S
         }
-        NDArray feats = groups == 1 ? pooled.get(0) : NDArrays.concat(pooled, 1); // (N, K*H)
+        return groups == 1 ? pooled.get(0) : NDArrays.concat(pooled, 2); // (S, N, K*H)
+    }
+
+    /** Logits (N, C) from pooled features (S, N, K*H); the scalar mix, when used, weighs the S states here. */
+    public NDArray classify(NDManager s, NDArray pooled) {
+        NDArray feats;
+        if (transfer == Transfer.MIX) {
+            // zeros + w puts the result in the step's manager while the gradient still reaches w.
+            NDArray w = s.zeros(new Shape(pooled.getShape().get(0))).add(params.get(MIX_WEIGHTS)).softmax(0); // (S)
+            feats = pooled.mul(w.reshape(-1, 1, 1)).sum(new int[] {0}).mul(params.get(MIX_GAMMA)); // (N, K*H)
+        } else {
+            feats = pooled.squeeze(0); // (N, K*H)
+        }
         return Linear.linear(feats, params.get(WEIGHT), params.get(BIAS)).singletonOrThrow(); // (N, C)
+    }
+
+    /** Logits (N, C) for the batch's targets in order; {@code t} is the padded row length. */
+    public NDArray logits(NDManager s, BertOutput out, List<Encoded> batch, int t) {
+        return classify(s, pooled(s, out, batch, t));
     }
 
     @Override

@@ -94,6 +94,11 @@ public final class TaskModel implements AutoCloseable {
 
     /** Logits (N, C) for every target of the batch, in order; all intermediates attach to {@code s}. */
     public NDArray logits(NDManager s, List<Encoded> batch, boolean training) {
+        return head.classify(s, pooled(s, batch, training));
+    }
+
+    /** The head's pooled features (S, N, K*H) for every target of the batch; see {@link TaskHead#pooled}. */
+    public NDArray pooled(NDManager s, List<Encoded> batch, boolean training) {
         List<InputRow> rows = batch.stream().map(Encoded::row).toList();
         BertInput in = Batches.padded(rows, lm.tokenizer().padId());
         if (transfer == Transfer.EMBEDDINGS || transfer == Transfer.MIX) {
@@ -101,7 +106,7 @@ public final class TaskModel implements AutoCloseable {
         }
         // A frozen encoder runs without dropout: it is a fixed feature extractor.
         BertOutput out = lm.model().forward(s, in, training && !transfer.frozen());
-        return head.logits(s, out, batch, in.length());
+        return head.pooled(s, out, batch, in.length());
     }
 
     public void save(Path dir, Provenance provenance) {
