@@ -8,9 +8,121 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Measure speed: ratios taken in one run.",
+/**
+ * {@code infuse bench --domain DIR ...} compares knowledge-injection methods on a domain's tasks; the
+ * subcommands measure speed.
+ */
+@Command(name = "bench", description = {"Compare methods on a domain's tasks (--domain), or measure speed (engine, matcher, pelt).",
+        "Example: infuse bench --domain data/foldoc/bundle --methods none,pelt,entity-mask,zeo --tasks probe,typing,ner --seeds 3"},
         subcommands = {BenchCommand.Engine.class, MatcherBench.class, BenchCommand.Pelt.class})
-final class BenchCommand extends GroupCommand {
+final class BenchCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = "--domain", paramLabel = "DIR", description = "The domain bundle whose methods and tasks to compare.")
+    java.nio.file.Path domain;
+
+    @Option(names = "--tasks-dir", paramLabel = "DIR", description = "Task files (default: DIR/tasks, or a benchmark/ beside DIR).")
+    java.nio.file.Path tasksDir;
+
+    @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Base model (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--methods", split = ",", defaultValue = "none,pelt,entity-mask,zeo",
+            description = "Any of none, pelt, token-mask, entity-mask, zeo (= zeo:2), zeo:0, zeo:1, zeo:2 (default ${DEFAULT-VALUE}).")
+    java.util.List<String> methods;
+
+    @Option(names = "--tasks", split = ",", defaultValue = "probe,typing,ner", description = "Any of probe, typing, ner (default ${DEFAULT-VALUE}).")
+    java.util.List<String> tasks;
+
+    @Option(names = "--seeds", defaultValue = "1", description = "How many seeds (--seed, --seed + 1, ...); the report gives mean and spread (default ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--seed", defaultValue = "42", description = "First seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--reseed-injection", description = "Inject once per seed instead of once in all (costs seeds x the pretraining).")
+    boolean reseedInjection;
+
+    @Option(names = "--output-dir", paramLabel = "DIR", description = "Report, results and per-method work (default: $INFUSE_HOME/bench/<domain name>).")
+    java.nio.file.Path outputDir;
+
+    @Option(names = "--pretrain-steps", defaultValue = "100", description = "Steps of every pretraining method (default ${DEFAULT-VALUE}).")
+    int pretrainSteps;
+
+    @Option(names = "--pretrain-batch", defaultValue = "8", description = "Pretraining batch (default ${DEFAULT-VALUE}).")
+    int pretrainBatch;
+
+    @Option(names = "--pretrain-length", defaultValue = "128", description = "Pretraining tokens per instance (default ${DEFAULT-VALUE}).")
+    int pretrainLength;
+
+    @Option(names = "--train-top-layers", defaultValue = "4", description = "Encoder layers pretraining updates, from the top (default ${DEFAULT-VALUE}).")
+    int topLayers;
+
+    @Option(names = "--pretrain-lr", defaultValue = "5e-5", description = "Pretraining peak learning rate (default ${DEFAULT-VALUE}).")
+    float pretrainLr;
+
+    @Option(names = "--probe-sample", defaultValue = "10", description = "Keep one probe in N (default ${DEFAULT-VALUE}).")
+    int probeSample;
+
+    @Option(names = "--train-examples", defaultValue = "1500", description = "Training examples per task, 0 for all (default ${DEFAULT-VALUE}).")
+    int trainExamples;
+
+    @Option(names = "--dev-examples", defaultValue = "500", description = "Dev examples per task, 0 for all (default ${DEFAULT-VALUE}).")
+    int devExamples;
+
+    @Option(names = "--test-examples", defaultValue = "1100", description = "Test examples per task, 0 for all (default ${DEFAULT-VALUE}).")
+    int testExamples;
+
+    @Option(names = "--transfer", defaultValue = "top", description = "Frozen encoder read by the task heads: top, mix or embeddings (default ${DEFAULT-VALUE}).")
+    String transfer;
+
+    @Option(names = "--max-seq-length", defaultValue = "80", description = "Task example tokens, specials included (default ${DEFAULT-VALUE}).")
+    int maxSeqLength;
+
+    @Option(names = "--pelt-entities", defaultValue = "rare", description = "rare or all: which named entities get PELT rows (default ${DEFAULT-VALUE}).")
+    String peltEntities;
+
+    @Option(names = "--norm", defaultValue = "7", description = "Norm of plugged PELT vectors (default ${DEFAULT-VALUE}).")
+    float norm;
+
+    @Option(names = "--vector-length", defaultValue = "64", description = "ZEO description tokens per knowledge vector (default ${DEFAULT-VALUE}).")
+    int vectorLength;
+
+    @Option(names = "--contrastive-weight", defaultValue = "1.0", description = "ZEO inject 2's triplet weight (default ${DEFAULT-VALUE}).")
+    float contrastiveWeight;
+
+    @Override
+    public Integer call() {
+        if (domain == null) {
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return 2;
+        }
+        if (seeds < 1) {
+            throw new dev.infuse.InfuseException("--seeds must be at least 1, got " + seeds);
+        }
+        if (!peltEntities.equals("rare") && !peltEntities.equals("all")) {
+            throw new dev.infuse.InfuseException("--pelt-entities must be rare or all, got \"" + peltEntities + "\"");
+        }
+        dev.infuse.bench.Budget budget = new dev.infuse.bench.Budget(pretrainSteps, pretrainBatch, pretrainLength, topLayers, pretrainLr,
+                probeSample, trainExamples, devExamples, testExamples, dev.infuse.task.Transfer.parse(transfer), maxSeqLength,
+                peltEntities.equals("rare"), norm, vectorLength, contrastiveWeight);
+        java.nio.file.Path out = outputDir != null ? outputDir
+                : dev.infuse.engine.Engines.home().resolve("bench").resolve(domain.toAbsolutePath().normalize().getFileName().toString());
+        java.util.List<Long> seedList = new java.util.ArrayList<>();
+        for (int i = 0; i < seeds; i++) {
+            seedList.add(seed + i);
+        }
+        String command = "infuse " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        new dev.infuse.bench.Comparison(model, domain, dev.infuse.bench.TaskFiles.locate(domain, tasksDir), methods, tasks, seedList,
+                reseedInjection, budget, out, command).run(System.err);
+        System.err.println("infuse bench: wrote " + out.resolve("report.md") + ", results.csv and chart.png");
+        System.out.println(out.resolve("report.md"));
+        return 0;
+    }
 
     @Command(name = "engine", description = "Matmul peak, BERT-base forward and training throughput, peak RSS.")
     static final class Engine implements Callable<Integer> {

@@ -7,22 +7,19 @@ import dev.infuse.inject.pelt.EntityTable;
 import dev.infuse.inject.pelt.PeltBuilder;
 import dev.infuse.inject.pelt.PeltOptions;
 import dev.infuse.inject.pelt.PeltPlugin;
-import dev.infuse.io.AtomicFiles;
 import dev.infuse.model.FillMask;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.model.ModelStore;
-import dev.infuse.task.probe.LamaReader;
 import dev.infuse.task.probe.ProbeEvaluator;
 import dev.infuse.task.probe.ProbeItem;
+import dev.infuse.task.probe.ProbeSample;
 import dev.infuse.task.probe.ProbeScores;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.zip.CRC32;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,12 +54,7 @@ final class DemoCommand implements Callable<Integer> {
         if (sample < 1) {
             throw new InfuseException("--sample must be at least 1, got " + sample);
         }
-        List<ProbeItem> chosen = new ArrayList<>();
-        LamaReader.forEach(probeFile, p -> {
-            if (sample == 1 || crc(p.entity().isEmpty() ? p.subLabel() : p.entity()) % sample == 0) {
-                chosen.add(p);
-            }
-        });
+        List<ProbeItem> chosen = ProbeSample.every(probeFile, sample);
         Set<String> rare = new TreeSet<>();
         chosen.stream().filter(p -> p.bucket().equals("rare") && !p.entity().isEmpty()).forEach(p -> rare.add(p.entity()));
         if (rare.isEmpty()) {
@@ -70,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         Path subset = out.resolve("probes.jsonl");
-        AtomicFiles.writeString(subset, String.join("\n", chosen.stream().map(DemoCommand::line).toList()) + "\n");
+        ProbeSample.write(chosen, subset);
         Path table = out.resolve("foldoc-rare.pelt");
         System.err.printf("infuse demo: %s on %d FOLDOC probes (%d rare entities), before and after PELT%n",
                 ModelStore.BERT_BASE_UNCASED, chosen.size(), rare.size());
@@ -104,24 +96,5 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void row(String name, ProbeScores.Metrics b, ProbeScores.Metrics a) {
         System.out.printf("%-22s %6d   %7.3f %7.3f   %7.3f %7.3f%n", name, b.count(), b.pAt1(), b.pAt10(), a.pAt1(), a.pAt10());
-    }
-
-    static long crc(String s) {
-        CRC32 c = new CRC32();
-        c.update(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return c.getValue();
-    }
-
-    private static String line(ProbeItem p) {
-        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
-        o.addProperty("sub_label", p.subLabel());
-        o.addProperty("obj_label", p.objLabel());
-        com.google.gson.JsonArray s = new com.google.gson.JsonArray();
-        s.add(p.sentence());
-        o.add("masked_sentences", s);
-        o.addProperty("relation", p.relation());
-        o.addProperty("bucket", p.bucket());
-        o.addProperty("entity", p.entity());
-        return o.toString();
     }
 }

@@ -23,9 +23,16 @@ import java.util.List;
  * training.
  *
  * @param templates a template pool, or null
+ * @param vectors where the knowledge vectors are (built there when missing); runs that differ only in
+ *     {@code --inject} can share one file, because the vectors come from the base model alone
+ * @param vectorLength description tokens read per entity, specials included
  */
 public record ZeoPipeline(String model, Path domain, Path outputDir, Path templates, ZeoSpec.Settings zeo, TrainSettings train,
-        boolean resume, boolean overwrite) {
+        boolean resume, boolean overwrite, Path vectors, int vectorLength) {
+    public ZeoPipeline(String model, Path domain, Path outputDir, Path templates, ZeoSpec.Settings zeo, TrainSettings train,
+            boolean resume, boolean overwrite) {
+        this(model, domain, outputDir, templates, zeo, train, resume, overwrite, outputDir.resolve("vectors.zeo"), 128);
+    }
 
     /** Small defaults for a 2-core CPU: short windows, few steps, frequent checkpoints. */
     public static TrainSettings smallTraining(int maxSteps, long seed) {
@@ -34,12 +41,16 @@ public record ZeoPipeline(String model, Path domain, Path outputDir, Path templa
     }
 
     public long run(PrintStream log) {
-        Path vectors = outputDir.resolve("vectors.zeo");
         Path model = outputDir.resolve("model");
+        try {
+            Files.createDirectories(outputDir);
+        } catch (java.io.IOException e) {
+            throw new dev.infuse.InfuseException("cannot create " + outputDir + ": " + e.getMessage());
+        }
         DomainBundle bundle = DomainBundle.open(domain);
         if (!Files.exists(vectors) || overwrite) {
             try (MaskedLm lm = MaskedLm.load(this.model)) {
-                int length = Math.min(128, lm.model().config().maxSequenceLength());
+                int length = Math.min(vectorLength, lm.model().config().maxSequenceLength());
                 VectorBuilder.Options d = VectorBuilder.Options.defaults();
                 VectorBuilder.build(lm, bundle, new VectorBuilder.Options(d.pooling(), length, 16, d.chunkSize(), d.checkpointSeconds()),
                         vectors, s -> log.println("infuse: " + s));

@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * Entity typing by span pooling: the mention's representation is the mean of the states of every word
  * piece that overlaps it, fed to a linear classifier. Reads {@code {"text","start","end","label"}};
- * other fields are ignored except {@code "bucket"}, kept for per-bucket scores.
+ * other fields are ignored except {@code "bucket"}, kept for per-bucket scores, and {@code "entity"}, the
+ * linked entity id (a comparison builds PELT rows for these).
  */
 public final class TypingSet extends SingleLabelSet<TypingExample> {
     public TypingSet(List<TypingExample> examples) {
@@ -44,7 +45,9 @@ public final class TypingSet extends SingleLabelSet<TypingExample> {
             }
             JsonElement b = o.get("bucket");
             String bucket = b == null || b.isJsonNull() ? null : b.getAsString();
-            return new TypingExample(text, start, end, JsonlReader.string(o, "label", where), bucket);
+            JsonElement id = o.get("entity");
+            String entity = id == null || id.isJsonNull() ? null : id.getAsString();
+            return new TypingExample(text, start, end, JsonlReader.string(o, "label", where), bucket, entity);
         }));
     }
 

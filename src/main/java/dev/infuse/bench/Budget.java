@@ -1,0 +1,58 @@
+package dev.infuse.bench;
+
+import dev.infuse.InfuseException;
+import dev.infuse.task.Transfer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one compute budget every method gets in a comparison. The defaults are sized so that the FOLDOC
+ * comparison of six methods finishes in about an hour on a 2-core CPU: continued pretraining of the top
+ * layers for a few hundred thousand tokens, and linear probes on frozen features, which cost one forward
+ * pass per example and make extra seeds nearly free.
+ *
+ * @param pretrainSteps optimizer steps of every pretraining method (batch {@code pretrainBatch}, length {@code pretrainLength})
+ * @param pretrainTopLayers encoder layers (from the top) that pretraining updates; the MLM head always trains
+ * @param probeSample keep one probe in N (by entity hash)
+ * @param trainExamples, devExamples, testExamples examples kept per task split (0: all), the same for every method
+ * @param transfer how tasks read the encoder; a frozen mode trains linear probes on cached features
+ * @param maxSeqLength task example length, specials included
+ * @param peltRareOnly build PELT rows only for entities the task files mark {@code rare}
+ * @param vectorLength ZEO description tokens per knowledge vector
+ */
+public record Budget(int pretrainSteps, int pretrainBatch, int pretrainLength, int pretrainTopLayers, float pretrainLr, int probeSample,
+        int trainExamples, int devExamples, int testExamples, Transfer transfer, int maxSeqLength, boolean peltRareOnly,
+        float peltNorm, int vectorLength, float contrastiveWeight) {
+    public Budget {
+        if (pretrainSteps < 1 || pretrainBatch < 1 || pretrainLength < 8 || pretrainTopLayers < 0 || probeSample < 1) {
+            throw new InfuseException("--pretrain-steps, --pretrain-batch and --probe-sample must be at least 1 and --pretrain-length at least 8");
+        }
+        if (trainExamples < 0 || devExamples < 0 || testExamples < 0 || maxSeqLength < 8 || vectorLength < 8) {
+            throw new InfuseException("example counts must not be negative; --max-seq-length and --vector-length must be at least 8");
+        }
+        if (!transfer.frozen()) {
+            throw new InfuseException("--transfer " + transfer.flag() + ": infuse bench trains linear probes on a frozen encoder "
+                    + "(embeddings, top or mix); fine-tune one model with infuse finetune");
+        }
+    }
+
+    /** The budget as report lines. */
+    public Map<String, String> describe() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("pretraining (entity-mask, token-mask, zeo)", pretrainSteps + " steps x batch " + pretrainBatch + " x " + pretrainLength
+                + " tokens, top " + pretrainTopLayers + " layers + MLM head, lr " + pretrainLr + ", linear decay after 10% warm-up");
+        m.put("zeo", "knowledge vectors from the base model (mean of the last layer over the first " + vectorLength
+                + " description tokens), 1 negative of another type per mention, contrastive weight " + contrastiveWeight + " for inject 2");
+        m.put("pelt", (peltRareOnly ? "rows for the rare entities the task files name" : "rows for every entity the task files name")
+                + ", at most 256 masked mentions each, norm " + peltNorm);
+        m.put("probe", "one probe in " + probeSample + " (by entity hash)");
+        m.put("typing, ner", "linear probe on the frozen encoder (" + transfer.flag() + " transfer), examples cut to " + maxSeqLength
+                + " tokens; train " + count(trainExamples) + ", dev " + count(devExamples) + ", test " + count(testExamples)
+                + " examples; AdamW lr 1e-3, batch 32, up to 30 epochs, best dev epoch kept (patience 4)");
+        return m;
+    }
+
+    private static String count(int n) {
+        return n == 0 ? "all" : "at most " + n;
+    }
+}

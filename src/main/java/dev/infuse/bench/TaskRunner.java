@@ -1,0 +1,86 @@
+package dev.infuse.bench;
+
+import dev.infuse.inject.pelt.EntityTable;
+import dev.infuse.inject.pelt.PeltPlugin;
+import dev.infuse.model.MaskedLm;
+import dev.infuse.task.FrozenFeatures;
+import dev.infuse.task.Labels;
+import dev.infuse.task.LinearProbe;
+import dev.infuse.task.Scores;
+import dev.infuse.task.TaskHead;
+import dev.infuse.task.TaskModel;
+import dev.infuse.task.TaskSet;
+import dev.infuse.task.Tasks;
+import dev.infuse.task.probe.ProbeEvaluator;
+import dev.infuse.task.probe.ProbeScores;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Runs one task on one injected model and turns its scores into {@link Measurement}s. */
+final class TaskRunner {
+    private TaskRunner() {}
+
+    /** P@1, P@10 and MRR overall and per bucket; probes are deterministic, so one seed stands for all. */
+    static List<Measurement> probe(String method, Injection.Injected in, Path probes, Budget budget, long seed) {
+        List<Measurement> out = new ArrayList<>();
+        try (MaskedLm lm = MaskedLm.load(in.model())) {
+            ProbeEvaluator.Options o = new ProbeEvaluator.Options(32, false);
+            ProbeEvaluator ev = in.table() == null ? new ProbeEvaluator(lm, ProbeEvaluator.plainEncoder(lm.tokenizer()), o)
+                    : new ProbeEvaluator(lm, ProbeEvaluator.peltEncoder(new PeltPlugin(EntityTable.read(in.table()), lm.tokenizer(),
+                            budget.peltNorm()), lm.tokenizer()), o);
+            ProbeScores s = ev.evaluate(probes);
+            addProbe(out, method, "all", s.overall(), seed);
+            s.byBucket().forEach((b, m) -> addProbe(out, method, b, m, seed));
+        }
+        return out;
+    }
+
+    private static void addProbe(List<Measurement> out, String method, String bucket, ProbeScores.Metrics m, long seed) {
+        out.add(new Measurement(method, "probe", "p@1", bucket, seed, m.pAt1()));
+        out.add(new Measurement(method, "probe", "p@10", bucket, seed, m.pAt10()));
+        out.add(new Measurement(method, "probe", "mrr", bucket, seed, m.mrr()));
+    }
+
+    /** Typing or NER: features once, then a linear probe per seed, scored on the test split. */
+    static List<Measurement> classify(String method, String task, Injection.Injected in, TaskSet train, TaskSet dev, TaskSet test,
+            Budget budget, List<Long> seeds) {
+        List<Measurement> out = new ArrayList<>();
+        Labels labels = new Labels(train.labelsInOrder());
+        MaskedLm lm = MaskedLm.load(in.model());
+        EntityTable table = in.table() == null ? null : EntityTable.read(in.table());
+        int layers = lm.model().config().numHiddenLayers();
+        int hidden = lm.model().config().hiddenSize();
+        int groups = Tasks.groups(task);
+        // The head here only fixes the shapes; each seed trains its own on the cached features.
+        TaskHead shape = TaskHead.random(hidden, layers, groups, labels.size(), budget.transfer(), 0);
+        try (TaskModel m = new TaskModel(lm, shape, task, labels, budget.transfer(), budget.maxSeqLength(), table, budget.peltNorm())) {
+            FrozenFeatures ftrain = FrozenFeatures.extract(m, train, 32, method + " " + task + " train");
+            FrozenFeatures fdev = FrozenFeatures.extract(m, dev, 32, method + " " + task + " dev");
+            FrozenFeatures ftest = FrozenFeatures.extract(m, test, 32, method + " " + task + " test");
+            for (long seed : seeds) {
+                LinearProbe.Result r = LinearProbe.run(ftrain, fdev, dev, ftest, test, labels, budget.transfer(), groups,
+                        LinearProbe.Options.defaults(), seed);
+                add(out, method, task, r.test(), seed);
+            }
+        }
+        return out;
+    }
+
+    /** The primary metric and its companions, overall and per bucket where the task has buckets. */
+    static void add(List<Measurement> out, String method, String task, Scores s, long seed) {
+        addAll(out, method, task, "all", s.all(), seed);
+        if (s.all().get("per_bucket") instanceof Map<?, ?> per) {
+            per.forEach((b, m) -> addAll(out, method, task, String.valueOf(b), (Map<?, ?>) m, seed));
+        }
+    }
+
+    private static void addAll(List<Measurement> out, String method, String task, String bucket, Map<?, ?> m, long seed) {
+        for (String k : List.of("accuracy", "macro_f1", "f1", "precision", "recall")) {
+            if (m.get(k) instanceof Number n) {
+                out.add(new Measurement(method, task, k, bucket, seed, n.doubleValue()));
+            }
+        }
+    }
+}

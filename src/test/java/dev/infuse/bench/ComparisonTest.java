@@ -1,0 +1,110 @@
+package dev.infuse.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.infuse.InfuseException;
+import dev.infuse.task.TinyTasks;
+import dev.infuse.task.Transfer;
+import dev.infuse.train.TinyRun;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole comparison on a tiny model and domain: every cell measured, a rerun reuses them all. */
+class ComparisonTest {
+    @TempDir
+    static Path tmp;
+    static Path model;
+    static Path bundle;
+    static Path tasks;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        TinyRun.oneThread();
+        model = TinyRun.model(tmp.resolve("tiny"));
+        bundle = Files.createDirectories(tmp.resolve("domain"));
+        Files.write(bundle.resolve("entities.jsonl"), List.of(
+                "{\"id\":\"cat\",\"name\":\"cat\",\"type\":\"animal\",\"description\":\"the cat sat on the mat\"}",
+                "{\"id\":\"dog\",\"name\":\"dog\",\"type\":\"animal\",\"description\":\"a dog ran in the park\"}",
+                "{\"id\":\"sun\",\"name\":\"sun\",\"type\":\"nature\",\"description\":\"the sun rises in the east\"}",
+                "{\"id\":\"sea\",\"name\":\"sea\",\"type\":\"nature\",\"description\":\"cold rivers run to the sea\"}"));
+        Files.write(bundle.resolve("corpus.txt"), List.of("the cat sat on the mat", "a dog ran in the park", "",
+                "the sun rises in the east", "cold rivers run to the sea", "birds sing when the sun rises", "the dog sat in the sun"));
+        tasks = Files.createDirectories(bundle.resolve("tasks"));
+        Files.write(tasks.resolve("probes.jsonl"), List.of(
+                probe("cat", "mat", "rare"), probe("sun", "east", "rare"), probe("dog", "park", "frequent"), probe("sea", "rivers", "frequent")));
+        Files.createDirectories(tasks.resolve("typing"));
+        Files.createDirectories(tasks.resolve("ner"));
+        TinyTasks.typing(tasks.resolve("typing/train.jsonl"), 40, 1);
+        TinyTasks.typing(tasks.resolve("typing/dev.jsonl"), 12, 2);
+        TinyTasks.typing(tasks.resolve("typing/test.jsonl"), 12, 3);
+        TinyTasks.ner(tasks.resolve("ner/train.conll"), 30, 4);
+        TinyTasks.ner(tasks.resolve("ner/dev.conll"), 10, 5);
+        TinyTasks.ner(tasks.resolve("ner/test.conll"), 10, 6);
+    }
+
+    static String probe(String subject, String answer, String bucket) {
+        return "{\"sub_label\":\"" + subject + "\",\"obj_label\":\"" + answer + "\",\"masked_sentences\":[\"the " + subject
+                + " is near the [MASK] .\"],\"relation\":\"near\",\"bucket\":\"" + bucket + "\",\"entity\":\"" + subject + "\"}";
+    }
+
+    static Budget budget() {
+        return new Budget(2, 2, 16, 1, 1e-3f, 1, 0, 0, 0, Transfer.TOP, 32, true, 7f, 16, 1f);
+    }
+
+    static Comparison comparison(List<String> methods, Path out) {
+        return new Comparison(model.toString(), bundle, TaskFiles.locate(bundle, null), methods, List.of("probe", "typing", "ner"),
+                List.of(1L, 2L), false, budget(), out, "infuse bench (test)");
+    }
+
+    @Test
+    void everyMethodMeetsEveryTaskAndARerunReusesTheCells() throws Exception {
+        Path out = tmp.resolve("out");
+        List<String> methods = List.of("none", "pelt", "entity-mask", "zeo:1");
+        comparison(methods, out).run(new PrintStream(new ByteArrayOutputStream()));
+        List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+        Set<String> cells = new TreeSet<>();
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",");
+            cells.add(f[0] + "/" + f[1]);
+        }
+        for (String m : methods) {
+            for (String t : List.of("probe", "typing", "ner")) {
+                assertTrue(cells.contains(m + "/" + t), m + "/" + t + " in " + cells);
+            }
+        }
+        assertTrue(cells.containsAll(List.of("majority/typing", "dictionary/ner")), cells.toString());
+        // Two seeds train two typing heads per method; the probes are deterministic and run once.
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("none,typing,accuracy,all,1,")), String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("none,typing,accuracy,all,2,")));
+        assertTrue(Files.exists(out.resolve("report.md")) && Files.exists(out.resolve("chart.png")) && Files.exists(out.resolve("provenance.json")));
+        assertTrue(Files.exists(out.resolve("methods/pelt/table.pelt")));
+
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        comparison(methods, out).run(new PrintStream(log));
+        assertEquals(csv, Files.readAllLines(out.resolve("results.csv")));
+        String said = log.toString();
+        assertEquals(methods.size() * 3, said.split("done before", -1).length - 1, said);
+    }
+
+    @Test
+    void badRequestsFailBeforeAnyWork() throws Exception {
+        Path out = tmp.resolve("bad");
+        InfuseException m = assertThrows(InfuseException.class, () -> comparison(List.of("none", "kbert"), out));
+        assertTrue(m.getMessage().contains("unknown method \"kbert\""), m.getMessage());
+        Path empty = Files.createDirectories(tmp.resolve("empty-tasks"));
+        InfuseException f = assertThrows(InfuseException.class, () -> new Comparison(model.toString(), bundle,
+                TaskFiles.locate(bundle, empty), List.of("none"), List.of("typing"), List.of(1L), false, budget(), out, "x"));
+        assertTrue(f.getMessage().contains("typing/train.jsonl"), f.getMessage());
+        assertTrue(!Files.exists(out), "nothing written for a refused request");
+    }
+}
