@@ -13,7 +13,6 @@ import dev.infuse.task.Labels;
 import dev.infuse.task.Scores;
 import dev.infuse.task.TaskSet;
 import dev.infuse.task.ner.DictionaryBaseline;
-import dev.infuse.task.ner.NerScores;
 import dev.infuse.task.ner.NerSet;
 import dev.infuse.task.probe.ProbeItem;
 import dev.infuse.task.probe.ProbeSample;
@@ -129,8 +128,8 @@ public record Comparison(String model, Path domain, TaskFiles files, List<String
         }
         TaskSet[] n = data.get("ner");
         if (n != null) {
-            NerScores s = DictionaryBaseline.train(((NerSet) n[0]).sentences()).evaluate(((NerSet) n[2]).sentences());
-            TaskRunner.add(out, "dictionary", "ner", new Scores("f1", s.micro().f1(), s.toMap()), seeds.get(0));
+            Scores s = DictionaryBaseline.train(((NerSet) n[0]).sentences()).score((NerSet) n[2]);
+            TaskRunner.add(out, "dictionary", "ner", s, seeds.get(0));
         }
         return out;
     }

@@ -88,7 +88,7 @@ public final class TaskFiles {
             return new TypingSet(kept.stream().map(t.examples()::get).toList());
         }
         if (all instanceof NerSet s) {
-            return new NerSet(kept.stream().map(s.sentences()::get).toList());
+            return s.withSentences(kept.stream().map(s.sentences()::get).toList());
         }
         throw new IllegalStateException("no subset for task " + task);
     }

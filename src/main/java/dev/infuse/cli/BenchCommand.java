@@ -1,12 +1,26 @@
 package dev.infuse.cli;
 
+import dev.infuse.InfuseException;
+import dev.infuse.bench.Budget;
+import dev.infuse.bench.Comparison;
 import dev.infuse.bench.EngineBench;
+import dev.infuse.bench.TaskFiles;
+import dev.infuse.domain.DomainBundle;
+import dev.infuse.engine.Engines;
+import dev.infuse.inject.pelt.PeltBench;
+import dev.infuse.model.MaskedLm;
+import dev.infuse.task.Transfer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code infuse bench --domain DIR ...} compares knowledge-injection methods on a domain's tasks; the
@@ -16,27 +30,27 @@ import picocli.CommandLine.Option;
         "Example: infuse bench --domain data/foldoc/bundle --methods none,pelt,entity-mask,zeo --tasks probe,typing,ner --seeds 3"},
         subcommands = {BenchCommand.Engine.class, MatcherBench.class, BenchCommand.Pelt.class})
 final class BenchCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     EngineOptions engine;
 
     @Option(names = "--domain", paramLabel = "DIR", description = "The domain bundle whose methods and tasks to compare.")
-    java.nio.file.Path domain;
+    Path domain;
 
     @Option(names = "--tasks-dir", paramLabel = "DIR", description = "Task files (default: DIR/tasks, or a benchmark/ beside DIR).")
-    java.nio.file.Path tasksDir;
+    Path tasksDir;
 
     @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Base model (default ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--methods", split = ",", defaultValue = "none,pelt,entity-mask,zeo",
             description = "Any of none, pelt, token-mask, entity-mask, zeo (= zeo:2), zeo:0, zeo:1, zeo:2 (default ${DEFAULT-VALUE}).")
-    java.util.List<String> methods;
+    List<String> methods;
 
     @Option(names = "--tasks", split = ",", defaultValue = "probe,typing,ner", description = "Any of probe, typing, ner (default ${DEFAULT-VALUE}).")
-    java.util.List<String> tasks;
+    List<String> tasks;
 
     @Option(names = "--seeds", defaultValue = "1", description = "How many seeds (--seed, --seed + 1, ...); the report gives mean and spread (default ${DEFAULT-VALUE}).")
     int seeds;
@@ -48,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean reseedInjection;
 
     @Option(names = "--output-dir", paramLabel = "DIR", description = "Report, results and per-method work (default: $INFUSE_HOME/bench/<domain name>).")
-    java.nio.file.Path outputDir;
+    Path outputDir;
 
     @Option(names = "--pretrain-steps", defaultValue = "100", description = "Steps of every pretraining method (default ${DEFAULT-VALUE}).")
     int pretrainSteps;
@@ -102,22 +116,22 @@ final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         if (seeds < 1) {
-            throw new dev.infuse.InfuseException("--seeds must be at least 1, got " + seeds);
+            throw new InfuseException("--seeds must be at least 1, got " + seeds);
         }
         if (!peltEntities.equals("rare") && !peltEntities.equals("all")) {
-            throw new dev.infuse.InfuseException("--pelt-entities must be rare or all, got \"" + peltEntities + "\"");
+            throw new InfuseException("--pelt-entities must be rare or all, got \"" + peltEntities + "\"");
         }
-        dev.infuse.bench.Budget budget = new dev.infuse.bench.Budget(pretrainSteps, pretrainBatch, pretrainLength, topLayers, pretrainLr,
-                probeSample, trainExamples, devExamples, testExamples, dev.infuse.task.Transfer.parse(transfer), maxSeqLength,
+        Budget budget = new Budget(pretrainSteps, pretrainBatch, pretrainLength, topLayers, pretrainLr,
+                probeSample, trainExamples, devExamples, testExamples, Transfer.parse(transfer), maxSeqLength,
                 peltEntities.equals("rare"), norm, vectorLength, contrastiveWeight);
-        java.nio.file.Path out = outputDir != null ? outputDir
-                : dev.infuse.engine.Engines.home().resolve("bench").resolve(domain.toAbsolutePath().normalize().getFileName().toString());
-        java.util.List<Long> seedList = new java.util.ArrayList<>();
+        Path out = outputDir != null ? outputDir
+                : Engines.home().resolve("bench").resolve(domain.toAbsolutePath().normalize().getFileName().toString());
+        List<Long> seedList = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             seedList.add(seed + i);
         }
         String command = "infuse " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        new dev.infuse.bench.Comparison(model, domain, dev.infuse.bench.TaskFiles.locate(domain, tasksDir), methods, tasks, seedList,
+        new Comparison(model, domain, TaskFiles.locate(domain, tasksDir), methods, tasks, seedList,
                 reseedInjection, budget, out, command).run(System.err);
         System.err.println("infuse bench: wrote " + out.resolve("report.md") + ", results.csv and chart.png");
         System.out.println(out.resolve("report.md"));
@@ -180,7 +194,7 @@ final class BenchCommand implements Callable<Integer> {
         String model;
 
         @Option(names = "--domain", paramLabel = "DIR", description = "Domain bundle (default: the bundled FOLDOC).")
-        java.nio.file.Path domain;
+        Path domain;
 
         @Option(names = "--occurrences", defaultValue = "1024", description = "Mention windows to embed (default ${DEFAULT-VALUE}).")
         int occurrences;
@@ -190,11 +204,11 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            java.nio.file.Path dir = domain != null ? domain
-                    : java.nio.file.Path.of(System.getProperty("infuse.repo", ".")).resolve("data/foldoc/bundle");
-            try (dev.infuse.model.MaskedLm lm = dev.infuse.model.MaskedLm.load(model)) {
-                dev.infuse.inject.pelt.PeltBench.Result r = dev.infuse.inject.pelt.PeltBench.run(lm,
-                        dev.infuse.domain.DomainBundle.open(dir), occurrences, 64, System.err::println);
+            Path dir = domain != null ? domain
+                    : Path.of(System.getProperty("infuse.repo", ".")).resolve("data/foldoc/bundle");
+            try (MaskedLm lm = MaskedLm.load(model)) {
+                PeltBench.Result r = PeltBench.run(lm,
+                        DomainBundle.open(dir), occurrences, 64, System.err::println);
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("occurrences", r.occurrences());
                 o.put("entities", r.entities());
@@ -203,7 +217,7 @@ final class BenchCommand implements Callable<Integer> {
                 o.put("infuse_occurrences_per_s", round(r.infusePerS()));
                 o.put("speedup", round(r.speedup()));
                 o.put("min_entity_cosine", r.minCosine());
-                o.put("threads", dev.infuse.engine.Engines.threads());
+                o.put("threads", Engines.threads());
                 if (json) {
                     Json.print(o);
                 } else {

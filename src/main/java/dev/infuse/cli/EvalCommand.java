@@ -2,7 +2,6 @@ package dev.infuse.cli;
 
 import dev.infuse.task.Predictor;
 import dev.infuse.task.ner.DictionaryBaseline;
-import dev.infuse.task.ner.NerScores;
 import dev.infuse.task.ner.NerSet;
 import dev.infuse.task.Scores;
 import dev.infuse.task.TaskModel;
@@ -46,8 +45,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         if (source.dictionary != null) {
             DictionaryBaseline d = DictionaryBaseline.train(NerSet.read(source.dictionary).sentences());
-            NerScores n = d.evaluate(NerSet.read(test).sentences());
-            report("dictionary:" + source.dictionary, "ner", new Scores("f1", n.micro().f1(), n.toMap()));
+            report("dictionary:" + source.dictionary, "ner", d.score(NerSet.read(test)));
             return 0;
         }
         try (TaskModel m = TaskModel.load(source.model)) {

@@ -86,7 +86,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 maxSteps, evalEvery, patience, warmupRatio, seed, outputDir, overwrite, resume, entityTable.table, entityTable.norm);
         FineTuning.Result r;
         try (MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
-            r = FineTuning.run(job, List.of(metrics, ProgressLine.forStderr()), System.err);
+            r = FineTuning.run(job, List.of(metrics, ProgressLine.forStderr("finetune")), System.err);
         }
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();

@@ -97,11 +97,26 @@ final class ZeoCommand extends GroupCommand {
         @Option(names = "--overwrite", description = "Replace a run already in --output-dir.")
         boolean overwrite;
 
+        @Option(names = "--probes", paramLabel = "FILE",
+                description = "LAMA probes to score the trained model on at the end (FOLDOC's: data/foldoc/benchmark/probes.jsonl.gz).")
+        Path probes;
+
         @Override
         public Integer call() {
+            if (probes != null && !java.nio.file.Files.isRegularFile(probes)) {
+                throw new dev.infuse.InfuseException("--probes " + probes + " is not a file"); // before an hour of training, not after
+            }
             new ZeoPipeline(model, domain, outputDir, templates, new ZeoSpec.Settings(inject, weight, negEntity),
                     ZeoPipeline.smallTraining(maxSteps, seed), resume, overwrite).run(System.err);
             System.err.println("infuse: wrote " + outputDir.resolve("model"));
+            if (probes != null) {
+                try (MaskedLm lm = MaskedLm.load(outputDir.resolve("model").toString())) {
+                    dev.infuse.task.probe.ProbeScores s = new dev.infuse.task.probe.ProbeEvaluator(lm,
+                            dev.infuse.task.probe.ProbeEvaluator.plainEncoder(lm.tokenizer()),
+                            new dev.infuse.task.probe.ProbeEvaluator.Options(32, false)).evaluate(probes);
+                    ProbeCommand.print(s);
+                }
+            }
             return 0;
         }
     }

@@ -69,7 +69,7 @@ public final class Pretraining {
                     log.println("infuse: resuming at step " + start + " of " + s.maxSteps() + " from " + resumeFrom);
                 }
                 Checkpointer checkpointer = new Checkpointer(out, trained.model(), adam, s.saveEvery(), identity);
-                List<TrainListener> listeners = new ArrayList<>(List.of(metrics, ProgressLine.forStderr(), checkpointer));
+                List<TrainListener> listeners = new ArrayList<>(List.of(metrics, ProgressLine.forStderr("pretrain"), checkpointer));
                 listeners.addAll(extra);
                 try {
                     new Trainer(trained.model(), adam, data, s, listeners, objective).run(start);

@@ -5,17 +5,23 @@ import java.util.Locale;
 
 /** Shows training progress (steps, loss, learning rate, tokens/s, ETA) through the CLI's one progress display. */
 public final class ProgressLine implements TrainListener {
+    private final String label;
     private Progress progress;
     private double tokens;
     private double seconds;
 
-    public static ProgressLine forStderr() {
-        return new ProgressLine();
+    private ProgressLine(String label) {
+        this.label = label;
+    }
+
+    /** @param label what the line says is running: pretrain, finetune */
+    public static ProgressLine forStderr(String label) {
+        return new ProgressLine(label);
     }
 
     @Override
     public void onStart(long step, long maxSteps) {
-        progress = new Progress("pretrain", maxSteps, "steps");
+        progress = new Progress(label, maxSteps, "steps");
         progress.resumeAt(step);
     }
 

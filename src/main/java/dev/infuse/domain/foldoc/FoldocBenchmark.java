@@ -104,7 +104,41 @@ public final class FoldocBenchmark {
             BundleWriter.writeLines(out.resolve("ner").resolve(e.getKey() + ".conll.gz"), e.getValue().iterator(), Ner.Sentence::conll);
             counts.put("ner." + e.getKey() + ".sentences", e.getValue().size());
         }
+        List<String> buckets = nerBuckets(ner);
+        BundleWriter.writeLines(out.resolve("ner").resolve("buckets.tsv.gz"), buckets.iterator(), l -> l);
+        counts.put("ner.bucket_surfaces", buckets.size());
         return new Counts(counts);
+    }
+
+    /**
+     * {@code surface<TAB>bucket} for every labelled NER surface, sorted; a surface that names entities of
+     * both buckets is left out, since a chunk of it could not be told apart.
+     */
+    private List<String> nerBuckets(Map<String, List<Ner.Sentence>> ner) {
+        Map<String, String> surface = new TreeMap<>(); // key -> first surface seen
+        Map<String, String> bucket = new HashMap<>();
+        for (List<Ner.Sentence> split : ner.values()) {
+            for (Ner.Sentence s : split) {
+                s.surfaces().forEach((text, id) -> {
+                    String k = surfaceKey(text);
+                    String b = bucket(byId.get(id));
+                    surface.putIfAbsent(k, text);
+                    bucket.merge(k, b, (x, y) -> x.equals(y) ? x : "");
+                });
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        surface.forEach((k, text) -> {
+            if (!bucket.get(k).isEmpty()) {
+                lines.add(text + "\t" + bucket.get(k));
+            }
+        });
+        return lines;
+    }
+
+    /** How the NER reader compares surfaces (task.ner.NerBuckets): CoNLL tokens lose the spaces of "C++". */
+    private static String surfaceKey(String text) {
+        return text.toLowerCase(Locale.ROOT).replaceAll("\\s+", "");
     }
 
     /**

@@ -23,8 +23,11 @@ import java.util.function.Function;
 final class Ner {
     private Ner() {}
 
-    /** One sentence: its split, CoNLL text, and every entity mentioned in it (labelled or not). */
-    record Sentence(String split, String conll, Set<String> entities, Set<String> labelled) {}
+    /**
+     * One sentence: its split, CoNLL text, every entity mentioned in it (labelled or not), and the surface
+     * text of each labelled mention with its entity id.
+     */
+    record Sentence(String split, String conll, Set<String> entities, Set<String> labelled, Map<String, String> surfaces) {}
 
     static Map<String, List<Sentence>> build(FoldocImporter.Result data, Map<String, Entity> byId, Function<String, String> split) {
         Map<String, List<Sentence>> out = new TreeMap<>();
@@ -52,8 +55,13 @@ final class Ner {
                 }
                 String target = splits.contains("test") ? "test" : splits.contains("dev") ? "dev" : "train";
                 Set<String> ls = new HashSet<>();
-                labelled.forEach(m -> ls.add(m.entity()));
-                out.computeIfAbsent(target, k -> new ArrayList<>()).add(new Sentence(target, conll(p.text(), s, labelled, byId), entities, ls));
+                Map<String, String> surfaces = new TreeMap<>();
+                for (Mention m : labelled) {
+                    ls.add(m.entity());
+                    surfaces.put(p.text().substring(m.start(), m.end()), m.entity());
+                }
+                out.computeIfAbsent(target, k -> new ArrayList<>())
+                        .add(new Sentence(target, conll(p.text(), s, labelled, byId), entities, ls, surfaces));
             }
         }
         return out;

@@ -66,6 +66,19 @@ public final class DictionaryBaseline {
         return tags;
     }
 
+    /** Scores as {@link NerSet#score} does, per bucket too when the set has buckets. */
+    public dev.infuse.task.Scores score(NerSet test) {
+        java.util.LinkedHashSet<String> tags = new java.util.LinkedHashSet<>(List.of("O"));
+        List<List<String>> predicted = new java.util.ArrayList<>();
+        for (NerSentence x : test.sentences()) {
+            List<String> t = tag(x.words());
+            tags.addAll(t);
+            predicted.add(t);
+        }
+        dev.infuse.task.Labels labels = new dev.infuse.task.Labels(List.copyOf(tags));
+        return test.score(predicted.stream().map(t -> t.stream().mapToInt(labels::id).toArray()).toList(), labels);
+    }
+
     public NerScores evaluate(List<NerSentence> sentences) {
         NerScores s = new NerScores();
         for (NerSentence x : sentences) {

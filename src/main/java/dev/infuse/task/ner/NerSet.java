@@ -21,13 +21,26 @@ import java.util.Set;
  */
 public final class NerSet implements TaskSet {
     private final List<NerSentence> sentences;
+    private final NerBuckets buckets;
 
     public NerSet(List<NerSentence> sentences) {
-        this.sentences = List.copyOf(sentences);
+        this(sentences, null);
     }
 
+    /** @param buckets surface buckets for per-bucket scores, or null */
+    public NerSet(List<NerSentence> sentences, NerBuckets buckets) {
+        this.sentences = List.copyOf(sentences);
+        this.buckets = buckets;
+    }
+
+    /** Reads the CoNLL file, and the {@link NerBuckets} file beside it when there is one. */
     public static NerSet read(Path file) {
-        return new NerSet(ConllReader.read(file));
+        return new NerSet(ConllReader.read(file), NerBuckets.beside(file));
+    }
+
+    /** The same task on other sentences (a sample), keeping the buckets. */
+    public NerSet withSentences(List<NerSentence> other) {
+        return new NerSet(other, buckets);
     }
 
     public List<NerSentence> sentences() {
@@ -87,14 +100,22 @@ public final class NerSet implements TaskSet {
     @Override
     public Scores score(List<int[]> predicted, Labels labels) {
         NerScores scores = new NerScores();
+        NerBuckets.Tally tally = new NerBuckets.Tally();
         for (int i = 0; i < sentences.size(); i++) {
             List<String> tags = new ArrayList<>();
             for (int id : predicted.get(i)) {
                 tags.add(id < 0 ? "O" : labels.name(id));
             }
-            scores.add(sentences.get(i).tags(), tags);
+            NerSentence s = sentences.get(i);
+            scores.add(s.tags(), tags);
+            if (buckets != null) {
+                tally.add(buckets, s.words(), Chunks.of(s.tags()), Chunks.of(tags));
+            }
         }
         Map<String, Object> all = scores.toMap();
+        if (buckets != null) {
+            all.put("per_bucket", tally.toMap());
+        }
         return new Scores("f1", scores.micro().f1(), all);
     }
 }
