@@ -3,18 +3,12 @@ package dev.infuse.cli;
 import dev.infuse.InfuseException;
 import dev.infuse.bench.Budget;
 import dev.infuse.bench.Comparison;
-import dev.infuse.bench.EngineBench;
 import dev.infuse.bench.TaskFiles;
-import dev.infuse.domain.DomainBundle;
 import dev.infuse.engine.Engines;
-import dev.infuse.inject.pelt.PeltBench;
-import dev.infuse.model.MaskedLm;
 import dev.infuse.task.Transfer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", description = {"Compare methods on a domain's tasks (--domain), or measure speed (engine, matcher, pelt).",
         "Example: infuse bench --domain data/foldoc/bundle --methods none,pelt,entity-mask,zeo --tasks probe,typing,ner --seeds 3"},
-        subcommands = {BenchCommand.Engine.class, MatcherBench.class, BenchCommand.Pelt.class})
+        subcommands = {BenchEngineCommand.class, MatcherBench.class, BenchPeltCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -136,99 +130,5 @@ final class BenchCommand implements Callable<Integer> {
         System.err.println("infuse bench: wrote " + out.resolve("report.md") + ", results.csv and chart.png");
         System.out.println(out.resolve("report.md"));
         return 0;
-    }
-
-    @Command(name = "engine", description = "Matmul peak, BERT-base forward and training throughput, peak RSS.")
-    static final class Engine implements Callable<Integer> {
-        @Mixin
-        EngineOptions engine;
-
-        @Option(names = "--json", description = "Print one JSON object on stdout.")
-        boolean json;
-
-        @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats per measurement (median; default ${DEFAULT-VALUE}).")
-        int repeats;
-
-        @Override
-        public Integer call() {
-            EngineBench.Result r = EngineBench.run(Math.max(1, repeats), msg -> System.err.println(msg));
-            if (json) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("threads", r.threads());
-                o.put("matmul_peak_gflops", round(r.matmulPeakGflops()));
-                o.put("forward_b8_t128_tokens_per_s", round(r.forwardB8T128TokensPerS()));
-                o.put("forward_b8_t128_gflops", round(r.forwardB8T128Gflops()));
-                o.put("forward_b8_t128_of_peak", round(r.forwardB8T128OfPeak()));
-                o.put("forward_b64_t64_tokens_per_s", round(r.forwardB64T64TokensPerS()));
-                o.put("forward_b64_t64_gflops", round(r.forwardB64T64Gflops()));
-                o.put("forward_b64_t64_of_peak", round(r.forwardB64T64OfPeak()));
-                o.put("train_b8_t128_tokens_per_s", round(r.trainB8T128TokensPerS()));
-                o.put("train_b8_t128_seconds_per_step", round(r.trainB8T128SecondsPerStep()));
-                o.put("peak_rss_mb", round(r.peakRssMb()));
-                Json.print(o);
-            } else {
-                System.out.printf("threads                      %d%n", r.threads());
-                System.out.printf("fp32 matmul peak             %.1f GFLOP/s%n", r.matmulPeakGflops());
-                System.out.printf("forward B=8  T=128           %.0f tokens/s  %.1f GFLOP/s  %.2f of peak%n",
-                        r.forwardB8T128TokensPerS(), r.forwardB8T128Gflops(), r.forwardB8T128OfPeak());
-                System.out.printf("forward B=64 T=64            %.0f tokens/s  %.1f GFLOP/s  %.2f of peak%n",
-                        r.forwardB64T64TokensPerS(), r.forwardB64T64Gflops(), r.forwardB64T64OfPeak());
-                System.out.printf("train step B=8 T=128 (AdamW) %.0f tokens/s  %.2f s/step%n", r.trainB8T128TokensPerS(),
-                        r.trainB8T128SecondsPerStep());
-                System.out.printf("peak RSS                     %.0f MB%n", r.peakRssMb());
-            }
-            return 0;
-        }
-
-        private static double round(double v) {
-            return Math.round(v * 1000) / 1000.0;
-        }
-    }
-
-    @Command(name = "pelt", description = "PELT's reference recipe against infuse's, on the same occurrences, in one run.")
-    static final class Pelt implements Callable<Integer> {
-        @Mixin
-        EngineOptions engine;
-
-        @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Model (default ${DEFAULT-VALUE}).")
-        String model;
-
-        @Option(names = "--domain", paramLabel = "DIR", description = "Domain bundle (default: the bundled FOLDOC).")
-        Path domain;
-
-        @Option(names = "--occurrences", defaultValue = "1024", description = "Mention windows to embed (default ${DEFAULT-VALUE}).")
-        int occurrences;
-
-        @Option(names = "--json", description = "Print one JSON object on stdout.")
-        boolean json;
-
-        @Override
-        public Integer call() throws Exception {
-            Path dir = domain != null ? domain
-                    : Path.of(System.getProperty("infuse.repo", ".")).resolve("data/foldoc/bundle");
-            try (MaskedLm lm = MaskedLm.load(model)) {
-                PeltBench.Result r = PeltBench.run(lm,
-                        DomainBundle.open(dir), occurrences, 64, System.err::println);
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("occurrences", r.occurrences());
-                o.put("entities", r.entities());
-                o.put("mean_window_tokens", round(r.meanTokens()));
-                o.put("reference_occurrences_per_s", round(r.referencePerS()));
-                o.put("infuse_occurrences_per_s", round(r.infusePerS()));
-                o.put("speedup", round(r.speedup()));
-                o.put("min_entity_cosine", r.minCosine());
-                o.put("threads", Engines.threads());
-                if (json) {
-                    Json.print(o);
-                } else {
-                    o.forEach((k, v) -> System.out.printf("%-28s %s%n", k, v));
-                }
-            }
-            return 0;
-        }
-
-        private static double round(double v) {
-            return Math.round(v * 1000) / 1000.0;
-        }
     }
 }

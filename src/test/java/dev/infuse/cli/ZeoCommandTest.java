@@ -104,13 +104,21 @@ class ZeoCommandTest {
     }
 
     @Test
-    void runChainsVectorsInstancesAndTraining() {
+    void runChainsVectorsInstancesTrainingAndProbes() throws Exception {
         Path out = tmp.resolve("pipeline");
+        Path probes = tmp.resolve("probes.jsonl");
+        Files.writeString(probes, "{\"sub_label\":\"cat\",\"obj_label\":\"mat\",\"masked_sentences\":[\"the cat sat on the [MASK]\"],"
+                + "\"relation\":\"on\",\"bucket\":\"rare\"}\n");
+        CliRun missing = CliRun.of("zeo", "run", "--model", model.toString(), "--domain", bundle.toString(), "--output-dir",
+                out.toString(), "--max-steps", "2", "--probes", tmp.resolve("nope.jsonl").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("nope.jsonl is not a file") && !Files.exists(out), missing.err());
         CliRun r = CliRun.of("zeo", "run", "--model", model.toString(), "--domain", bundle.toString(), "--output-dir", out.toString(),
-                "--max-steps", "2");
+                "--max-steps", "2", "--probes", probes.toString());
         assertEquals(0, r.code(), r.err());
         for (String f : List.of("vectors.zeo", "vectors.zeo.provenance.json", "instances.jsonl", "model/model.safetensors")) {
             assertTrue(Files.exists(out.resolve(f)), f);
         }
+        assertTrue(r.out().contains("bucket rare") && r.out().contains("overall"), r.out());
     }
 }
