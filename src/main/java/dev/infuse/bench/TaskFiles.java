@@ -28,6 +28,9 @@ public final class TaskFiles {
 
     /** {@code explicit}, else the bundle's {@code tasks/}, else a {@code benchmark/} beside the bundle (FOLDOC's layout). */
     public static TaskFiles locate(Path bundle, Path explicit) {
+        if (!Files.isDirectory(bundle)) {
+            throw new InfuseException("--domain " + bundle + " is not a directory");
+        }
         if (explicit != null) {
             if (!Files.isDirectory(explicit)) {
                 throw new InfuseException("--tasks-dir " + explicit + " is not a directory");
