@@ -42,7 +42,8 @@ public record Budget(int pretrainSteps, int pretrainBatch, int pretrainLength, i
         m.put("pretraining (entity-mask, token-mask, zeo)", pretrainSteps + " steps x batch " + pretrainBatch + " x " + pretrainLength
                 + " tokens, top " + pretrainTopLayers + " layers + MLM head, lr " + pretrainLr + ", linear decay after 10% warm-up");
         m.put("zeo", "knowledge vectors from the base model (mean of the last layer over the first " + vectorLength
-                + " description tokens), 1 negative of another type per mention, contrastive weight " + contrastiveWeight + " for inject 2");
+                + " description tokens), 1 negative of another type per mention, contrastive weight " + contrastiveWeight
+                + " for inject 2; the variants share the vectors, and the first ZEO method's inject time includes building them");
         m.put("pelt", (peltRareOnly ? "rows for the rare entities the task files name" : "rows for every entity the task files name")
                 + ", at most 256 masked mentions each, norm " + peltNorm);
         m.put("probe", "one probe in " + probeSample + " (by entity hash)");
