@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "infuse",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // every subcommand answers --help and --version
         version = "infuse 0.1.0",
         description = "Put domain knowledge into pretrained language models.",
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, FillMaskCommand.class, ProbeCommand.class, DomainCommand.class,

@@ -60,6 +60,15 @@ class CliErrorsTest {
     }
 
     @Test
+    void everySubcommandAnswersHelp() {
+        for (String[] cmd : new String[][] {{"bench", "--help"}, {"probe", "-h"}, {"zeo", "run", "--help"}, {"bench", "engine", "--help"}}) {
+            CliRun r = run(cmd);
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().startsWith("Usage: infuse " + cmd[0]), r.out());
+        }
+    }
+
+    @Test
     void unknownFlag() {
         oneLineError(run("fill-mask", "--bogus", "x"), "Unknown option: '--bogus'");
     }
