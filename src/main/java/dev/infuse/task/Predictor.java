@@ -1,12 +1,12 @@
 package dev.infuse.task;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,31 +16,38 @@ import java.util.TreeSet;
 public final class Predictor {
     private Predictor() {}
 
-    /** {@code predicted.get(i)[item]}: the label id for every item of example i, -1 where nothing was predicted. */
+    /**
+     * {@code predicted.get(i)[item]}: the label id for every item of example i, -1 where nothing was
+     * predicted. Examples run in batches of similar length, so little padding is computed.
+     */
     public static List<int[]> predict(TaskModel model, TaskSet set, int batchSize) {
         Tensors.noGrad();
+        List<Encoded> encoded = new ArrayList<>();
+        List<Integer> order = new ArrayList<>();
         List<int[]> out = new ArrayList<>();
-        for (int from = 0; from < set.size(); from += batchSize) {
-            int to = Math.min(set.size(), from + batchSize);
-            List<Encoded> batch = new ArrayList<>();
-            for (int i = from; i < to; i++) {
-                batch.add(set.encode(i, model.encoder(), model.maxSeqLength(), model.labels()));
+        for (int i = 0; i < set.size(); i++) {
+            encoded.add(set.encode(i, model.encoder(), model.maxSeqLength(), model.labels()));
+            order.add(i);
+            int[] p = new int[set.items(i)];
+            Arrays.fill(p, -1);
+            out.add(p);
+        }
+        order.sort(Comparator.comparingInt(i -> encoded.get(i).row().length()));
+        for (int from = 0; from < order.size(); from += batchSize) {
+            List<Integer> ids = order.subList(from, Math.min(order.size(), from + batchSize));
+            List<Encoded> batch = ids.stream().map(encoded::get).filter(e -> !e.targets().isEmpty()).toList();
+            if (batch.isEmpty()) {
+                continue;
             }
-            long[] best = new long[0];
-            if (batch.stream().anyMatch(e -> !e.targets().isEmpty())) {
-                try (NDManager s = Engines.newManager()) {
-                    NDArray logits = model.logits(s, batch, false); // (N, C)
-                    best = logits.argMax(-1).toLongArray(); // (N)
-                }
+            long[] best;
+            try (NDManager s = Engines.newManager()) {
+                best = model.logits(s, batch, false).argMax(-1).toLongArray(); // (N)
             }
             int j = 0;
-            for (int i = from; i < to; i++) {
-                int[] p = new int[set.items(i)];
-                Arrays.fill(p, -1);
-                for (Target t : batch.get(i - from).targets()) {
-                    p[t.ref()] = (int) best[j++];
+            for (int i : ids) {
+                for (Target t : encoded.get(i).targets()) {
+                    out.get(i)[t.ref()] = (int) best[j++];
                 }
-                out.add(p);
             }
         }
         return out;
