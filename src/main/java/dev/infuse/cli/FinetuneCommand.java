@@ -50,6 +50,9 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "3e-5", description = "Peak learning rate (default ${DEFAULT-VALUE}; frozen encoders want about 1e-3).")
     float lr;
 
+    @Option(names = "--head-lr", description = "Peak learning rate of the fresh task head (default: --lr). A short run wants it larger, e.g. 1e-3.")
+    Float headLr;
+
     @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training set (default ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -83,7 +86,8 @@ final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FinetuneJob job = new FinetuneJob(model, task, train, dev, Transfer.parse(transfer), topLayers, batchSize, maxSeqLength, lr, epochs,
-                maxSteps, evalEvery, patience, warmupRatio, seed, outputDir, overwrite, resume, entityTable.table, entityTable.norm);
+                maxSteps, evalEvery, patience, warmupRatio, seed, outputDir, overwrite, resume, entityTable.table, entityTable.norm,
+                headLr == null ? 0f : headLr);
         FineTuning.Result r;
         try (MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
             r = FineTuning.run(job, List.of(metrics, ProgressLine.forStderr("finetune")), System.err);

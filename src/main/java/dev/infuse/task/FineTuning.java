@@ -246,7 +246,8 @@ public final class FineTuning {
                 }
                 norm = GradClip.clipGlobalNorm(trained, 1f, s);
             }
-            adam.step(params, noDecay, lr);
+            float headLr = lr * job.headPeakLr() / job.lr(); // the same schedule, scaled
+            adam.step(params, noDecay, name -> model.head().parameters().containsKey(name) ? headLr : lr);
             int tokens = batch.stream().mapToInt(e -> e.row().length()).sum();
             double sec = (System.nanoTime() - t0) / 1e9;
             return new StepReport(step + 1, maxSteps, value, lr, norm, tokens, n, sec, sec, cursor);

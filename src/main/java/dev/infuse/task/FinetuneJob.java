@@ -15,11 +15,22 @@ import java.util.Objects;
  * @param patience stop after this many evaluations without a better dev score
  * @param resume continue the run in {@code outputDir} from its checkpoint
  * @param entityTable a PELT table built by {@code model} whose entity slots go into every input, or null
+ * @param headLr the task head's peak learning rate; 0 means {@code lr}
  */
 public record FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
         int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
-        Path outputDir, boolean overwrite, boolean resume, Path entityTable, float entityNorm) {
+        Path outputDir, boolean overwrite, boolean resume, Path entityTable, float entityNorm, float headLr) {
+    public FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
+            int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
+            Path outputDir, boolean overwrite, boolean resume, Path entityTable, float entityNorm) {
+        this(model, task, train, dev, transfer, topLayers, batchSize, maxSeqLength, lr, epochs, maxSteps, evalEvery, patience,
+                warmupRatio, seed, outputDir, overwrite, resume, entityTable, entityNorm, 0f);
+    }
+
     public FinetuneJob {
+        if (!(headLr >= 0) || Float.isInfinite(headLr)) {
+            throw new InfuseException("--head-lr must be positive and finite, found " + headLr);
+        }
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(dev, "dev");
@@ -48,6 +59,11 @@ public record FinetuneJob(String model, String task, Path train, Path dev, Trans
         }
     }
 
+    /** The head's peak learning rate. */
+    public float headPeakLr() {
+        return headLr > 0 ? headLr : lr;
+    }
+
     private static void positive(String flag, int v) {
         if (v < 1) {
             throw new InfuseException(flag + " must be at least 1, found " + v);
@@ -63,6 +79,9 @@ public record FinetuneJob(String model, String task, Path train, Path dev, Trans
         m.put("batch-size", batchSize);
         m.put("max-seq-length", maxSeqLength);
         m.put("lr", lr);
+        if (headLr > 0) {
+            m.put("head-lr", headLr);
+        }
         m.put("epochs", epochs);
         m.put("max-steps", maxSteps);
         m.put("eval-every", evalEvery);

@@ -53,6 +53,14 @@ public final class AdamW implements AutoCloseable {
 
     /** Applies one update with learning rate {@code lr} to every parameter that has a gradient, then zeroes it. */
     public void step(Map<String, NDArray> params, Set<String> noDecay, float lr) {
+        step(params, noDecay, name -> lr);
+    }
+
+    /**
+     * As above with a learning rate per parameter name: a fresh task head learns from nothing and
+     * wants a larger rate than the pretrained encoder under it.
+     */
+    public void step(Map<String, NDArray> params, Set<String> noDecay, java.util.function.ToDoubleFunction<String> lrOf) {
         Tensors.noGrad();
         step++;
         double bias1 = 1 - Math.pow(settings.beta1(), step);
@@ -62,15 +70,19 @@ public final class AdamW implements AutoCloseable {
             NDArray oneMinusB1 = Tensors.scalar(s, 1 - settings.beta1());
             NDArray b2 = Tensors.scalar(s, settings.beta2());
             NDArray oneMinusB2 = Tensors.scalar(s, 1 - settings.beta2());
-            NDArray stepSize = Tensors.scalar(s, (float) (-lr / bias1));
             NDArray invSqrtBias2 = Tensors.scalar(s, (float) (1 / Math.sqrt(bias2)));
             NDArray eps = Tensors.scalar(s, settings.eps());
-            NDArray decay = Tensors.scalar(s, 1 - lr * settings.weightDecay());
+            Map<Float, NDArray[]> byLr = new HashMap<>(); // lr -> {step size, decay factor}
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 NDArray p = e.getValue();
                 if (!p.hasGradient()) {
                     continue;
                 }
+                float lr = (float) lrOf.applyAsDouble(e.getKey());
+                NDArray[] rate = byLr.computeIfAbsent(lr, x -> new NDArray[] {Tensors.scalar(s, (float) (-x / bias1)),
+                        Tensors.scalar(s, 1 - x * settings.weightDecay())});
+                NDArray stepSize = rate[0];
+                NDArray decay = rate[1];
                 try (NDArray g = p.getGradient()) {
                     NDArray m = firstMoment.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape()));
                     NDArray v = secondMoment.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape()));

@@ -137,6 +137,34 @@ class FineTuningTest {
     }
 
     @Test
+    void aHeadLearningRateLetsTheHeadLearnWhileTheEncoderBarelyMoves() throws Exception {
+        Path train = TinyTasks.typing(tmp.resolve("h-train.jsonl"), 80, 31);
+        Path held = TinyTasks.typing(tmp.resolve("h-dev.jsonl"), 30, 32);
+        Path slow = tmp.resolve("h-slow");
+        Path fast = tmp.resolve("h-fast");
+        FineTuning.Result s = FineTuning.run(new FinetuneJob(model.toString(), "typing", train, held, Transfer.FULL, 0, 8, 32, 1e-6f, 1, 40,
+                40, 3, 0.1f, 3, slow, false, false, null, 7f), List.of(), QUIET);
+        FineTuning.Result r = FineTuning.run(new FinetuneJob(model.toString(), "typing", train, held, Transfer.FULL, 0, 8, 32, 1e-6f, 1, 40,
+                40, 3, 0.1f, 3, fast, false, false, null, 7f, 1e-2f), List.of(), QUIET);
+        assertTrue(r.best().primary() > s.best().primary(), "a head at 1e-2 beats one at 1e-6: " + r.history() + " " + s.history());
+        // Both runs start from the same seeded head; at 1e-6 for 40 steps it can move at most 4e-5 per weight.
+        String head = TaskHead.WEIGHT;
+        assertTrue(maxChange(slow.resolve(TaskModel.HEAD_FILE), fast.resolve(TaskModel.HEAD_FILE), head) > 0.05, "the fast head moved");
+        double encoder = maxChange(model.resolve("model.safetensors"), fast.resolve("model.safetensors"), "bert.encoder.layer.1.output.dense.weight");
+        assertTrue(encoder > 0 && encoder < 1e-4, "the encoder trained at 1e-6 only, moved " + encoder);
+    }
+
+    static double maxChange(Path a, Path b, String tensor) {
+        java.nio.FloatBuffer x = dev.infuse.model.io.Safetensors.read(a).get(tensor).data().duplicate();
+        java.nio.FloatBuffer y = dev.infuse.model.io.Safetensors.read(b).get(tensor).data().duplicate();
+        double m = 0;
+        while (x.hasRemaining()) {
+            m = Math.max(m, Math.abs(x.get() - y.get()));
+        }
+        return m;
+    }
+
+    @Test
     void trainTopLayersLeavesEmbeddingsAndLowerLayersAlone() throws Exception {
         Path train = TinyTasks.typing(tmp.resolve("k-train.jsonl"), 30, 12);
         Path out = tmp.resolve("k-out");
