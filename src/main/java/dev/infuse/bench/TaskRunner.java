@@ -48,8 +48,8 @@ final class TaskRunner {
             Budget budget, List<Long> seeds) {
         List<Measurement> out = new ArrayList<>();
         Labels labels = new Labels(train.labelsInOrder());
+        EntityTable table = in.table() == null ? null : EntityTable.read(in.table()); // before the model, so a bad table leaks nothing
         MaskedLm lm = MaskedLm.load(in.model());
-        EntityTable table = in.table() == null ? null : EntityTable.read(in.table());
         int layers = lm.model().config().numHiddenLayers();
         int hidden = lm.model().config().hiddenSize();
         int groups = Tasks.groups(task);
