@@ -11,7 +11,6 @@ import dev.infuse.inject.zeo.ZeoSpec;
 import dev.infuse.io.AtomicFiles;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.train.Freeze;
-import dev.infuse.train.LrSchedule;
 import dev.infuse.train.PretrainJob;
 import dev.infuse.train.Pretraining;
 import dev.infuse.train.TrainCheckpoint;
@@ -94,9 +93,8 @@ public final class Injection {
     }
 
     static TrainSettings settings(Budget b, long seed) {
-        int steps = b.pretrainSteps();
-        return new TrainSettings(b.pretrainBatch(), b.pretrainLength(), b.pretrainLr(), Math.max(1, steps / 10), LrSchedule.Kind.LINEAR, 1f, 1,
-                new Freeze(b.pretrainTopLayers(), false), Math.max(1, Math.min(50, steps)), steps, seed, 0.01f, 0.15);
+        return TrainSettings.shortRun(b.pretrainBatch(), b.pretrainLength(), b.pretrainLr(), new Freeze(b.pretrainTopLayers(), false),
+                b.pretrainSteps(), seed);
     }
 
     private static boolean hasCheckpoint(Path dir) {

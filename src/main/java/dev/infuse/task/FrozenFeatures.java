@@ -7,7 +7,6 @@ import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
 import dev.infuse.io.Progress;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -35,41 +34,33 @@ public record FrozenFeatures(float[][] features, int[] gold, int[] example, int[
             throw new IllegalArgumentException("features are fixed only with a frozen encoder, not transfer " + model.transfer().flag());
         }
         Tensors.noGrad();
-        List<Encoded> encoded = new ArrayList<>();
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < set.size(); i++) {
-            encoded.add(set.encode(i, model.encoder(), model.maxSeqLength(), model.labels()));
-            order.add(i);
-        }
-        order.sort(Comparator.comparingInt(i -> encoded.get(i).row().length()));
         List<float[]> feats = new ArrayList<>();
         List<int[]> meta = new ArrayList<>(); // {gold, example, ref}
-        int states = 0;
-        int width = 0;
+        int[] shape = new int[2]; // states, width
         try (Progress p = new Progress(label, set.size(), "examples")) {
-            for (int from = 0; from < order.size(); from += batchSize) {
-                List<Integer> ids = order.subList(from, Math.min(order.size(), from + batchSize));
-                List<Encoded> batch = ids.stream().map(encoded::get).filter(e -> !e.targets().isEmpty()).toList();
-                if (!batch.isEmpty()) {
+            LengthBatches.forEach(model, set, batchSize, batch -> {
+                List<Encoded> run = batch.withTargets();
+                if (!run.isEmpty()) {
                     try (NDManager s = Engines.newManager()) {
-                        NDArray pooled = model.pooled(s, batch, false); // (S, N, W)
-                        states = (int) pooled.getShape().get(0);
-                        width = (int) pooled.getShape().get(2);
+                        NDArray pooled = model.pooled(s, run, false); // (S, N, W)
+                        shape[0] = (int) pooled.getShape().get(0);
+                        shape[1] = (int) pooled.getShape().get(2);
                         float[] flat = pooled.transpose(1, 0, 2).toFloatArray(); // (N, S, W)
+                        int row = shape[0] * shape[1];
                         int j = 0;
-                        for (int i : ids) {
-                            for (Target t : encoded.get(i).targets()) {
-                                float[] f = new float[states * width];
-                                System.arraycopy(flat, j * f.length, f, 0, f.length);
+                        for (int k = 0; k < batch.examples().size(); k++) {
+                            for (Target t : batch.encoded().get(k).targets()) {
+                                float[] f = new float[row];
+                                System.arraycopy(flat, j * row, f, 0, row);
                                 feats.add(f);
-                                meta.add(new int[] {t.label(), i, t.ref()});
+                                meta.add(new int[] {t.label(), batch.examples().get(k), t.ref()});
                                 j++;
                             }
                         }
                     }
                 }
-                p.step(ids.size());
-            }
+                p.step(batch.examples().size());
+            });
         }
         if (feats.isEmpty()) {
             throw new InfuseException("no example of the set has a target inside --max-seq-length " + model.maxSeqLength());
@@ -83,7 +74,7 @@ public record FrozenFeatures(float[][] features, int[] gold, int[] example, int[
             example[k] = meta.get(k)[1];
             ref[k] = meta.get(k)[2];
         }
-        return new FrozenFeatures(feats.toArray(float[][]::new), gold, example, ref, states, width, set.size());
+        return new FrozenFeatures(feats.toArray(float[][]::new), gold, example, ref, shape[0], shape[1], set.size());
     }
 
     /** Per-example prediction arrays for {@link TaskSet#score}: -1 where an item has no target. */

@@ -6,7 +6,6 @@ import dev.infuse.engine.Tensors;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,34 +21,28 @@ public final class Predictor {
      */
     public static List<int[]> predict(TaskModel model, TaskSet set, int batchSize) {
         Tensors.noGrad();
-        List<Encoded> encoded = new ArrayList<>();
-        List<Integer> order = new ArrayList<>();
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < set.size(); i++) {
-            encoded.add(set.encode(i, model.encoder(), model.maxSeqLength(), model.labels()));
-            order.add(i);
             int[] p = new int[set.items(i)];
             Arrays.fill(p, -1);
             out.add(p);
         }
-        order.sort(Comparator.comparingInt(i -> encoded.get(i).row().length()));
-        for (int from = 0; from < order.size(); from += batchSize) {
-            List<Integer> ids = order.subList(from, Math.min(order.size(), from + batchSize));
-            List<Encoded> batch = ids.stream().map(encoded::get).filter(e -> !e.targets().isEmpty()).toList();
-            if (batch.isEmpty()) {
-                continue;
+        LengthBatches.forEach(model, set, batchSize, batch -> {
+            List<Encoded> run = batch.withTargets();
+            if (run.isEmpty()) {
+                return;
             }
             long[] best;
             try (NDManager s = Engines.newManager()) {
-                best = model.logits(s, batch, false).argMax(-1).toLongArray(); // (N)
+                best = model.logits(s, run, false).argMax(-1).toLongArray(); // (N)
             }
             int j = 0;
-            for (int i : ids) {
-                for (Target t : encoded.get(i).targets()) {
-                    out.get(i)[t.ref()] = (int) best[j++];
+            for (int k = 0; k < batch.examples().size(); k++) {
+                for (Target t : batch.encoded().get(k).targets()) {
+                    out.get(batch.examples().get(k))[t.ref()] = (int) best[j++];
                 }
             }
-        }
+        });
         return out;
     }
 

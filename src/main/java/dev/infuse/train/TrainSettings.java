@@ -42,6 +42,15 @@ public record TrainSettings(int batchSize, int maxSeqLength, float lr, int warmu
         }
     }
 
+    /**
+     * A short run with the usual recipe: linear decay after 10% warm-up, clipping at 1, no accumulation,
+     * weight decay 0.01, 15% of tokens predicted, a checkpoint every 50 steps (or at the end if sooner).
+     */
+    public static TrainSettings shortRun(int batchSize, int maxSeqLength, float lr, Freeze freeze, int maxSteps, long seed) {
+        return new TrainSettings(batchSize, maxSeqLength, lr, Math.max(1, maxSteps / 10), LrSchedule.Kind.LINEAR, 1f, 1, freeze,
+                Math.max(1, Math.min(50, maxSteps)), maxSteps, seed, 0.01f, 0.15);
+    }
+
     private static void atLeast(String flag, int value, int min) {
         if (value < min) {
             throw new InfuseException(flag + " must be at least " + min + ", found " + value);

@@ -3,7 +3,6 @@ package dev.infuse.inject.zeo;
 import dev.infuse.domain.DomainBundle;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.train.Freeze;
-import dev.infuse.train.LrSchedule;
 import dev.infuse.train.PretrainJob;
 import dev.infuse.train.Pretraining;
 import dev.infuse.train.TrainSettings;
@@ -36,8 +35,7 @@ public record ZeoPipeline(String model, Path domain, Path outputDir, Path templa
 
     /** Small defaults for a 2-core CPU: short windows, few steps, frequent checkpoints. */
     public static TrainSettings smallTraining(int maxSteps, long seed) {
-        return new TrainSettings(8, 64, 5e-5f, Math.max(1, maxSteps / 10), LrSchedule.Kind.LINEAR, 1f, 1, Freeze.none(),
-                Math.max(1, Math.min(50, maxSteps)), maxSteps, seed, 0.01f, 0.15);
+        return TrainSettings.shortRun(8, 64, 5e-5f, Freeze.none(), maxSteps, seed);
     }
 
     public long run(PrintStream log) {
