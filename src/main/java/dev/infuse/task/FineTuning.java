@@ -28,7 +28,6 @@ import dev.infuse.train.data.Cursor;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -213,12 +212,8 @@ public final class FineTuning {
         }
 
         List<Integer> shuffled(long epoch) {
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < data.size(); i++) {
-                order.add(i);
-            }
-            Collections.shuffle(order, new Random(job.seed() * 1_000_003L + epoch));
-            return order;
+            List<Integer> lengths = data.stream().map(e -> e.row().length()).toList();
+            return LengthBatches.shuffledOrder(lengths, job.batchSize(), new Random(job.seed() * 1_000_003L + epoch));
         }
 
         StepReport step(NDManager root, long step, int maxSteps, float lr, List<Encoded> batch, Cursor cursor) {

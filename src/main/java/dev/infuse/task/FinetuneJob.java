@@ -77,6 +77,7 @@ public record FinetuneJob(String model, String task, Path train, Path dev, Trans
         m.put("transfer", transfer.flag());
         m.put("train-top-layers", topLayers);
         m.put("batch-size", batchSize);
+        m.put("batches", "shuffled, grouped by length"); // recorded so a provenance file says how the epochs were cut
         m.put("max-seq-length", maxSeqLength);
         m.put("lr", lr);
         if (headLr > 0) {
