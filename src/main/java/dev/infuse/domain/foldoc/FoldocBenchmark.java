@@ -7,6 +7,7 @@ import dev.infuse.domain.Entity;
 import dev.infuse.domain.Mention;
 import dev.infuse.domain.Passage;
 import dev.infuse.domain.Triple;
+import dev.infuse.text.SurfaceKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -120,7 +121,7 @@ public final class FoldocBenchmark {
         for (List<Ner.Sentence> split : ner.values()) {
             for (Ner.Sentence s : split) {
                 s.surfaces().forEach((text, id) -> {
-                    String k = surfaceKey(text);
+                    String k = SurfaceKey.of(text);
                     String b = bucket(byId.get(id));
                     surface.putIfAbsent(k, text);
                     bucket.merge(k, b, (x, y) -> x.equals(y) ? x : "");
@@ -134,11 +135,6 @@ public final class FoldocBenchmark {
             }
         });
         return lines;
-    }
-
-    /** How the NER reader compares surfaces (task.ner.NerBuckets): CoNLL tokens lose the spaces of "C++". */
-    private static String surfaceKey(String text) {
-        return text.toLowerCase(Locale.ROOT).replaceAll("\\s+", "");
     }
 
     /**

@@ -2,18 +2,18 @@ package dev.infuse.task.ner;
 
 import dev.infuse.InfuseException;
 import dev.infuse.domain.Lines;
+import dev.infuse.text.SurfaceKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Buckets for NER (FOLDOC: rare and frequent entities), which CoNLL has no column for: a
  * {@code buckets.tsv} beside the CoNLL files maps an entity's surface to its bucket
- * ({@code surface<TAB>bucket}; surfaces compared lower-cased with white space removed, because CoNLL
+ * ({@code surface<TAB>bucket}; surfaces compared by {@link SurfaceKey}: lower-cased with white space removed, because CoNLL
  * splits "C++" into "C + +"). A chunk, gold or predicted, belongs to the bucket of its surface; chunks
  * whose surface is not listed belong to none. Per bucket, recall is over its gold chunks and precision
  * over its predicted chunks.
@@ -54,19 +54,15 @@ public final class NerBuckets {
                 if (tab <= 0 || tab == line.length() - 1 || line.indexOf('\t', tab + 1) >= 0) {
                     throw new InfuseException(file + ":" + l.number() + ": expected surface<TAB>bucket");
                 }
-                m.put(key(line.substring(0, tab)), line.substring(tab + 1));
+                m.put(SurfaceKey.of(line.substring(0, tab)), line.substring(tab + 1));
             }
         }
         return new NerBuckets(m);
     }
 
-    public static String key(String surface) {
-        return surface.toLowerCase(Locale.ROOT).replaceAll("\\s+", "");
-    }
-
     /** The bucket of the chunk's words, or null. */
     String of(List<String> words, Chunk c) {
-        return bySurface.get(key(String.join("", words.subList(c.start(), c.end()))));
+        return bySurface.get(SurfaceKey.of(String.join("", words.subList(c.start(), c.end()))));
     }
 
     /** Per-bucket tallies: {correct, predicted, gold}. */
