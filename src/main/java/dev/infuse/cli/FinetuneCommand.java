@@ -1,5 +1,6 @@
 package dev.infuse.cli;
 
+import dev.infuse.InfuseException;
 import dev.infuse.task.FineTuning;
 import dev.infuse.task.FinetuneJob;
 import dev.infuse.task.Transfer;
@@ -85,6 +86,9 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (headLr != null && !(headLr > 0)) { // the job reads 0 as "same as --lr"; typed, it is a mistake
+            throw new InfuseException("--head-lr must be positive and finite, found " + headLr);
+        }
         FinetuneJob job = new FinetuneJob(model, task, train, dev, Transfer.parse(transfer), topLayers, batchSize, maxSeqLength, lr, epochs,
                 maxSteps, evalEvery, patience, warmupRatio, seed, outputDir, overwrite, resume, entityTable.table, entityTable.norm,
                 headLr == null ? 0f : headLr);

@@ -8,9 +8,10 @@ import dev.infuse.engine.Tensors;
 import dev.infuse.model.Checkpoints;
 import dev.infuse.model.io.HostTensor;
 import java.util.HashMap;
-import java.util.TreeMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter): the decay shrinks the weight directly instead
@@ -60,7 +61,7 @@ public final class AdamW implements AutoCloseable {
      * As above with a learning rate per parameter name: a fresh task head learns from nothing and
      * wants a larger rate than the pretrained encoder under it.
      */
-    public void step(Map<String, NDArray> params, Set<String> noDecay, java.util.function.ToDoubleFunction<String> lrOf) {
+    public void step(Map<String, NDArray> params, Set<String> noDecay, ToDoubleFunction<String> lrOf) {
         Tensors.noGrad();
         step++;
         double bias1 = 1 - Math.pow(settings.beta1(), step);

@@ -74,5 +74,10 @@ class FinetuneCommandTest {
         assertTrue(r.code() == 1 && r.err().contains("unknown --task \"pos\""), r.err());
         r = CliRun.of("eval", "--model", model.toString(), "--test", good.toString());
         assertTrue(r.code() == 1 && r.err().contains("is not a fine-tuned model"), r.err());
+        // 0 is the job's "same as --lr"; typed on the command line it is a mistake, not a request for that default
+        r = CliRun.of("finetune", "--model", model.toString(), "--task", "ner", "--train", good.toString(), "--dev", good.toString(),
+                "--output-dir", tmp.resolve("o4").toString(), "--head-lr", "0");
+        assertTrue(r.code() == 1 && r.err().strip().equals("infuse: --head-lr must be positive and finite, found 0.0"), r.err());
+        assertTrue(!Files.exists(tmp.resolve("o4")), "nothing written");
     }
 }
