@@ -3,7 +3,6 @@ package dev.infuse.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
 import dev.infuse.model.BertConfig;
@@ -11,7 +10,17 @@ import dev.infuse.model.BertInput;
 import dev.infuse.model.BertModel;
 import dev.infuse.model.ParameterSpec;
 import dev.infuse.train.AdamW;
-import dev.infuse.train.Losses;
+import dev.infuse.train.BatchSource;
+import dev.infuse.train.Freeze;
+import dev.infuse.train.LoopSettings;
+import dev.infuse.train.LrSchedule;
+import dev.infuse.train.MlmBatch;
+import dev.infuse.train.Objective;
+import dev.infuse.train.TrainListener;
+import dev.infuse.train.Trainables;
+import dev.infuse.train.Trainer;
+import dev.infuse.train.data.Cursor;
+import java.util.List;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Random;
@@ -106,16 +115,13 @@ public final class EngineBench {
         return median(times);
     }
 
-    /** Forward, MLM loss on 15% of positions, backward and an AdamW update of every parameter. */
+    /**
+     * Seconds per step of the real training loop ({@link Trainer}): forward with dropout, MLM loss on 15% of
+     * positions, backward, global-norm clipping at 1 and an AdamW update of every encoder and head parameter.
+     * The first step warms up and is not counted; the median of the rest is returned.
+     */
     static double trainSeconds(BertModel model, int batch, int length, int repeats) {
         BertInput in = BertInput.builder().setInputIds(randomIds(batch, length, model.config().vocabSize())).build();
-        Set<String> noDecay = new HashSet<>();
-        for (ParameterSpec p : ParameterSpec.of(model.config())) {
-            if (!p.role().decays()) {
-                noDecay.add(p.name());
-            }
-        }
-        model.parameters().values().forEach(p -> p.setRequiresGradient(true));
         int masked = Math.max(1, batch * length * 15 / 100);
         long[] positions = new long[masked];
         long[] labels = new long[masked];
@@ -124,24 +130,36 @@ public final class EngineBench {
             positions[i] = rng.nextInt(batch * length);
             labels[i] = rng.nextInt(model.config().vocabSize());
         }
-        double[] times = new double[repeats];
-        try (AdamW adam = new AdamW(AdamW.Settings.defaults()); NDManager m = Engines.newManager()) {
-            for (int r = -1; r < repeats; r++) {
-                long t0 = System.nanoTime();
-                try (NDManager s = m.newSubManager(); GradientCollector gc = Engines.get().newGradientCollector()) {
-                    NDArray hidden = model.forward(s, in, true).lastHidden().reshape(batch * length, model.config().hiddenSize());
-                    NDArray picked = hidden.get(Tensors.copyOf(s, positions, new Shape(masked)));
-                    NDArray loss = Losses.crossEntropy(model.mlmLogits(model.mlmTransform(picked)),
-                            Tensors.copyOf(s, labels, new Shape(masked)));
-                    gc.backward(loss);
-                }
-                adam.step(model.parameters(), noDecay, 1e-5f);
-                if (r >= 0) {
-                    times[r] = (System.nanoTime() - t0) / 1e9;
-                }
+        MlmBatch fixed = new MlmBatch(in, positions, labels, batch * length);
+        BatchSource<MlmBatch> same = new BatchSource<>() {
+            long served;
+
+            @Override
+            public MlmBatch next() {
+                served++;
+                return fixed;
             }
-        } finally {
-            model.parameters().values().forEach(p -> p.setRequiresGradient(false));
+
+            @Override
+            public Cursor cursor() {
+                return new Cursor(0, served, 0, 0);
+            }
+
+            @Override
+            public void seek(Cursor c) {
+                served = c.index();
+            }
+        };
+        double[] times = new double[repeats];
+        TrainListener timer = r -> {
+            if (r.step() > 1) {
+                times[(int) r.step() - 2] = r.seconds();
+            }
+        };
+        LoopSettings loop = new LoopSettings(repeats + 1, 1e-5f, 0, LrSchedule.Kind.CONSTANT, 1f, 1, 0.01f, 42);
+        Trainables params = new Trainables().encoder(model, Freeze.none().trainable(model.config())::contains);
+        try (AdamW adam = new AdamW(loop.optimizer())) {
+            new Trainer<>(params, Objective.mlm().on(model), same, loop, adam, List.of(timer)).run(0);
         }
         return median(times);
     }

@@ -41,6 +41,16 @@ public final class Tensors {
         }
     }
 
+    /** Overwrites {@code target} in place with a copy of {@code value}; shapes must match. */
+    public static void assign(NDArray target, HostTensor value) {
+        if (!target.getShape().equals(new Shape(value.shape()))) {
+            throw new IllegalArgumentException("cannot assign a " + new Shape(value.shape()) + " tensor to " + target.getShape());
+        }
+        try (NDManager scratch = target.getManager().newSubManager(); NDArray copy = fromHost(scratch, value)) {
+            target.set(new ai.djl.ndarray.index.NDIndex("..."), copy);
+        }
+    }
+
     /**
      * Turns autograd recording off for the calling thread. DJL turns it off only on the thread that started
      * the engine; inference and optimizer updates on any other thread must call this first.

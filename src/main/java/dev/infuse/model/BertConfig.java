@@ -86,6 +86,13 @@ public record BertConfig(
         return isRoberta() ? maxPositionEmbeddings - padTokenId - 1 : maxPositionEmbeddings;
     }
 
+    /** Refuses a requested sequence length the model has no positions for; {@code flag} names the request. */
+    public void requireSequenceLength(String flag, int length) {
+        if (length > maxSequenceLength()) {
+            throw new dev.infuse.InfuseException(flag + " " + length + " is larger than the model's " + maxSequenceLength() + " positions");
+        }
+    }
+
     /** Google's bert-base-uncased. */
     public static BertConfig bertBase(int vocabSize) {
         return new BertConfig("bert", vocabSize, 768, 12, 12, 3072, "gelu", 0.1f, 0.1f, 512, 2, 1e-12f, 0, 0.02f);

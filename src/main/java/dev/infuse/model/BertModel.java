@@ -28,7 +28,7 @@ import java.util.Random;
  * attached to the caller's manager (each op's first operand is an input, never a parameter), so a
  * caller that closes its per-batch manager frees the whole pass.
  */
-public final class BertModel implements AutoCloseable {
+public final class BertModel implements ParameterOwner, AutoCloseable {
     private static final float MASKED = -10000f;
 
     private final BertConfig config;
@@ -36,6 +36,8 @@ public final class BertModel implements AutoCloseable {
     private final Map<String, NDArray> params;
     private final String p;
     private final ParameterSpec.HeadNames head;
+    private final List<LayerHook> hooks = new ArrayList<>();
+    private final java.util.Set<String> noDecay = new java.util.HashSet<>();
 
     private BertModel(BertConfig config, NDManager manager, Map<String, NDArray> params) {
         this.config = config;
@@ -43,6 +45,11 @@ public final class BertModel implements AutoCloseable {
         this.params = params;
         this.p = ParameterSpec.prefix(config);
         this.head = ParameterSpec.HeadNames.of(config);
+        for (ParameterSpec spec : ParameterSpec.of(config)) {
+            if (!spec.role().decays()) {
+                noDecay.add(spec.name());
+            }
+        }
     }
 
     /** Builds a model from checkpoint tensors; missing or mis-shaped weights fail with their names. */
@@ -91,7 +98,33 @@ public final class BertModel implements AutoCloseable {
         return config;
     }
 
+    /**
+     * Adds a module that runs inside every layer (see {@link LayerHook} for where). Hooks run in the order
+     * added; with none, the forward pass is exactly the plain model's.
+     */
+    public void addHook(LayerHook hook) {
+        hooks.add(java.util.Objects.requireNonNull(hook, "hook"));
+    }
+
+    public void removeHook(LayerHook hook) {
+        hooks.remove(hook);
+    }
+
+    public List<LayerHook> hooks() {
+        return Collections.unmodifiableList(hooks);
+    }
+
+    /** Weight decay follows the parameter's role: embeddings and weights decay, biases and norms do not. */
+    @Override
+    public boolean decays(String name) {
+        if (!params.containsKey(name)) {
+            throw new IllegalArgumentException("no parameter " + name);
+        }
+        return !noDecay.contains(name);
+    }
+
     /** Parameters by Hugging Face name, in checkpoint order. Read-only view; arrays are the live weights. */
+    @Override
     public Map<String, NDArray> parameters() {
         return Collections.unmodifiableMap(params);
     }
@@ -228,13 +261,14 @@ public final class BertModel implements AutoCloseable {
     private NDArray scoped(NDManager m, NDArray x, NDArray mask, int l, boolean training) {
         try (NDManager scope = m.newSubManager()) {
             x.tempAttach(scope); // ops take their first operand's manager: everything below lands in scope
-            NDArray out = layer(p + "encoder.layer." + l + ".", x, mask, training);
+            NDArray out = layer(l, x, mask, training);
             out.attach(m);
             return out;
         }
     }
 
-    private NDArray layer(String q, NDArray x, NDArray mask, boolean training) {
+    private NDArray layer(int l, NDArray x, NDArray mask, boolean training) {
+        String q = p + "encoder.layer." + l + ".";
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         int h = config.hiddenSize();
@@ -249,10 +283,19 @@ public final class BertModel implements AutoCloseable {
         NDArray probs = dropout(scores.softmax(-1), config.attentionProbsDropoutProb(), training);
         NDArray ctx = probs.matMul(vh).transpose(0, 2, 1, 3).reshape(b, t, h); // (B, T, H)
         NDArray attn = dropout(dense(ctx, q + "attention.output.dense"), config.hiddenDropoutProb(), training);
+        attn = hooked(LayerHook.Point.AFTER_ATTENTION, l, attn, training); // (B, T, H)
         NDArray a = norm(attn.add(x), q + "attention.output.LayerNorm"); // (B, T, H)
         NDArray inner = activation(dense(a, q + "intermediate.dense")); // (B, T, I)
         NDArray out = dropout(dense(inner, q + "output.dense"), config.hiddenDropoutProb(), training);
+        out = hooked(LayerHook.Point.AFTER_FEED_FORWARD, l, out, training); // (B, T, H)
         return norm(out.add(a), q + "output.LayerNorm"); // (B, T, H)
+    }
+
+    private NDArray hooked(LayerHook.Point point, int l, NDArray x, boolean training) {
+        for (LayerHook h : hooks) {
+            x = h.apply(point, l, x, training);
+        }
+        return x;
     }
 
     /** (B, T, H) to (B, nh, T, hs). */

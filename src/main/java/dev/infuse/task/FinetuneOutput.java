@@ -1,6 +1,8 @@
 package dev.infuse.task;
 
 import dev.infuse.InfuseException;
+import dev.infuse.io.AtomicFiles;
+import dev.infuse.train.TrainCheckpoint;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -19,7 +21,7 @@ final class FinetuneOutput {
     /** What a run writes; --overwrite deletes these and refuses to touch anything else. */
     static final Set<String> OURS = Set.of("metrics.jsonl", "dev_scores.jsonl", "provenance.json", "config.json", "model.safetensors",
             "vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", TaskModel.HEAD_FILE, TaskModel.TASK_FILE,
-            TaskModel.TABLE_FILE, FinetuneCheckpoint.DIR, ".checkpoint-new", ".checkpoint-old");
+            TaskModel.TABLE_FILE, TrainCheckpoint.DIR, ".checkpoint-new", ".checkpoint-old");
     static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     private FinetuneOutput() {}
@@ -30,12 +32,12 @@ final class FinetuneOutput {
             throw new InfuseException("--resume and --overwrite exclude each other");
         }
         if (resume) {
-            Path ckpt = Files.isDirectory(out) ? FinetuneCheckpoint.find(out) : null;
+            Path ckpt = Files.isDirectory(out) ? TrainCheckpoint.find(out) : null;
             if (ckpt == null) {
                 throw new InfuseException("nothing to resume: " + out + " holds no fine-tuning checkpoint (a finished run removes it)");
             }
             List<String> diff = new ArrayList<>();
-            Map<String, Object> there = FinetuneCheckpoint.read(ckpt).identity();
+            Map<String, Object> there = TrainCheckpoint.readState(ckpt).identity();
             identity.forEach((k, v) -> {
                 if (!String.valueOf(v).equals(String.valueOf(there.get(k)))) {
                     diff.add(k + ": " + there.get(k) + " there, " + v + " here");
@@ -61,15 +63,25 @@ final class FinetuneOutput {
             List<String> foreign = present.stream().filter(n -> !OURS.contains(n)).toList();
             if (!overwrite || !foreign.isEmpty()) {
                 throw new InfuseException("--output-dir " + out + " is not empty (" + String.join(", ", overwrite ? foreign : present)
-                        + "); choose an empty directory" + (overwrite ? "" : present.contains(FinetuneCheckpoint.DIR)
+                        + "); choose an empty directory" + (overwrite ? "" : present.contains(TrainCheckpoint.DIR)
                                 ? ", pass --resume to continue the run or --overwrite to replace it" : " or pass --overwrite"));
             }
             for (String n : present) {
-                FinetuneCheckpoint.delete(out.resolve(n));
+                AtomicFiles.deleteTree(out.resolve(n));
             }
             return null;
         } catch (IOException e) {
             throw new InfuseException("cannot prepare --output-dir " + out + ": " + e.getMessage());
+        }
+    }
+
+    /** Removes the checkpoint of a finished run. */
+    static void clearCheckpoint(Path out) {
+        try {
+            AtomicFiles.deleteTree(out.resolve(TrainCheckpoint.DIR));
+            AtomicFiles.deleteTree(out.resolve(".checkpoint-old"));
+        } catch (IOException e) {
+            throw new InfuseException("cannot delete the checkpoint in " + out + ": " + e.getMessage());
         }
     }
 

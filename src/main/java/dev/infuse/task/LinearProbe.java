@@ -3,9 +3,18 @@ package dev.infuse.task;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.infuse.InfuseException;
 import dev.infuse.engine.Engines;
+import dev.infuse.train.Batch;
+import dev.infuse.train.BatchLoss;
+import dev.infuse.train.BatchSource;
+import dev.infuse.train.LoopSettings;
+import dev.infuse.train.LrSchedule;
+import dev.infuse.train.StepReport;
+import dev.infuse.train.TrainListener;
+import dev.infuse.train.Trainables;
+import dev.infuse.train.Trainer;
+import dev.infuse.train.data.Cursor;
 import dev.infuse.engine.Tensors;
 import dev.infuse.model.io.HostTensor;
 import dev.infuse.train.AdamW;
@@ -15,7 +24,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * Trains a task head on a frozen encoder's cached features ({@link FrozenFeatures}): the linear probe
@@ -56,42 +64,123 @@ public final class LinearProbe {
             throw new InfuseException("linear probe: no training target has a label");
         }
         int hidden = train.width() / groups;
-        Map<String, HostTensor> best = null;
-        Scores bestDev = null;
-        int bestEpoch = 0;
-        int epoch = 0;
+        Epochs epochs = new Epochs(usable, train, options.batchSize(), seed);
+        // A constant rate without warm-up or clipping: a linear layer on fixed features needs neither.
+        LoopSettings loop = new LoopSettings((long) options.epochs() * epochs.perEpoch, options.lr(), 0, LrSchedule.Kind.CONSTANT, 0f, 1,
+                0.01f, seed);
         try (TaskHead head = TaskHead.random(hidden, train.states() - 1, groups, labels.size(), transfer, seed);
-                AdamW adam = new AdamW(new AdamW.Settings(0.9f, 0.999f, 1e-8f, 0.01f));
-                NDManager root = Engines.newManager()) {
-            Set<String> noDecay = Set.of(TaskHead.BIAS, TaskHead.MIX_WEIGHTS, TaskHead.MIX_GAMMA);
-            head.parameters().values().forEach(p -> p.setRequiresGradient(true));
-            while (epoch < options.epochs() && epoch - bestEpoch < options.patience()) {
-                epoch++;
-                List<Integer> order = new ArrayList<>(usable);
-                Collections.shuffle(order, new Random(seed * 1_000_003L + epoch));
-                for (int from = 0; from < order.size(); from += options.batchSize()) {
-                    List<Integer> batch = order.subList(from, Math.min(order.size(), from + options.batchSize()));
-                    try (NDManager s = root.newSubManager()) {
-                        long[] gold = batch.stream().mapToLong(k -> train.gold()[k]).toArray();
-                        try (GradientCollector gc = Engines.get().newGradientCollector()) {
-                            NDArray logits = head.classify(s, stack(s, train, batch)); // (N, C)
-                            gc.backward(Losses.crossEntropy(logits, Tensors.copyOf(s, gold, new Shape(gold.length))));
-                        }
-                    }
-                    adam.step(head.parameters(), noDecay, options.lr());
-                }
-                Scores d = devSet.score(dev.spread(predict(head, dev), devSet), labels);
-                if (bestDev == null || d.primary() > bestDev.primary()) {
-                    bestDev = d;
-                    bestEpoch = epoch;
-                    best = head.export();
-                }
+                AdamW adam = new AdamW(loop.optimizer())) {
+            BatchLoss<FeatureBatch> loss = (s, batch, training) -> Losses.crossEntropy(head.classify(s, stack(s, train, batch.targets())),
+                    Tensors.copyOf(s, batch.gold(), new Shape(batch.predicted()))); // ()
+            BestOnDev best = new BestOnDev(head, dev, devSet, labels, epochs.perEpoch, options.patience());
+            new Trainer<>(new Trainables().module(head), loss, epochs, loop, adam, List.of(best)).run(0);
+            try (TaskHead chosen = TaskHead.load(best.head, transfer, groups)) {
+                Scores t = testSet.score(test.spread(predict(chosen, test), testSet), labels);
+                return new Result(best.scores, t, best.epoch, best.epochsRun);
             }
-            head.parameters().values().forEach(p -> p.setRequiresGradient(false));
         }
-        try (TaskHead chosen = TaskHead.load(best, transfer, groups)) {
-            Scores t = testSet.score(test.spread(predict(chosen, test), testSet), labels);
-            return new Result(bestDev, t, bestEpoch, epoch);
+    }
+
+    /** Training targets as micro-batches. */
+    record FeatureBatch(List<Integer> targets, long[] gold) implements Batch {
+        @Override
+        public int tokens() {
+            return targets.size();
+        }
+
+        @Override
+        public int predicted() {
+            return targets.size();
+        }
+    }
+
+    /** Epochs over the labelled targets, each shuffled with (seed, epoch); epochs count from 1 as reported. */
+    private static final class Epochs implements BatchSource<FeatureBatch> {
+        final List<Integer> usable;
+        final FrozenFeatures features;
+        final int batchSize;
+        final long seed;
+        final int perEpoch;
+        long epoch = 1;
+        int at;
+        List<Integer> order;
+
+        Epochs(List<Integer> usable, FrozenFeatures features, int batchSize, long seed) {
+            this.usable = usable;
+            this.features = features;
+            this.batchSize = batchSize;
+            this.seed = seed;
+            this.perEpoch = (usable.size() + batchSize - 1) / batchSize;
+        }
+
+        @Override
+        public FeatureBatch next() {
+            if (at == perEpoch) {
+                epoch++;
+                at = 0;
+                order = null;
+            }
+            if (order == null) {
+                order = new ArrayList<>(usable);
+                Collections.shuffle(order, new Random(seed * 1_000_003L + epoch));
+            }
+            List<Integer> batch = order.subList(at * batchSize, Math.min(order.size(), (at + 1) * batchSize));
+            at++;
+            return new FeatureBatch(batch, batch.stream().mapToLong(k -> features.gold()[k]).toArray());
+        }
+
+        @Override
+        public Cursor cursor() {
+            return new Cursor(epoch, at, 0, 0);
+        }
+
+        @Override
+        public void seek(Cursor c) {
+            epoch = c.epoch();
+            at = (int) c.index();
+            order = null;
+        }
+    }
+
+    /** Scores dev after every epoch, keeps the best epoch's head, stops after {@code patience} epochs without a better one. */
+    private static final class BestOnDev implements TrainListener {
+        final TaskHead live;
+        final FrozenFeatures dev;
+        final TaskSet devSet;
+        final Labels labels;
+        final int perEpoch;
+        final int patience;
+        Map<String, HostTensor> head;
+        Scores scores;
+        int epoch;
+        int epochsRun;
+
+        BestOnDev(TaskHead live, FrozenFeatures dev, TaskSet devSet, Labels labels, int perEpoch, int patience) {
+            this.live = live;
+            this.dev = dev;
+            this.devSet = devSet;
+            this.labels = labels;
+            this.perEpoch = perEpoch;
+            this.patience = patience;
+        }
+
+        @Override
+        public void onStep(StepReport r) {
+            if (r.step() % perEpoch != 0) {
+                return;
+            }
+            epochsRun = (int) (r.step() / perEpoch);
+            Scores d = devSet.score(dev.spread(predict(live, dev), devSet), labels);
+            if (scores == null || d.primary() > scores.primary()) {
+                scores = d;
+                epoch = epochsRun;
+                head = live.export();
+            }
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return epochsRun - epoch >= patience;
         }
     }
 

@@ -11,6 +11,7 @@ import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
 import dev.infuse.model.BertOutput;
 import dev.infuse.model.Checkpoints;
+import dev.infuse.model.ParameterOwner;
 import dev.infuse.model.io.HostTensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,7 +28,7 @@ import java.util.Random;
  * <p>Pooling is a matrix product with a (N, B*T) averaging matrix built in Java: one op covers first
  * pieces (NER), spans (typing), markers (relation) and [CLS], and its gradient is the plain average.
  */
-public final class TaskHead implements AutoCloseable {
+public final class TaskHead implements ParameterOwner, AutoCloseable {
     public static final String WEIGHT = "classifier.weight";
     public static final String BIAS = "classifier.bias";
     public static final String MIX_WEIGHTS = "scalar_mix.weights";
@@ -85,8 +86,15 @@ public final class TaskHead implements AutoCloseable {
         return new HostTensor(shape, java.nio.FloatBuffer.wrap(v));
     }
 
+    @Override
     public Map<String, NDArray> parameters() {
         return Collections.unmodifiableMap(params);
+    }
+
+    /** The classifier's weight decays; its bias and the mixing weights do not. */
+    @Override
+    public boolean decays(String name) {
+        return name.equals(WEIGHT);
     }
 
     public Map<String, HostTensor> export() {

@@ -33,8 +33,17 @@ public final class AdamW implements AutoCloseable {
             }
         }
 
+        /**
+         * The settings of every run: torch's and Hugging Face's AdamW defaults (betas 0.9 and 0.999, eps 1e-8)
+         * with the given decoupled decay. Kept in one place so pretraining, fine-tuning and the probe agree.
+         */
+        public static Settings withDecay(float weightDecay) {
+            return new Settings(0.9f, 0.999f, 1e-8f, weightDecay);
+        }
+
+        /** {@link #withDecay} with BERT's decay of 0.01. */
         public static Settings defaults() {
-            return new Settings(0.9f, 0.999f, 1e-6f, 0.01f);
+            return withDecay(0.01f);
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.List;
  * linked mentions per instance, the first ones in text order whose entity it accepts. One that does not
  * mask ({@link Objective#masks}) gets the text unchanged and no MLM positions.
  */
-public final class Batcher implements AutoCloseable {
+public final class Batcher implements BatchSource<MlmBatch> {
     private final InstanceStream stream;
     private final Masker masker;
     private final long seed;
@@ -37,6 +37,7 @@ public final class Batcher implements AutoCloseable {
         this.objective = objective;
     }
 
+    @Override
     public MlmBatch next() {
         List<MaskedExample> examples = new ArrayList<>(batchSize);
         List<MlmBatch.Linked> linked = new ArrayList<>();
@@ -71,10 +72,12 @@ public final class Batcher implements AutoCloseable {
         return Masker.rngFor(seed + 1, epoch, index * 64 + k).nextLong();
     }
 
+    @Override
     public Cursor cursor() {
         return stream.cursor();
     }
 
+    @Override
     public void seek(Cursor c) {
         stream.seek(c);
     }

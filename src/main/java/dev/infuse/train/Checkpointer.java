@@ -8,14 +8,16 @@ import java.util.Map;
 public final class Checkpointer implements TrainListener {
     private final Path out;
     private final BertModel model;
+    private final Trainables params;
     private final AdamW adam;
     private final int every;
     private final Map<String, Object> identity;
     private long lastSaved = -1;
 
-    public Checkpointer(Path out, BertModel model, AdamW adam, int every, Map<String, Object> identity) {
+    public Checkpointer(Path out, BertModel model, Trainables params, AdamW adam, int every, Map<String, Object> identity) {
         this.out = out;
         this.model = model;
+        this.params = params;
         this.adam = adam;
         this.every = every;
         this.identity = Map.copyOf(identity);
@@ -24,7 +26,8 @@ public final class Checkpointer implements TrainListener {
     @Override
     public void onStep(StepReport r) {
         if ((every > 0 && r.step() % every == 0) || r.step() == r.maxSteps()) {
-            TrainCheckpoint.save(out, model, adam, new TrainCheckpoint.State(r.step(), adam.stepCount(), r.cursor(), identity));
+            TrainCheckpoint.save(out, model, params, adam, new TrainCheckpoint.State(r.step(), adam.stepCount(), r.cursor(), identity),
+                    Map.of());
             lastSaved = r.step();
         }
     }

@@ -7,14 +7,28 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Which parameters train. Everything else keeps {@code requiresGradient} off, so autograd neither records
- * nor stores gradients for it: freezing saves memory and time, not just updates.
+ * Which of the encoder's parameters train. Everything else keeps {@code requiresGradient} off, so autograd
+ * neither records nor stores gradients for it: freezing saves memory and time, not just updates. Modules
+ * (hooks, heads, an objective's parameters) always train; this decides only the backbone.
  *
  * @param topLayers train only the top k encoder layers and the MLM head (0 means all layers)
  * @param embeddingsOnly train only the embedding tables and their LayerNorm
+ * @param backboneFrozen train none of the encoder: only the modules move (adapters)
  */
-public record Freeze(int topLayers, boolean embeddingsOnly) {
+public record Freeze(int topLayers, boolean embeddingsOnly, boolean backboneFrozen) {
+    public Freeze(int topLayers, boolean embeddingsOnly) {
+        this(topLayers, embeddingsOnly, false);
+    }
+
+    /** The whole encoder frozen: only modules train. */
+    public static Freeze backbone() {
+        return new Freeze(0, false, true);
+    }
+
     public Freeze {
+        if (backboneFrozen && (topLayers > 0 || embeddingsOnly)) {
+            throw new InfuseException("a frozen backbone trains no layer and no embedding");
+        }
         if (topLayers < 0) {
             throw new InfuseException("--train-top-layers must be positive, found " + topLayers);
         }
@@ -28,7 +42,7 @@ public record Freeze(int topLayers, boolean embeddingsOnly) {
     }
 
     public String describe() {
-        return embeddingsOnly ? "embeddings-only" : topLayers > 0 ? "top-" + topLayers + "-layers" : "none";
+        return backboneFrozen ? "backbone" : embeddingsOnly ? "embeddings-only" : topLayers > 0 ? "top-" + topLayers + "-layers" : "none";
     }
 
     /**
@@ -46,7 +60,7 @@ public record Freeze(int topLayers, boolean embeddingsOnly) {
             boolean embedding = n.startsWith(p + "embeddings.");
             boolean pooler = n.startsWith(p + "pooler.");
             boolean train;
-            if (pooler) {
+            if (pooler || backboneFrozen) {
                 train = false;
             } else if (embeddingsOnly) {
                 train = embedding;

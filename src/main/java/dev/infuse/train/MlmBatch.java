@@ -12,7 +12,7 @@ import java.util.List;
  * @param tokens real (non-padding) tokens, for throughput
  * @param linked entity mentions for objectives that read them (ZEO's triplets); empty for plain MLM
  */
-public record MlmBatch(BertInput input, long[] positions, long[] labels, int tokens, List<Linked> linked) {
+public record MlmBatch(BertInput input, long[] positions, long[] labels, int tokens, List<Linked> linked) implements Batch {
     /**
      * A linked mention: token span {@code [start, end)} of batch row {@code row}, its entity, and a seed for
      * whatever the objective draws for it (negatives), fixed by (run seed, epoch, instance, mention) so a
@@ -31,6 +31,7 @@ public record MlmBatch(BertInput input, long[] positions, long[] labels, int tok
         }
     }
 
+    @Override
     public int predicted() {
         return positions.length;
     }

@@ -4,14 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.infuse.model.BertModel;
 import dev.infuse.model.MaskedLm;
+import dev.infuse.model.ParameterOwner;
 import java.io.PrintStream;
 import java.util.Map;
 
 /**
- * What the trainer minimises for one micro-batch. The loop (accumulation, clipping, AdamW, resume,
- * metrics) stays the trainer's; a method that needs another loss plugs in here instead of forking it.
+ * A masked-LM pretraining objective: the loss of one micro-batch of masked text, plus what the batcher must
+ * prepare for it (masks, linked mentions). Plain MLM and ZEO's joint loss are objectives; the loop
+ * (accumulation, clipping, AdamW, resume, metrics) stays the {@link Trainer}'s. An objective may own
+ * parameters and checkpoint state ({@link ParameterOwner}); they train and resume with the model.
  */
-public interface Objective extends AutoCloseable {
+public interface Objective extends ParameterOwner, AutoCloseable {
     /**
      * The scalar loss () of one micro-batch, with every intermediate attached to {@code s}; null when
      * nothing in the batch is scored, which skips the micro-batch (no gradient, loss 0).
@@ -34,7 +37,20 @@ public interface Objective extends AutoCloseable {
     }
 
     @Override
+    default Map<String, NDArray> parameters() {
+        return Map.of();
+    }
+
+    @Override
     default void close() {}
+
+    /**
+     * This objective's loss on {@code model}, as the loop takes it. Its parameters and state are trained
+     * and checkpointed through the objective itself, added to the run's {@link Trainables} as a module.
+     */
+    default BatchLoss<MlmBatch> on(BertModel model) {
+        return (s, batch, training) -> loss(model, s, batch, training);
+    }
 
     /** The plain MLM objective: mean cross-entropy at the masked positions. */
     static Objective mlm() {

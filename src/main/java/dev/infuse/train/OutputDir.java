@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 final class OutputDir {
     /** What a run writes; {@code --overwrite} deletes these and nothing else. */
     static final Set<String> OURS = Set.of(TrainCheckpoint.DIR, ".checkpoint-new", ".checkpoint-old", "metrics.jsonl", "provenance.json",
-            "config.json", "model.safetensors", "vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
+            "config.json", "model.safetensors", TrainCheckpoint.MODULES, "vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
 
     private OutputDir() {}
 

@@ -3,6 +3,7 @@ package dev.infuse.train;
 import dev.infuse.train.data.InstanceStream;
 import dev.infuse.train.data.PassageSource;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,15 +14,22 @@ import java.util.Objects;
  * @param resume continue from {@code outputDir/checkpoint}
  * @param overwrite replace a run already in {@code outputDir}
  * @param objective the loss; {@link Objective.Spec#MLM} for plain masked-LM pretraining
+ * @param hooks modules added inside the encoder's layers (adapters); they train beside the unfrozen encoder
  */
 public record PretrainJob(String model, PassageSource corpus, String masking, InstanceStream.Packing packing, TrainSettings settings,
-        Path outputDir, boolean resume, boolean overwrite, Objective.Spec objective) {
+        Path outputDir, boolean resume, boolean overwrite, Objective.Spec objective, List<HookSpec> hooks) {
+    public PretrainJob(String model, PassageSource corpus, String masking, InstanceStream.Packing packing, TrainSettings settings,
+            Path outputDir, boolean resume, boolean overwrite, Objective.Spec objective) {
+        this(model, corpus, masking, packing, settings, outputDir, resume, overwrite, objective, List.of());
+    }
+
     public PretrainJob(String model, PassageSource corpus, String masking, InstanceStream.Packing packing, TrainSettings settings,
             Path outputDir, boolean resume, boolean overwrite) {
         this(model, corpus, masking, packing, settings, outputDir, resume, overwrite, Objective.Spec.MLM);
     }
 
     public PretrainJob {
+        hooks = List.copyOf(hooks);
         Objects.requireNonNull(objective, "objective");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(corpus, "corpus");

@@ -5,6 +5,8 @@ import dev.infuse.io.Provenance;
 import dev.infuse.mask.Masker;
 import dev.infuse.mask.MaskingStrategy;
 import dev.infuse.mask.Maskings;
+import dev.infuse.model.BertModel;
+import dev.infuse.model.LayerHook;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.model.ModelStore;
 import dev.infuse.text.Tokenizers;
@@ -45,34 +47,36 @@ public final class Pretraining {
         if (Maskings.usesEntities(strategy) && !job.corpus().hasMentions()) {
             log.println("infuse: warning: " + job.corpus().describe() + " has no entity mentions; entity masking falls back to whole words");
         }
+        job.hooks().forEach(h -> identity.putAll(h.identity()));
         TrainCheckpoint.State state = resumeFrom == null ? null : TrainCheckpoint.readState(resumeFrom);
         // On resume the weights come from the checkpoint; only the tokenizer comes from --model.
         try (MaskedLm lm = state == null ? MaskedLm.load(job.model())
                 : new MaskedLm(TrainCheckpoint.readModel(resumeFrom), Tokenizers.load(ModelStore.resolve(job.model())),
                         resumeFrom.toString());
                 Objective objective = job.objective().open(lm, state != null, log)) {
-            int limit = lm.model().config().maxSequenceLength();
-            if (s.maxSeqLength() > limit) {
-                throw new InfuseException("--max-seq-length " + s.maxSeqLength() + " is larger than the model's " + limit + " positions");
+            lm.model().config().requireSequenceLength("--max-seq-length", s.maxSeqLength());
+            BertModel model = lm.model();
+            for (int i = 0; i < job.hooks().size(); i++) {
+                model.addHook(job.hooks().get(i).create(model.config(), s.seed() * 31 + i));
             }
-            try (AdamW adam = new AdamW(new AdamW.Settings(0.9f, 0.999f, 1e-6f, s.weightDecay()));
+            Trainables params = new Trainables().encoder(model, s.freeze().trainable(model.config())::contains).module(objective);
+            try (AdamW adam = new AdamW(s.loop().optimizer());
                     Batcher data = new Batcher(new InstanceStream(job.corpus(), lm.tokenizer(), s.maxSeqLength(), job.packing()),
-                            new Masker(strategy, s.mlmProbability(), lm.tokenizer().maskId(), lm.model().config().vocabSize(),
+                            new Masker(strategy, s.mlmProbability(), lm.tokenizer().maskId(), model.config().vocabSize(),
                                     lm.tokenizer()::isSpecial), s.seed(), s.batchSize(), lm.tokenizer().padId(), objective);
                     MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"))) {
-                MaskedLm trained = lm;
                 long start = 0;
                 if (state != null) {
-                    adam.restore(TrainCheckpoint.readMoments(resumeFrom), state.optimizerStep());
+                    TrainCheckpoint.restore(resumeFrom, params, adam, state.optimizerStep());
                     data.seek(state.cursor());
                     start = state.step();
                     log.println("infuse: resuming at step " + start + " of " + s.maxSteps() + " from " + resumeFrom);
                 }
-                Checkpointer checkpointer = new Checkpointer(out, trained.model(), adam, s.saveEvery(), identity);
+                Checkpointer checkpointer = new Checkpointer(out, model, params, adam, s.saveEvery(), identity);
                 List<TrainListener> listeners = new ArrayList<>(List.of(metrics, ProgressLine.forStderr("pretrain"), checkpointer));
                 listeners.addAll(extra);
                 try {
-                    new Trainer(trained.model(), adam, data, s, listeners, objective).run(start);
+                    new Trainer<>(params, objective.on(model), data, s.loop(), adam, listeners).run(start);
                 } catch (Diverged d) {
                     long kept = checkpointer.lastSaved() >= 0 ? checkpointer.lastSaved() : start;
                     throw new InfuseException("training stopped: " + d.getMessage() + "; " + (kept > 0
@@ -83,8 +87,32 @@ public final class Pretraining {
                         .input("corpus_sha256", corpusHash);
                 identity.forEach(p::setting);
                 p.setting("steps", s.maxSteps());
-                trained.save(out, p);
+                lm.save(out, p);
+                saveModules(out, params);
                 return s.maxSteps();
+            } finally {
+                closeHooks(model);
+            }
+        }
+    }
+
+    /** Hooks and an objective's parameters are not part of the Hugging Face model: they go beside it, by name. */
+    private static void saveModules(Path out, Trainables params) {
+        Map<String, dev.infuse.model.io.HostTensor> modules = TrainCheckpoint.exportModules(params);
+        if (!modules.isEmpty()) {
+            dev.infuse.model.io.Safetensors.write(out.resolve(TrainCheckpoint.MODULES), modules);
+        }
+    }
+
+    private static void closeHooks(BertModel model) {
+        for (LayerHook h : List.copyOf(model.hooks())) {
+            model.removeHook(h);
+            if (h instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot close hook " + h, e);
+                }
             }
         }
     }

@@ -7,7 +7,10 @@ import com.google.gson.JsonParser;
 import dev.infuse.InfuseException;
 import dev.infuse.io.AtomicFiles;
 import dev.infuse.model.BertModel;
+import ai.djl.ndarray.NDArray;
+import dev.infuse.engine.Tensors;
 import dev.infuse.model.Checkpoints;
+import dev.infuse.model.ParameterOwner;
 import dev.infuse.model.io.HostTensor;
 import dev.infuse.model.io.Safetensors;
 import dev.infuse.train.data.Cursor;
@@ -19,10 +22,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A resumable training state in {@code OUT/checkpoint/}: the weights as a Hugging Face directory
- * ({@code config.json}, {@code model.safetensors}), the AdamW moments ({@code optimizer.safetensors}) and
- * {@code trainer_state.json} (step, optimizer step, data cursor, how the random generators are seeded,
- * and the run's identity so a resume with other settings is refused).
+ * A resumable training state in {@code OUT/checkpoint/}, the same for every run the {@link Trainer} drives:
+ * the encoder as a Hugging Face directory ({@code config.json}, {@code model.safetensors}), every other
+ * module's parameters and checkpoint state by name ({@code modules.safetensors}: heads, hooks, an objective's
+ * own parameters), the AdamW moments ({@code optimizer.safetensors}), {@code trainer_state.json} (step,
+ * optimizer step, data cursor, how the random generators are seeded, and the run's identity so a resume
+ * with other settings is refused), and any files the run adds (fine-tuning's early-stopping state).
  *
  * <p>Atomic as a whole: everything is written into {@code .checkpoint-new}, then swapped in by renames.
  * A crash between the renames leaves {@code .checkpoint-old}, which {@link #load} falls back to.
@@ -44,7 +49,10 @@ public final class TrainCheckpoint {
 
     private TrainCheckpoint() {}
 
-    public static void save(Path out, BertModel model, AdamW adam, State state) {
+    public static final String MODULES = "modules.safetensors";
+
+    /** @param extra more files for the checkpoint, name to text, swapped in with the rest */
+    public static void save(Path out, BertModel model, Trainables params, AdamW adam, State state, Map<String, String> extra) {
         Path fresh = out.resolve(".checkpoint-new");
         Path old = out.resolve(".checkpoint-old");
         Path dir = out.resolve(DIR);
@@ -52,8 +60,15 @@ public final class TrainCheckpoint {
             AtomicFiles.deleteTree(fresh);
             Files.createDirectories(fresh);
             Checkpoints.writeHuggingFace(model, fresh);
+            Map<String, HostTensor> modules = exportModules(params);
+            if (!modules.isEmpty()) {
+                Safetensors.write(fresh.resolve(MODULES), modules);
+            }
             Safetensors.write(fresh.resolve("optimizer.safetensors"), adam.exportMoments());
             AtomicFiles.writeString(fresh.resolve("trainer_state.json"), toJson(state));
+            for (Map.Entry<String, String> e : extra.entrySet()) {
+                AtomicFiles.writeString(fresh.resolve(e.getKey()), e.getValue());
+            }
             AtomicFiles.deleteTree(old);
             if (Files.exists(dir)) {
                 Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
@@ -90,6 +105,45 @@ public final class TrainCheckpoint {
         } catch (RuntimeException e) {
             throw new InfuseException("malformed checkpoint state " + file + ": " + e.getMessage());
         }
+    }
+
+    /** Every module's parameters and checkpoint state by name, copied to the host. */
+    static Map<String, HostTensor> exportModules(Trainables params) {
+        Map<String, HostTensor> out = new java.util.TreeMap<>();
+        for (ParameterOwner m : params.modules()) {
+            m.parameters().forEach((name, a) -> out.put(name, Checkpoints.toHost(a)));
+            out.putAll(m.checkpointState());
+        }
+        return out;
+    }
+
+    /**
+     * Puts a checkpoint's module parameters and state back into the live modules of {@code params}, and its
+     * moments and step count into {@code adam}. The encoder's weights are read with {@link #readModel}.
+     */
+    public static void restore(Path dir, Trainables params, AdamW adam, long optimizerStep) {
+        Map<String, HostTensor> saved = Files.exists(dir.resolve(MODULES)) ? Safetensors.read(dir.resolve(MODULES)) : Map.of();
+        for (ParameterOwner m : params.modules()) {
+            for (Map.Entry<String, NDArray> e : m.parameters().entrySet()) {
+                Tensors.assign(e.getValue(), required(saved, e.getKey(), dir));
+            }
+            Map<String, HostTensor> state = new LinkedHashMap<>();
+            for (String name : m.checkpointState().keySet()) {
+                state.put(name, required(saved, name, dir));
+            }
+            if (!state.isEmpty()) {
+                m.restoreCheckpointState(state);
+            }
+        }
+        adam.restore(readMoments(dir), optimizerStep);
+    }
+
+    private static HostTensor required(Map<String, HostTensor> saved, String name, Path dir) {
+        HostTensor t = saved.get(name);
+        if (t == null) {
+            throw new InfuseException("checkpoint " + dir + " has no \"" + name + "\" in " + MODULES + "; it was written by a run with other modules");
+        }
+        return t;
     }
 
     public static BertModel readModel(Path dir) {

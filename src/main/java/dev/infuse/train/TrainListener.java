@@ -11,4 +11,9 @@ public interface TrainListener {
 
     /** After the last step, before the final model is written. */
     default void onEnd(long step) {}
+
+    /** Asked after every step: true ends the run there (early stopping), with {@link #onEnd} still called. */
+    default boolean stopRequested() {
+        return false;
+    }
 }

@@ -78,6 +78,11 @@ public record TrainSettings(int batchSize, int maxSeqLength, float lr, int warmu
         return m;
     }
 
+    /** What the loop needs of these settings. */
+    public LoopSettings loop() {
+        return new LoopSettings(maxSteps, lr, warmupSteps, schedule, clipNorm, accumulate, weightDecay, seed);
+    }
+
     public TrainSettings withSaveEvery(int every) {
         return new TrainSettings(batchSize, maxSeqLength, lr, warmupSteps, schedule, clipNorm, accumulate, freeze, every, maxSteps,
                 seed, weightDecay, mlmProbability);

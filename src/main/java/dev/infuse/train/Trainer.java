@@ -6,79 +6,67 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
+import dev.infuse.mask.Masker;
 import dev.infuse.model.BertModel;
-import dev.infuse.model.ParameterSpec;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * The MLM training loop: micro-batches, backward, global-norm clipping, AdamW with a warm-up schedule.
- * Logging, progress and checkpoints are {@link TrainListener}s.
+ * The training loop, the only one in infuse: micro-batches from a {@link BatchSource}, the loss of a
+ * {@link BatchLoss}, backward, global-norm clipping, and AdamW on the {@link Trainables} with the scheduled
+ * learning rate. Pretraining, fine-tuning and the linear probe differ only in what they plug in; metrics,
+ * progress, checkpoints, evaluation and early stopping are {@link TrainListener}s.
  *
  * <p>Reproducibility: torch's generator (dropout) is re-seeded from (seed, step, micro-batch) before every
- * forward pass and masks come from (seed, epoch, instance), so a run restored from a checkpoint computes
- * bit for bit what the uninterrupted run would have.
+ * forward pass, and a source's batches are a function of its cursor, so a run restored from a checkpoint
+ * computes bit for bit what the uninterrupted run would have.
  */
-public final class Trainer {
-    private final BertModel model;
+public final class Trainer<B extends Batch> {
+    private final Trainables params;
+    private final BatchLoss<B> loss;
+    private final BatchSource<B> data;
+    private final LoopSettings settings;
     private final AdamW adam;
-    private final Batcher data;
-    private final TrainSettings settings;
     private final LrSchedule schedule;
     private final List<TrainListener> listeners;
-    private final Set<String> trainable;
-    private final Set<String> noDecay = new HashSet<>();
-    private final Objective objective;
 
-    public Trainer(BertModel model, AdamW adam, Batcher data, TrainSettings settings, List<TrainListener> listeners) {
-        this(model, adam, data, settings, listeners, Objective.mlm());
-    }
-
-    /** @param objective the loss of a micro-batch; the batcher must have been built for the same objective */
-    public Trainer(BertModel model, AdamW adam, Batcher data, TrainSettings settings, List<TrainListener> listeners,
-            Objective objective) {
-        this.objective = objective;
-        this.model = model;
-        this.adam = adam;
+    /** @param adam built from {@link LoopSettings#optimizer}, restored from a checkpoint when resuming */
+    public Trainer(Trainables params, BatchLoss<B> loss, BatchSource<B> data, LoopSettings settings, AdamW adam,
+            List<TrainListener> listeners) {
+        this.params = params;
+        this.loss = loss;
         this.data = data;
         this.settings = settings;
-        this.schedule = LrSchedule.of(settings);
+        this.adam = adam;
+        this.schedule = settings.lrSchedule();
         this.listeners = List.copyOf(listeners);
-        this.trainable = settings.freeze().trainable(model.config());
-        for (ParameterSpec p : ParameterSpec.of(model.config())) {
-            if (!p.role().decays()) {
-                noDecay.add(p.name());
-            }
-        }
     }
 
-    /** Trains from {@code startStep} (steps already done) to {@code maxSteps}; returns the last step. */
+    /**
+     * Trains from {@code startStep} (steps already done) until {@code maxSteps} or until a listener asks to
+     * stop; returns the steps done.
+     */
     public long run(long startStep) {
-        Map<String, NDArray> params = model.parameters();
-        List<NDArray> trained = new ArrayList<>();
-        params.forEach((name, p) -> {
-            p.setRequiresGradient(trainable.contains(name));
-            if (trainable.contains(name)) {
-                trained.add(p);
-            }
-        });
+        long step = startStep;
+        params.recordGradients(true);
         listeners.forEach(l -> l.onStart(startStep, settings.maxSteps()));
         try (NDManager root = Engines.newManager()) {
-            for (long step = startStep; step < settings.maxSteps(); step++) {
-                StepReport r = step(root, step, params, trained);
+            while (step < settings.maxSteps()) {
+                StepReport r = step(root, step);
+                step++;
                 listeners.forEach(l -> l.onStep(r));
+                if (listeners.stream().anyMatch(TrainListener::stopRequested)) {
+                    break;
+                }
             }
         } finally {
-            params.values().forEach(p -> p.setRequiresGradient(false));
+            params.recordGradients(false);
         }
-        listeners.forEach(l -> l.onEnd(settings.maxSteps()));
-        return settings.maxSteps();
+        long done = step;
+        listeners.forEach(l -> l.onEnd(done));
+        return done;
     }
 
-    private StepReport step(NDManager root, long step, Map<String, NDArray> params, List<NDArray> trained) {
+    private StepReport step(NDManager root, long step) {
         long t0 = System.nanoTime();
         double modelNanos = 0;
         double lossSum = 0;
@@ -87,7 +75,7 @@ public final class Trainer {
         double norm;
         try (NDManager s = root.newSubManager()) {
             for (int micro = 0; micro < settings.accumulate(); micro++) {
-                MlmBatch batch = data.next();
+                B batch = data.next();
                 long m0 = System.nanoTime();
                 lossSum += microStep(s, batch, step, micro);
                 modelNanos += System.nanoTime() - m0;
@@ -95,7 +83,7 @@ public final class Trainer {
                 predicted += batch.predicted();
             }
             long m0 = System.nanoTime();
-            norm = GradClip.clipGlobalNorm(trained, settings.clipNorm(), s);
+            norm = GradClip.clipGlobalNorm(params.trained().values(), settings.clipNorm(), s);
             if (!Double.isFinite(norm)) {
                 throw new Diverged(step + 1, "gradient norm is " + norm);
             }
@@ -103,26 +91,26 @@ public final class Trainer {
         }
         long m0 = System.nanoTime();
         float lr = schedule.lr(step);
-        adam.step(params, noDecay, lr);
+        adam.step(params.trained(), params.noDecay(), name -> params.lr(name, lr));
         modelNanos += System.nanoTime() - m0;
         return new StepReport(step + 1, settings.maxSteps(), lossSum / settings.accumulate(), lr, norm, tokens, predicted,
                 modelNanos / 1e9, (System.nanoTime() - t0) / 1e9, data.cursor());
     }
 
     /** Forward and backward of one micro-batch; gradients add up across micro-batches until the update. */
-    private double microStep(NDManager parent, MlmBatch batch, long step, int micro) {
-        Engines.get().setRandomSeed(dropoutSeed(step, micro));
+    private double microStep(NDManager parent, B batch, long step, int micro) {
+        Engines.get().setRandomSeed(dropoutSeed(settings.seed(), step, micro));
         try (NDManager s = parent.newSubManager(); GradientCollector gc = Engines.get().newGradientCollector()) {
-            NDArray loss = objective.loss(model, s, batch, true); // ()
-            if (loss == null) {
+            NDArray l = loss.loss(s, batch, true); // ()
+            if (l == null) {
                 return 0; // nothing to score (possible with whole units and tiny budgets): no gradient, no loss
             }
-            double value = loss.getFloat();
+            double value = l.getFloat();
             if (!Double.isFinite(value)) {
                 throw new Diverged(step + 1, "loss is " + value + " (micro-batch " + (micro + 1) + " of " + settings.accumulate() + ")");
             }
             // Each micro-batch's mean is weighted equally, so the accumulated gradient is their average.
-            gc.backward(Tensors.scale(loss, 1f / settings.accumulate()));
+            gc.backward(settings.accumulate() == 1 ? l : Tensors.scale(l, 1f / settings.accumulate()));
             return value;
         }
     }
@@ -144,7 +132,7 @@ public final class Trainer {
     }
 
     /** torch takes an int seed; mixing keeps seeds of neighbouring steps unrelated. */
-    int dropoutSeed(long step, int micro) {
-        return (int) dev.infuse.mask.Masker.rngFor(settings.seed(), step, micro).nextLong();
+    static int dropoutSeed(long seed, long step, int micro) {
+        return (int) Masker.rngFor(seed, step, micro).nextLong();
     }
 }

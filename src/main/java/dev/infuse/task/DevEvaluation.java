@@ -1,0 +1,148 @@
+package dev.infuse.task;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.reflect.TypeToken;
+import dev.infuse.InfuseException;
+import dev.infuse.train.AdamW;
+import dev.infuse.train.StepReport;
+import dev.infuse.train.TrainCheckpoint;
+import dev.infuse.train.TrainListener;
+import dev.infuse.train.Trainables;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ObjLongConsumer;
+
+/**
+ * Fine-tuning's dev side of the loop: scores dev every {@code evalEvery} steps and at the last one, hands
+ * a better model and its step to {@code keepBest}, asks the loop to stop after {@code patience} evaluations without
+ * improvement, and writes a checkpoint after every evaluation that does not end the run. Its own state
+ * (the best scores, the evaluations since them) goes into the checkpoint as {@code state.json}.
+ */
+final class DevEvaluation implements TrainListener {
+    static final String STATE_FILE = "state.json";
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
+
+    /** @param best the best dev scores so far (null before the first evaluation); @param bad evaluations since it */
+    record State(Scores best, long bestStep, int bad) {
+        static final State FRESH = new State(null, 0, 0);
+    }
+
+    /** Where a checkpoint goes and what it holds besides this listener's state. */
+    record Checkpointing(Path out, TaskModel model, Trainables params, AdamW adam, Map<String, Object> identity) {}
+
+    private final TaskModel model;
+    private final TaskSet dev;
+    private final int batchSize;
+    private final long evalEvery;
+    private final int patience;
+    private final Path scoresFile;
+    private final Checkpointing checkpointing;
+    private final ObjLongConsumer<Scores> keepBest;
+    private final PrintStream log;
+    private final List<Map<String, Object>> history = new ArrayList<>();
+    private State state;
+    private boolean stop;
+
+    DevEvaluation(TaskModel model, TaskSet dev, int batchSize, long evalEvery, int patience, State from, Checkpointing checkpointing,
+            ObjLongConsumer<Scores> keepBest, PrintStream log) {
+        this.model = model;
+        this.dev = dev;
+        this.batchSize = batchSize;
+        this.evalEvery = evalEvery;
+        this.patience = patience;
+        this.scoresFile = checkpointing.out().resolve("dev_scores.jsonl");
+        this.checkpointing = checkpointing;
+        this.keepBest = keepBest;
+        this.log = log;
+        this.state = from;
+    }
+
+    @Override
+    public void onStep(StepReport r) {
+        long step = r.step();
+        if (step % evalEvery != 0 && step != r.maxSteps()) {
+            return;
+        }
+        Scores s = evaluate(step);
+        Scores best = state.best();
+        if (best == null || s.primary() > best.primary()) {
+            state = new State(s, step, 0);
+            keepBest.accept(s, step);
+        } else {
+            state = new State(best, state.bestStep(), state.bad() + 1);
+            if (state.bad() >= patience) {
+                log.println("infuse: early stop at step " + step + ": dev " + s.primaryName() + " has not improved for " + state.bad()
+                        + " evaluations (best " + String.format("%.4f", best.primary()) + " at step " + state.bestStep() + ")");
+                stop = true;
+                return;
+            }
+        }
+        if (step < r.maxSteps()) {
+            Checkpointing c = checkpointing;
+            TrainCheckpoint.save(c.out(), c.model().lm().model(), c.params(), c.adam(),
+                    new TrainCheckpoint.State(step, c.adam().stepCount(), r.cursor(), c.identity()), Map.of(STATE_FILE, toJson(state)));
+        }
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return stop;
+    }
+
+    State state() {
+        return state;
+    }
+
+    List<Map<String, Object>> history() {
+        return history;
+    }
+
+    private Scores evaluate(long step) {
+        // Unseen-label warnings once, at the first evaluation, not at every one.
+        Scores s = Predictor.evaluate(model, dev, batchSize, history.isEmpty() ? log : FinetuneOutput.QUIET);
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("step", step);
+        h.put(s.primaryName(), s.primary());
+        h.put("scores", s.all());
+        history.add(h);
+        FinetuneOutput.appendLine(scoresFile, new Gson().toJson(h));
+        log.println(String.format("infuse: step %d dev %s %.4f", step, s.primaryName(), s.primary()));
+        return s;
+    }
+
+    static String toJson(State s) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("best_step", s.bestStep());
+        o.put("bad", s.bad());
+        if (s.best() != null) {
+            o.put("best_name", s.best().primaryName());
+            o.put("best", s.best().primary());
+            o.put("best_scores", s.best().all());
+        }
+        return GSON.toJson(o) + "\n";
+    }
+
+    static State read(Path checkpoint) {
+        Path file = checkpoint.resolve(STATE_FILE);
+        try {
+            JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            Scores best = null;
+            if (o.has("best")) {
+                Map<String, Object> all = GSON.fromJson(o.get("best_scores"), new TypeToken<LinkedHashMap<String, Object>>() {}.getType());
+                best = new Scores(o.get("best_name").getAsString(), o.get("best").getAsDouble(), all);
+            }
+            return new State(best, o.get("best_step").getAsLong(), o.get("bad").getAsInt());
+        } catch (IOException | RuntimeException e) {
+            throw new InfuseException("cannot read fine-tuning state " + file + ": " + e.getMessage());
+        }
+    }
+}

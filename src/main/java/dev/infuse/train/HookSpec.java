@@ -1,0 +1,17 @@
+package dev.infuse.train;
+
+import dev.infuse.model.BertConfig;
+import dev.infuse.model.LayerHook;
+import java.util.Map;
+
+/**
+ * How a run gets a layer hook (an adapter, a fusion layer): the settings that change the numbers go into
+ * the run's identity, so a resume with other settings is refused; {@link #create} builds the hook with
+ * fresh parameters, which a resume then overwrites from the checkpoint.
+ */
+public interface HookSpec {
+    /** Setting name to value, prefixed by the method's name so two hooks never collide. */
+    Map<String, Object> identity();
+
+    LayerHook create(BertConfig config, long seed);
+}

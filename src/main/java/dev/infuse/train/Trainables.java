@@ -1,0 +1,112 @@
+package dev.infuse.train;
+
+import ai.djl.ndarray.NDArray;
+import dev.infuse.InfuseException;
+import dev.infuse.model.BertModel;
+import dev.infuse.model.LayerHook;
+import dev.infuse.model.ParameterOwner;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Everything one run trains, gathered by name from its owners: the encoder (only the names its freezing
+ * lets through), the encoder's layer hooks, a task head, the loss's own parameters. The optimizer, the
+ * checkpoint and {@code --resume} see only this, so a new module is trained, decayed, saved and restored
+ * without any change to them.
+ *
+ * <p>The encoder is saved as a Hugging Face model; every other owner is a "module", saved by parameter
+ * name (frozen parameters included, so a checkpoint is complete) with its checkpoint state.
+ */
+public final class Trainables {
+    private final Map<String, NDArray> trained = new LinkedHashMap<>();
+    private final Set<String> noDecay = new HashSet<>();
+    private final Map<String, Float> lrScale = new HashMap<>();
+    private final Set<String> names = new HashSet<>();
+    private final List<ParameterOwner> modules = new ArrayList<>();
+
+    /**
+     * The encoder's parameters that {@code trains} accepts, and every parameter of its hooks.
+     *
+     * @param trains which encoder names train, usually {@link Freeze#trainable}
+     */
+    public Trainables encoder(BertModel model, Predicate<String> trains) {
+        claim(model, trains, 1f);
+        for (LayerHook h : model.hooks()) {
+            module(h);
+        }
+        return this;
+    }
+
+    /** A module whose parameters all train at the run's learning rate. */
+    public Trainables module(ParameterOwner owner) {
+        return module(owner, 1f);
+    }
+
+    /**
+     * A module whose parameters all train, at {@code lrScale} times the scheduled rate: a fresh task head
+     * learns from nothing and wants a larger rate than the pretrained encoder under it.
+     */
+    public Trainables module(ParameterOwner owner, float lrScale) {
+        if (!(lrScale > 0) || Float.isInfinite(lrScale)) {
+            throw new IllegalArgumentException("learning-rate scale must be positive and finite, found " + lrScale);
+        }
+        modules.add(owner);
+        claim(owner, n -> true, lrScale);
+        for (String n : owner.checkpointState().keySet()) {
+            if (!names.add(n)) {
+                throw new InfuseException("two modules use the name \"" + n + "\"; names must be unique across a run");
+            }
+        }
+        return this;
+    }
+
+    private void claim(ParameterOwner owner, Predicate<String> trains, float scale) {
+        for (Map.Entry<String, NDArray> e : owner.parameters().entrySet()) {
+            String n = e.getKey();
+            if (!names.add(n)) {
+                throw new InfuseException("two modules use the parameter name \"" + n + "\"; names must be unique across a run");
+            }
+            if (trains.test(n)) {
+                trained.put(n, e.getValue());
+                if (!owner.decays(n)) {
+                    noDecay.add(n);
+                }
+                if (scale != 1f) {
+                    lrScale.put(n, scale);
+                }
+            }
+        }
+    }
+
+    /** The parameters that train, by name, in the order their owners were added. */
+    public Map<String, NDArray> trained() {
+        return Collections.unmodifiableMap(trained);
+    }
+
+    public Set<String> noDecay() {
+        return Collections.unmodifiableSet(noDecay);
+    }
+
+    /** The learning rate of {@code name} when the schedule says {@code lr}. */
+    public float lr(String name, float lr) {
+        Float s = lrScale.get(name);
+        return s == null ? lr : lr * s;
+    }
+
+    /** Every owner except the encoder, in the order added. */
+    public List<ParameterOwner> modules() {
+        return Collections.unmodifiableList(modules);
+    }
+
+    /** Turns gradient recording on (for the run) or off (after it) for every trained parameter. */
+    void recordGradients(boolean on) {
+        trained.values().forEach(p -> p.setRequiresGradient(on));
+    }
+}
