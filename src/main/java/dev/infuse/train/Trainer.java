@@ -32,6 +32,9 @@ public final class Trainer<B extends Batch> {
     /** @param adam built from {@link LoopSettings#optimizer}, restored from a checkpoint when resuming */
     public Trainer(Trainables params, BatchLoss<B> loss, BatchSource<B> data, LoopSettings settings, AdamW adam,
             List<TrainListener> listeners) {
+        if (params.trained().isEmpty()) {
+            throw new dev.infuse.InfuseException("nothing to train: the encoder is frozen and no module has parameters");
+        }
         this.params = params;
         this.loss = loss;
         this.data = data;
