@@ -8,7 +8,6 @@ import dev.infuse.engine.Tensors;
 import dev.infuse.model.BertConfig;
 import dev.infuse.model.BertInput;
 import dev.infuse.model.BertModel;
-import dev.infuse.model.ParameterSpec;
 import dev.infuse.train.AdamW;
 import dev.infuse.train.BatchSource;
 import dev.infuse.train.Freeze;
@@ -22,9 +21,7 @@ import dev.infuse.train.Trainer;
 import dev.infuse.train.data.Cursor;
 import java.util.List;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Random;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
