@@ -14,6 +14,7 @@ import dev.infuse.train.BatchLoss;
 import dev.infuse.train.Freeze;
 import dev.infuse.train.LoopSettings;
 import dev.infuse.train.Losses;
+import dev.infuse.train.OutputDir;
 import dev.infuse.train.LrSchedule;
 import dev.infuse.train.TrainCheckpoint;
 import dev.infuse.train.TrainListener;
@@ -52,7 +53,7 @@ public final class FineTuning {
         identity.put("model", job.model());
         identity.put("train-sha256", Provenance.sha256(job.train()));
         identity.put("dev-sha256", Provenance.sha256(job.dev()));
-        Path resumeFrom = FinetuneOutput.prepare(job.outputDir(), job.overwrite(), job.resume(), identity);
+        Path resumeFrom = OutputDir.prepare(job.outputDir(), FinetuneOutput.OURS, identity, job.resume(), job.overwrite(), log);
         Labels labels = new Labels(train.labelsInOrder());
         MaskedLm lm = MaskedLm.load(job.model());
         BertConfig c = lm.model().config();

@@ -10,70 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
-/** The output directory of a fine-tuning run: checked before any expensive work, cleared only with --overwrite. */
+/** Files of a fine-tuning run's output directory; {@link dev.infuse.train.OutputDir} decides what a run may do with it. */
 final class FinetuneOutput {
-    /** What a run writes; --overwrite deletes these and refuses to touch anything else. */
-    static final Set<String> OURS = Set.of("metrics.jsonl", "dev_scores.jsonl", "provenance.json", "config.json", "model.safetensors",
-            "vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", TaskModel.HEAD_FILE, TaskModel.TASK_FILE,
-            TaskModel.TABLE_FILE, TrainCheckpoint.DIR, ".checkpoint-new", ".checkpoint-old");
+    /** What a fine-tuning run writes besides what every training run does. */
+    static final Set<String> OURS = Set.of("dev_scores.jsonl", TaskModel.HEAD_FILE, TaskModel.TASK_FILE, TaskModel.TABLE_FILE);
     static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     private FinetuneOutput() {}
-
-    /** Returns the checkpoint to resume from, or null to start afresh in an empty directory. */
-    static Path prepare(Path out, boolean overwrite, boolean resume, Map<String, Object> identity) {
-        if (resume && overwrite) {
-            throw new InfuseException("--resume and --overwrite exclude each other");
-        }
-        if (resume) {
-            Path ckpt = Files.isDirectory(out) ? TrainCheckpoint.find(out) : null;
-            if (ckpt == null) {
-                throw new InfuseException("nothing to resume: " + out + " holds no fine-tuning checkpoint (a finished run removes it)");
-            }
-            List<String> diff = new ArrayList<>();
-            Map<String, Object> there = TrainCheckpoint.readState(ckpt).identity();
-            identity.forEach((k, v) -> {
-                if (!String.valueOf(v).equals(String.valueOf(there.get(k)))) {
-                    diff.add(k + ": " + there.get(k) + " there, " + v + " here");
-                }
-            });
-            if (!diff.isEmpty()) {
-                throw new InfuseException("cannot resume: " + out + " holds a different run (" + String.join("; ", diff) + ")");
-            }
-            return ckpt;
-        }
-        try {
-            if (Files.exists(out) && !Files.isDirectory(out)) {
-                throw new InfuseException("--output-dir " + out + " is a file");
-            }
-            Files.createDirectories(out);
-            List<String> present;
-            try (Stream<Path> s = Files.list(out)) {
-                present = s.map(p -> p.getFileName().toString()).sorted().toList();
-            }
-            if (present.isEmpty()) {
-                return null;
-            }
-            List<String> foreign = present.stream().filter(n -> !OURS.contains(n)).toList();
-            if (!overwrite || !foreign.isEmpty()) {
-                throw new InfuseException("--output-dir " + out + " is not empty (" + String.join(", ", overwrite ? foreign : present)
-                        + "); choose an empty directory" + (overwrite ? "" : present.contains(TrainCheckpoint.DIR)
-                                ? ", pass --resume to continue the run or --overwrite to replace it" : " or pass --overwrite"));
-            }
-            for (String n : present) {
-                AtomicFiles.deleteTree(out.resolve(n));
-            }
-            return null;
-        } catch (IOException e) {
-            throw new InfuseException("cannot prepare --output-dir " + out + ": " + e.getMessage());
-        }
-    }
 
     /** Removes the checkpoint of a finished run. */
     static void clearCheckpoint(Path out) {

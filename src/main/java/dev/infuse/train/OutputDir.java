@@ -1,27 +1,52 @@
 package dev.infuse.train;
 
-import dev.infuse.io.AtomicFiles;
 import dev.infuse.InfuseException;
+import dev.infuse.io.AtomicFiles;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** Decides what a pretraining run may do with its {@code --output-dir}, before any expensive work starts. */
-final class OutputDir {
-    /** What a run writes; {@code --overwrite} deletes these and nothing else. */
-    static final Set<String> OURS = Set.of(TrainCheckpoint.DIR, ".checkpoint-new", ".checkpoint-old", "metrics.jsonl", "provenance.json",
-            "config.json", "model.safetensors", TrainCheckpoint.MODULES, "vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json");
+/**
+ * Decides what a training run may do with its {@code --output-dir}, before any expensive work starts; the
+ * same rules for pretraining and fine-tuning.
+ *
+ * <ul>
+ *   <li>{@code --overwrite} deletes what a run writes and refuses to touch anything else;
+ *   <li>{@code --resume} needs a checkpoint of the same run (same identity);
+ *   <li>otherwise the directory must be empty, except for the leftovers of a run that stopped before its
+ *       first checkpoint and its first model (a divergence at step 1, a full disk): those are cleared with
+ *       a one-line notice, so rerunning the same command works.
+ * </ul>
+ */
+public final class OutputDir {
+    /** What every training run may write into its directory. */
+    static final Set<String> COMMON = Set.of(TrainCheckpoint.DIR, ".checkpoint-new", ".checkpoint-old", "metrics.jsonl", "provenance.json",
+            "config.json", "model.safetensors", TrainCheckpoint.MODULES, "vocab.txt", "tokenizer.json", "tokenizer_config.json",
+            "special_tokens_map.json");
 
     private OutputDir() {}
 
-    /** Returns the checkpoint directory to resume from, or null to start afresh (the directory is then ready). */
-    static Path prepare(Path out, Map<String, Object> identity, boolean resume, boolean overwrite) {
-        Path ckpt = decide(out, identity, resume, overwrite);
+    /**
+     * Returns the checkpoint directory to resume from, or null to start afresh (the directory then exists
+     * and holds nothing of an earlier run).
+     *
+     * @param extra names this kind of run writes besides {@link #COMMON}
+     */
+    public static Path prepare(Path out, Set<String> extra, Map<String, Object> identity, boolean resume, boolean overwrite,
+            PrintStream log) {
+        if (resume && overwrite) {
+            throw new InfuseException("--resume and --overwrite exclude each other");
+        }
+        Set<String> ours = new HashSet<>(COMMON);
+        ours.addAll(extra);
+        Path ckpt = decide(out, ours, identity, resume, overwrite, log);
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -30,23 +55,19 @@ final class OutputDir {
         return ckpt;
     }
 
-    private static Path decide(Path out, Map<String, Object> identity, boolean resume, boolean overwrite) {
+    private static Path decide(Path out, Set<String> ours, Map<String, Object> identity, boolean resume, boolean overwrite, PrintStream log) {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new InfuseException("--output-dir " + out + " is a file");
         }
         List<String> present = list(out);
         Path ckpt = Files.isDirectory(out) ? TrainCheckpoint.find(out) : null;
+        List<String> foreign = present.stream().filter(n -> !ours.contains(n)).toList();
         if (overwrite) {
-            for (String name : present) {
-                if (OURS.contains(name)) {
-                    delete(out.resolve(name));
-                }
-            }
-            List<String> foreign = present.stream().filter(n -> !OURS.contains(n)).toList();
             if (!foreign.isEmpty()) {
                 throw new InfuseException("--output-dir " + out + " holds files infuse did not write (" + String.join(", ", foreign)
                         + "); --overwrite replaces only a run, choose another directory");
             }
+            present.forEach(name -> delete(out.resolve(name)));
             return null;
         }
         if (resume) {
@@ -68,6 +89,12 @@ final class OutputDir {
             throw new InfuseException(diff.isEmpty()
                     ? "--output-dir " + out + " already holds this run (step " + st.step() + "); pass --resume to continue it or --overwrite to start again"
                     : "--output-dir " + out + " already holds a different run (" + diff + "); pass --overwrite to replace it or choose another directory");
+        }
+        if (foreign.isEmpty() && !present.contains("config.json")) {
+            log.println("infuse: starting over: " + out + " holds only what an unfinished run left before its first checkpoint ("
+                    + String.join(", ", present) + ")");
+            present.forEach(name -> delete(out.resolve(name)));
+            return null;
         }
         throw new InfuseException("--output-dir " + out + " is not empty (" + String.join(", ", present)
                 + "); choose an empty directory or pass --overwrite");

@@ -43,7 +43,7 @@ public final class Pretraining {
         identity.put("packing", job.packing().name().toLowerCase(java.util.Locale.ROOT));
         identity.put("corpus-sha256", corpusHash);
         identity.putAll(job.objective().identity());
-        Path resumeFrom = OutputDir.prepare(out, identity, job.resume(), job.overwrite());
+        Path resumeFrom = OutputDir.prepare(out, java.util.Set.of(), identity, job.resume(), job.overwrite(), log);
         if (Maskings.usesEntities(strategy) && !job.corpus().hasMentions()) {
             log.println("infuse: warning: " + job.corpus().describe() + " has no entity mentions; entity masking falls back to whole words");
         }
