@@ -34,7 +34,7 @@ public final class EngineBench {
     /** Flat so scripts can read it; the keys are part of the CLI's contract. */
     public record Result(int threads, double matmulPeakGflops, double forwardB8T128TokensPerS, double forwardB8T128Gflops,
             double forwardB64T64TokensPerS, double forwardB64T64Gflops, double trainB8T128TokensPerS,
-            double trainB8T128SecondsPerStep, double peakRssMb) {
+            double trainB8T128SecondsPerStep, Train train, double peakRssMb) {
 
         public double forwardB8T128OfPeak() {
             return forwardB8T128Gflops / matmulPeakGflops;
@@ -58,9 +58,9 @@ public final class EngineBench {
             log.accept("forward B=64 T=64 ...");
             double f64 = forwardSeconds(model, 64, 64, Math.max(2, repeats / 2));
             log.accept("training step B=8 T=128 ...");
-            double train = trainSeconds(model, 8, 128, Math.max(2, repeats / 2));
+            Train train = train(model, 8, 128, Math.max(5, repeats));
             return new Result(Engines.threads(), peak, 8 * 128 / f8, forwardFlops(c, 8, 128) / f8 / 1e9, 64 * 64 / f64,
-                    forwardFlops(c, 64, 64) / f64 / 1e9, 8 * 128 / train, train, Memory.peakRssMb());
+                    forwardFlops(c, 64, 64) / f64 / 1e9, 8 * 128 / train.median(), train.median(), train, Memory.peakRssMb());
         }
     }
 
@@ -113,11 +113,25 @@ public final class EngineBench {
     }
 
     /**
-     * Seconds per step of the real training loop ({@link Trainer}): forward with dropout, MLM loss on 15% of
-     * positions, backward, global-norm clipping at 1 and an AdamW update of every encoder and head parameter.
-     * The first step warms up and is not counted; the median of the rest is returned.
+     * Timed training steps: the median and range of whole steps, and the median of each part.
+     *
+     * @param steps steps timed after {@link #WARM_UP} untimed ones
      */
-    static double trainSeconds(BertModel model, int batch, int length, int repeats) {
+    public record Train(int steps, double median, double min, double max, double forward, double backward, double update) {}
+
+    /** Steps run before timing starts: the first allocates the optimizer's moments, the second still settles memory. */
+    static final int WARM_UP = 2;
+
+    /**
+     * The real training loop ({@link Trainer}) on BERT-base: forward with dropout, MLM loss on 15% of
+     * positions, backward, global-norm clipping at 1 and an AdamW update of every encoder and head parameter.
+     */
+    static Train train(BertModel model, int batch, int length, int steps) {
+        return train(model, batch, length, steps, null);
+    }
+
+    /** @param trace where to write PyTorch's profile of the timed steps (a Chrome trace), or null */
+    static Train train(BertModel model, int batch, int length, int steps, java.nio.file.Path trace) {
         BertInput in = BertInput.builder().setInputIds(randomIds(batch, length, model.config().vocabSize())).build();
         int masked = Math.max(1, batch * length * 15 / 100);
         long[] positions = new long[masked];
@@ -147,18 +161,29 @@ public final class EngineBench {
                 served = c.index();
             }
         };
-        double[] times = new double[repeats];
+        double[][] t = new double[4][steps]; // whole step, forward, backward, update
         TrainListener timer = r -> {
-            if (r.step() > 1) {
-                times[(int) r.step() - 2] = r.seconds();
+            if (trace != null && r.step() == WARM_UP) {
+                ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+            }
+            if (trace != null && r.step() == steps + WARM_UP) {
+                ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString());
+            }
+            int k = (int) r.step() - WARM_UP - 1;
+            if (k >= 0) {
+                t[0][k] = r.seconds();
+                t[1][k] = r.parts().forward();
+                t[2][k] = r.parts().backward();
+                t[3][k] = r.parts().update();
             }
         };
-        LoopSettings loop = new LoopSettings(repeats + 1, 1e-5f, 0, LrSchedule.Kind.CONSTANT, 1f, 1, 0.01f, 42);
+        LoopSettings loop = new LoopSettings(steps + WARM_UP, 1e-5f, 0, LrSchedule.Kind.CONSTANT, 1f, 1, 0.01f, 42);
         Trainables params = new Trainables().encoder(model, Freeze.none().trainable(model.config())::contains);
         try (AdamW adam = new AdamW(loop.optimizer())) {
             new Trainer<>(params, Objective.mlm().on(model), same, loop, adam, List.of(timer)).run(0);
         }
-        return median(times);
+        return new Train(steps, median(t[0]), Arrays.stream(t[0]).min().orElseThrow(), Arrays.stream(t[0]).max().orElseThrow(),
+                median(t[1]), median(t[2]), median(t[3]));
     }
 
     static long[][] randomIds(int batch, int length, int vocab) {

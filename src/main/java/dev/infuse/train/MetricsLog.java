@@ -61,6 +61,9 @@ public final class MetricsLog implements TrainListener, AutoCloseable {
         o.put("predicted", r.predicted());
         o.put("seconds", r.seconds());
         o.put("model_seconds", r.modelSeconds());
+        o.put("forward_seconds", r.parts().forward());
+        o.put("backward_seconds", r.parts().backward());
+        o.put("update_seconds", r.parts().update());
         long now = System.nanoTime();
         o.put("wall_seconds", (now - lastStep) / 1e9); // since the previous line: includes the listeners' own time
         lastStep = now;

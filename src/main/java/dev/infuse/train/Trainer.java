@@ -71,7 +71,7 @@ public final class Trainer<B extends Batch> {
 
     private StepReport step(NDManager root, long step) {
         long t0 = System.nanoTime();
-        double modelNanos = 0;
+        long[] nanos = new long[3]; // forward, backward, update
         double lossSum = 0;
         int tokens = 0;
         int predicted = 0;
@@ -79,41 +79,44 @@ public final class Trainer<B extends Batch> {
         try (NDManager s = root.newSubManager()) {
             for (int micro = 0; micro < settings.accumulate(); micro++) {
                 B batch = data.next();
-                long m0 = System.nanoTime();
-                lossSum += microStep(s, batch, step, micro);
-                modelNanos += System.nanoTime() - m0;
+                lossSum += microStep(s, batch, step, micro, nanos);
                 tokens += batch.tokens();
                 predicted += batch.predicted();
             }
-            long m0 = System.nanoTime();
+            long u0 = System.nanoTime();
             norm = GradClip.clipGlobalNorm(params.trained().values(), settings.clipNorm(), s);
             if (!Double.isFinite(norm)) {
                 throw new Diverged(step + 1, "gradient norm is " + norm);
             }
-            modelNanos += System.nanoTime() - m0;
+            nanos[2] += System.nanoTime() - u0;
         }
-        long m0 = System.nanoTime();
+        long u0 = System.nanoTime();
         float lr = schedule.lr(step);
         adam.step(params.trained(), params.noDecay(), name -> params.lr(name, lr));
-        modelNanos += System.nanoTime() - m0;
-        return new StepReport(step + 1, settings.maxSteps(), lossSum / settings.accumulate(), lr, norm, tokens, predicted,
-                modelNanos / 1e9, (System.nanoTime() - t0) / 1e9, data.cursor());
+        nanos[2] += System.nanoTime() - u0;
+        StepReport.Parts parts = new StepReport.Parts(nanos[0] / 1e9, nanos[1] / 1e9, nanos[2] / 1e9);
+        return new StepReport(step + 1, settings.maxSteps(), lossSum / settings.accumulate(), lr, norm, tokens, predicted, parts,
+                (System.nanoTime() - t0) / 1e9, data.cursor());
     }
 
     /** Forward and backward of one micro-batch; gradients add up across micro-batches until the update. */
-    private double microStep(NDManager parent, B batch, long step, int micro) {
+    private double microStep(NDManager parent, B batch, long step, int micro, long[] nanos) {
         Engines.get().setRandomSeed(dropoutSeed(settings.seed(), step, micro));
         try (NDManager s = parent.newSubManager(); GradientCollector gc = Engines.get().newGradientCollector()) {
+            long f0 = System.nanoTime();
             NDArray l = loss.loss(s, batch, true); // ()
             if (l == null) {
                 return 0; // nothing to score (possible with whole units and tiny budgets): no gradient, no loss
             }
-            double value = l.getFloat();
+            double value = l.getFloat(); // eager engine: the forward pass is done when its value is read
+            nanos[0] += System.nanoTime() - f0;
             if (!Double.isFinite(value)) {
                 throw new Diverged(step + 1, "loss is " + value + " (micro-batch " + (micro + 1) + " of " + settings.accumulate() + ")");
             }
+            long b0 = System.nanoTime();
             // Each micro-batch's mean is weighted equally, so the accumulated gradient is their average.
             gc.backward(settings.accumulate() == 1 ? l : Tensors.scale(l, 1f / settings.accumulate()));
+            nanos[1] += System.nanoTime() - b0;
             return value;
         }
     }
