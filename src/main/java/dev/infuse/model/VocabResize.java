@@ -15,9 +15,10 @@ import java.util.Random;
  *
  * <p>Rows that exist in both sizes are copied bit for bit; shrinking keeps the first rows. New bias entries
  * are 0 (what Hugging Face's tied-decoder padding gives). New embedding rows follow the default of recent
- * transformers versions ({@code resize_token_embeddings(..., mean_resizing=True)}): a draw from a normal distribution with the old rows'
- * mean and their covariance scaled by 1e-9, so a new token starts as an "average" token whose logit is
- * close to the average logit instead of a random direction, and several new tokens still differ slightly.
+ * transformers versions ({@code resize_token_embeddings(..., mean_resizing=True)}): a draw from a normal
+ * distribution with the old rows' mean and their covariance scaled by 1e-9. A new token so starts as an
+ * "average" token, whose logit is near the average logit, instead of pointing in a random direction, and
+ * several new tokens still differ slightly.
  *
  * <p>How it is drawn: with X the old rows centred on their mean (V×H), {@code Xᵀz/√V} for z ~ N(0, I_V)
  * has exactly the covariance XᵀX/V, so no H×H covariance and no Cholesky factor are needed. The
