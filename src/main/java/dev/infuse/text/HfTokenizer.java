@@ -272,7 +272,8 @@ public final class HfTokenizer implements Tokenizer {
             Files.createDirectories(dir);
             Files.write(dir.resolve("tokenizer.json"), json);
             Path from = source.toAbsolutePath().getParent();
-            for (String name : new String[] {"tokenizer_config.json", "special_tokens_map.json", "vocab.txt", VocabFile.ADDED_TOKENS}) {
+            String[] neighbours = {"tokenizer_config.json", "special_tokens_map.json", "vocab.txt", VocabFile.ADDED_TOKENS};
+            for (String name : neighbours) {
                 Path src = from.resolve(name);
                 Path dst = dir.resolve(name);
                 boolean rewritten = grown && (name.equals("vocab.txt") || name.equals(VocabFile.ADDED_TOKENS));

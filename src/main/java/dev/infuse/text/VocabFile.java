@@ -130,8 +130,8 @@ final class VocabFile {
                 o.addProperty(t, ids.get(t));
             }
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o) + "\n",
-                    StandardCharsets.UTF_8);
+            String json = new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o);
+            Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

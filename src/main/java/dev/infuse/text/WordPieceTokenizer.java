@@ -133,7 +133,8 @@ public final class WordPieceTokenizer implements Tokenizer {
             String norm = normalizeAdded(t);
             addedByFirst.computeIfAbsent(norm.charAt(0), c -> new ArrayList<>()).add(new AddedToken(norm, id));
         }
-        addedByFirst.values().forEach(l -> l.sort(Comparator.comparingInt((AddedToken a) -> a.normalized().length()).reversed()));
+        Comparator<AddedToken> longestFirst = Comparator.comparingInt((AddedToken a) -> a.normalized().length()).reversed();
+        addedByFirst.values().forEach(l -> l.sort(longestFirst));
     }
 
     /**
@@ -153,7 +154,8 @@ public final class WordPieceTokenizer implements Tokenizer {
         java.util.Set<String> seen = new java.util.HashSet<>(vocab);
         for (String t : tokens) {
             String norm = normalizeAdded(t);
-            if (seen.add(norm)) {
+            // A token known as given (a special such as "[MASK]") or once normalised is skipped.
+            if (!ids.containsKey(t) && seen.add(norm)) {
                 grown.add(norm);
                 grownAdded.add(norm);
             }
@@ -173,7 +175,8 @@ public final class WordPieceTokenizer implements Tokenizer {
             int cp = token.codePointAt(i);
             i += Character.charCount(cp);
             if (BertChars.isWhitespace(cp) || BertChars.isCjk(cp)) {
-                throw new InfuseException("added token \"" + token + "\" holds " + (BertChars.isCjk(cp) ? "a CJK ideograph" : "whitespace")
+                String what = BertChars.isCjk(cp) ? "a CJK ideograph" : "whitespace";
+                throw new InfuseException("added token \"" + token + "\" holds " + what
                         + ", which BERT splits before any token could match; expected one word");
             }
             if (BertChars.isDropped(cp)) {
