@@ -109,6 +109,13 @@ public record BertConfig(
                 padTokenId, initializerRange);
     }
 
+    /** This config with another vocabulary size, as after resizing the word embeddings. */
+    public BertConfig withVocabSize(int size) {
+        return new BertConfig(modelType, size, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize, hiddenAct,
+                hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize, layerNormEps,
+                padTokenId, initializerRange);
+    }
+
     /** Reads {@code config.json}; keys infuse does not use are Hugging Face's business and are kept out of the way. */
     public static BertConfig read(Path file) {
         String text;

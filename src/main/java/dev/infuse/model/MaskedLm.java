@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /** A masked language model with its tokenizer: what {@code --model} names. */
@@ -53,6 +54,29 @@ public final class MaskedLm implements AutoCloseable {
 
     public String source() {
         return source;
+    }
+
+    /**
+     * A new model and tokenizer that know {@code tokens} as whole tokens (domain words, entity markers): the
+     * tokenizer gives them the ids after its vocabulary and the model's vocabulary grows to match, old rows
+     * bit-identical and new ones drawn as {@link VocabResize} says. Tokens already in the vocabulary are
+     * skipped (no duplicate id); see {@link Tokenizer#withAddedTokens}. This instance is left as it was and
+     * still owns its model: close both.
+     *
+     * <p>A model whose vocabulary is already larger than its tokenizer's (padded to a round size) keeps its
+     * size while the new ids fit; those spare rows become the new tokens' rows unchanged.
+     *
+     * @param seed drives the draw of the new embedding rows
+     */
+    public MaskedLm addTokens(List<String> tokens, long seed) {
+        Tokenizer grown = tokenizer.withAddedTokens(tokens);
+        int size = Math.max(model.config().vocabSize(), grown.vocabSize());
+        return new MaskedLm(VocabResize.resize(model, size, seed), grown, source);
+    }
+
+    /** {@link #addTokens(List, long)} with seed 0. */
+    public MaskedLm addTokens(List<String> tokens) {
+        return addTokens(tokens, 0);
     }
 
     /**

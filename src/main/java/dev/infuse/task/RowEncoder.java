@@ -1,6 +1,7 @@
 package dev.infuse.task;
 
 import dev.infuse.inject.pelt.PeltPlugin;
+import dev.infuse.model.InputRow;
 import dev.infuse.text.Encoding;
 import dev.infuse.text.Tokenizer;
 import java.util.Map;
@@ -11,8 +12,24 @@ import java.util.Map;
  * and spans onto pieces the same way with or without knowledge slots.
  */
 public interface RowEncoder {
-    /** @param overrides input embeddings by position (PELT slots); empty for plain text */
-    record Row(Encoding encoding, Map<Integer, float[]> overrides) {}
+    /**
+     * One encoded text. Segment ids travel in the encoding's {@code typeIds}.
+     *
+     * @param overrides input embeddings by position (PELT slots); empty for plain text
+     * @param positions one position id per token (K-BERT-style soft positions), or null for the model's
+     *     default numbering
+     * @param visibility a [n][n] matrix, row i saying which tokens token i may attend to, or null for all
+     */
+    record Row(Encoding encoding, Map<Integer, float[]> overrides, long[] positions, boolean[][] visibility) {
+        public Row {
+            // Checked here too so a bad encoder fails where it builds the row, not later in a batch.
+            new InputRow(new long[encoding.size()], overrides, positions, visibility, null);
+        }
+
+        public Row(Encoding encoding, Map<Integer, float[]> overrides) {
+            this(encoding, overrides, null, null);
+        }
+    }
 
     Tokenizer tokenizer();
 

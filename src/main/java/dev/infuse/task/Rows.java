@@ -28,7 +28,37 @@ public final class Rows {
                 overrides.put(p, v);
             }
         });
-        return new InputRow(ids, overrides);
+        return new InputRow(ids, overrides, cutPositions(r.positions(), n), cutVisibility(r.visibility(), n), types(e, n));
+    }
+
+    /**
+     * The first n positions. When the row was cut, the final [SEP] sits in the last kept slot and takes that
+     * slot's position and visibility: it stays where the text ends.
+     */
+    private static long[] cutPositions(long[] p, int n) {
+        return p == null ? null : java.util.Arrays.copyOf(p, n);
+    }
+
+    private static boolean[][] cutVisibility(boolean[][] v, int n) {
+        if (v == null) {
+            return null;
+        }
+        boolean[][] out = new boolean[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = java.util.Arrays.copyOf(v[i], n);
+        }
+        return out;
+    }
+
+    /** The encoding's segment ids, or null when all are 0 (the model's default, and no [B,T] array to build). */
+    private static long[] types(Encoding e, int n) {
+        long[] t = new long[n];
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+            t[i] = e.typeIds()[i];
+            any |= t[i] != 0;
+        }
+        return any ? t : null;
     }
 
     /** How many positions of an encoding survive {@link #cut}: targets at or past it are dropped. */

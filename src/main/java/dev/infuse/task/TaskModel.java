@@ -100,7 +100,7 @@ public final class TaskModel implements AutoCloseable {
     /** The head's pooled features (S, N, K*H) for every target of the batch; see {@link TaskHead#pooled}. */
     public NDArray pooled(NDManager s, List<Encoded> batch, boolean training) {
         List<InputRow> rows = batch.stream().map(Encoded::row).toList();
-        BertInput in = Batches.padded(rows, lm.tokenizer().padId());
+        BertInput in = Batches.padded(rows, lm.tokenizer().padId(), lm.model().config());
         if (transfer == Transfer.EMBEDDINGS || transfer == Transfer.MIX) {
             in = new BertInput(in.inputIds(), in.tokenTypeIds(), in.positionIds(), in.paddingMask(), in.visibility(), in.overrides(), true);
         }

@@ -2,6 +2,8 @@ package dev.infuse.text;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -13,8 +15,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A HuggingFace {@code tokenizer.json} run by DJL's native tokenizers binding.
@@ -30,6 +35,9 @@ public final class HfTokenizer implements Tokenizer {
     private final byte[] json;
     private final Path source;
     private final HfVocab vocab;
+    private final int maxLength;
+    /** Whether tokens were added since loading, so a neighbouring vocab.txt can no longer be copied as it is. */
+    private final boolean grown;
 
     /** Loads {@code tokenizer.json} (or a directory holding it) without truncation. */
     public static HfTokenizer load(Path path) {
@@ -64,14 +72,52 @@ public final class HfTokenizer implements Tokenizer {
             throw new InfuseException("tokenizer.json is not valid JSON (" + e.getMessage() + "): " + file, e);
         }
         HfVocab vocab = HfVocab.of(root, file);
-        return new HfTokenizer(open(bytes, maxLength, file), bytes, file, vocab);
+        return new HfTokenizer(open(bytes, maxLength, file), bytes, file, vocab, maxLength, false);
     }
 
-    private HfTokenizer(HuggingFaceTokenizer tokenizer, byte[] json, Path source, HfVocab vocab) {
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, byte[] json, Path source, HfVocab vocab, int maxLength, boolean grown) {
         this.tokenizer = tokenizer;
         this.json = json;
         this.source = source;
         this.vocab = vocab;
+        this.maxLength = maxLength;
+        this.grown = grown;
+    }
+
+    /**
+     * A tokenizer whose {@code added_tokens} also hold {@code tokens}, with Hugging Face's defaults for a
+     * non-special added token (matched in the normalised text, even inside a longer word). The content is
+     * kept as given; the normaliser applies to it when matching, as in Python. A token already in the
+     * vocabulary (exact spelling), or given twice, is skipped.
+     */
+    @Override
+    public HfTokenizer withAddedTokens(List<String> tokens) {
+        JsonObject root = JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
+        if (!root.has("added_tokens") || !root.get("added_tokens").isJsonArray()) {
+            root.add("added_tokens", new JsonArray());
+        }
+        JsonArray added = root.getAsJsonArray("added_tokens");
+        Set<String> seen = new HashSet<>(vocab.ids().keySet());
+        int next = vocabSize();
+        for (String t : tokens) {
+            if (t.isBlank()) {
+                throw new InfuseException("an added token must not be empty or blank, found \"" + t + "\"");
+            }
+            if (seen.add(t)) {
+                JsonObject a = new JsonObject();
+                a.addProperty("id", next++);
+                a.addProperty("content", t);
+                a.addProperty("single_word", false);
+                a.addProperty("lstrip", false);
+                a.addProperty("rstrip", false);
+                a.addProperty("normalized", true);
+                a.addProperty("special", false);
+                added.add(a);
+            }
+        }
+        byte[] bytes = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root)
+                .getBytes(StandardCharsets.UTF_8);
+        return new HfTokenizer(open(bytes, maxLength, source), bytes, source, HfVocab.of(root, source), maxLength, true);
     }
 
     private static HuggingFaceTokenizer open(byte[] bytes, int maxLength, Path file) {
@@ -214,23 +260,53 @@ public final class HfTokenizer implements Tokenizer {
         return vocab.special().contains(id);
     }
 
-    /** Writes the original tokenizer.json bytes, plus its neighbouring config files and vocab.txt if any. */
+    /**
+     * Writes the tokenizer.json bytes, plus its neighbouring config files and vocab.txt if any. After
+     * {@link #withAddedTokens} the vocab.txt is rewritten from the full vocabulary (added tokens appended)
+     * with an {@code added_tokens.json} beside it, so a directory read through vocab.txt alone agrees; when
+     * the ids have gaps no vocab.txt can say that, and none is written.
+     */
     @Override
     public void save(Path dir) {
         try {
             Files.createDirectories(dir);
             Files.write(dir.resolve("tokenizer.json"), json);
             Path from = source.toAbsolutePath().getParent();
-            for (String name : new String[] {"tokenizer_config.json", "special_tokens_map.json", "vocab.txt"}) {
+            String[] neighbours = {"tokenizer_config.json", "special_tokens_map.json", "vocab.txt", VocabFile.ADDED_TOKENS};
+            for (String name : neighbours) {
                 Path src = from.resolve(name);
                 Path dst = dir.resolve(name);
-                if (Files.isRegularFile(src) && (!Files.exists(dst) || !Files.isSameFile(src, dst))) {
+                boolean rewritten = grown && (name.equals("vocab.txt") || name.equals(VocabFile.ADDED_TOKENS));
+                if (!rewritten && Files.isRegularFile(src) && (!Files.exists(dst) || !Files.isSameFile(src, dst))) {
                     Files.copy(src, dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            if (grown && Files.isRegularFile(from.resolve("vocab.txt"))) {
+                List<String> all = java.util.Arrays.asList(vocab.tokens());
+                if (!all.contains(null)) {
+                    VocabFile.write(all, dir.resolve("vocab.txt"));
+                    VocabFile.writeAdded(nonSpecialAdded(), vocab.ids(), dir.resolve(VocabFile.ADDED_TOKENS));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save tokenizer to " + dir, e);
         }
+    }
+
+    /** The contents of the non-special entries of {@code added_tokens}, in id order. */
+    private List<String> nonSpecialAdded() {
+        JsonObject root = JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
+        List<JsonObject> out = new java.util.ArrayList<>();
+        if (root.has("added_tokens") && root.get("added_tokens").isJsonArray()) {
+            for (JsonElement e : root.getAsJsonArray("added_tokens")) {
+                JsonObject a = e.getAsJsonObject();
+                if (!(a.has("special") && a.get("special").getAsBoolean())) {
+                    out.add(a);
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(a -> a.get("id").getAsInt()));
+        return out.stream().map(a -> a.get("content").getAsString()).toList();
     }
 
     @Override

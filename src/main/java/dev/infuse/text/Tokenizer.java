@@ -43,6 +43,17 @@ public interface Tokenizer extends AutoCloseable {
     /** True for the ids of the model's special tokens ([CLS], [SEP], [PAD], [MASK], [UNK], ...). */
     boolean isSpecial(int id);
 
+    /**
+     * A tokenizer that also knows {@code tokens} as whole tokens, matched in the normalised text before
+     * word-piece splitting, as Hugging Face's added tokens are. New tokens get the ids after
+     * {@link #vocabSize()}, in the order given; {@link #save} keeps them. A token already in the vocabulary
+     * (or given twice) is skipped, never duplicated: compare {@code vocabSize()} before and after, or ask
+     * {@link #tokenToId} first. This tokenizer is left unchanged.
+     */
+    default Tokenizer withAddedTokens(java.util.List<String> tokens) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot add tokens");
+    }
+
     /** Writes this tokenizer's files into {@code dir} (created if needed), loadable by {@link Tokenizers}. */
     void save(Path dir);
 

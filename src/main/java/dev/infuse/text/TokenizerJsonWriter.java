@@ -35,18 +35,36 @@ public final class TokenizerJsonWriter {
     }
 
     public static void write(List<String> vocab, boolean doLowerCase, boolean stripAccents, Path dir) {
-        write(vocab, doLowerCase, stripAccents, dir, "vocabulary for " + dir);
+        write(vocab, doLowerCase, stripAccents, dir, List.of());
+    }
+
+    /**
+     * @param added entries of {@code vocab} that are added tokens: listed in {@code added_tokens} (normalised,
+     *     not special) and left out of the WordPiece model's vocabulary, as Hugging Face saves them
+     */
+    public static void write(List<String> vocab, boolean doLowerCase, boolean stripAccents, Path dir, List<String> added) {
+        write(vocab, doLowerCase, stripAccents, dir, "vocabulary for " + dir, added);
     }
 
     private static void write(List<String> vocab, boolean doLowerCase, boolean stripAccents, Path dir, String source) {
+        write(vocab, doLowerCase, stripAccents, dir, source, List.of());
+    }
+
+    private static void write(List<String> vocab, boolean doLowerCase, boolean stripAccents, Path dir, String source,
+            List<String> added) {
         Map<String, Integer> ids = VocabFile.index(vocab, source);
-        writeJson(dir.resolve("tokenizer.json"), tokenizerJson(vocab, ids, doLowerCase, stripAccents));
+        writeJson(dir.resolve("tokenizer.json"), tokenizerJson(vocab, ids, doLowerCase, stripAccents, added));
         writeJson(dir.resolve("tokenizer_config.json"), tokenizerConfig(doLowerCase, stripAccents));
         writeJson(dir.resolve("special_tokens_map.json"), specialTokensMap());
     }
 
     /** The {@code tokenizer.json} document, in the key order HuggingFace itself writes. */
     static JsonObject tokenizerJson(List<String> vocab, Map<String, Integer> ids, boolean lowercase, boolean strip) {
+        return tokenizerJson(vocab, ids, lowercase, strip, List.of());
+    }
+
+    static JsonObject tokenizerJson(List<String> vocab, Map<String, Integer> ids, boolean lowercase, boolean strip,
+            List<String> addedTokens) {
         JsonObject root = new JsonObject();
         root.addProperty("version", "1.0");
         root.add("truncation", JsonNull.INSTANCE);
@@ -63,6 +81,18 @@ public final class TokenizerJsonWriter {
             t.addProperty("rstrip", false);
             t.addProperty("normalized", false);
             t.addProperty("special", true);
+            added.add(t);
+        });
+        // Domain tokens: Hugging Face's defaults for a non-special added token, matched in the normalised text.
+        addedTokens.stream().sorted((a, b) -> ids.get(a) - ids.get(b)).forEach(token -> {
+            JsonObject t = new JsonObject();
+            t.addProperty("id", ids.get(token));
+            t.addProperty("content", token);
+            t.addProperty("single_word", false);
+            t.addProperty("lstrip", false);
+            t.addProperty("rstrip", false);
+            t.addProperty("normalized", true);
+            t.addProperty("special", false);
             added.add(t);
         });
         root.add("added_tokens", added);
@@ -117,8 +147,11 @@ public final class TokenizerJsonWriter {
         model.addProperty("continuing_subword_prefix", "##");
         model.addProperty("max_input_chars_per_word", WordPieceTokenizer.MAX_CHARS_PER_WORD);
         JsonObject vocabJson = new JsonObject(); // keeps insertion order, so ids read in order
+        java.util.Set<String> skip = new java.util.HashSet<>(addedTokens);
         for (int i = 0; i < vocab.size(); i++) {
-            vocabJson.addProperty(vocab.get(i), i);
+            if (!skip.contains(vocab.get(i))) {
+                vocabJson.addProperty(vocab.get(i), i);
+            }
         }
         model.add("vocab", vocabJson);
         root.add("model", model);

@@ -77,6 +77,66 @@ final class VocabFile {
         return ids;
     }
 
+    /** Hugging Face's file of added tokens beside vocab.txt: a JSON object of token to id. */
+    static final String ADDED_TOKENS = "added_tokens.json";
+
+    /**
+     * The added tokens of {@code file} (absent: none) in id order. A token whose id is inside {@code vocab}
+     * must be that line of vocab.txt; ids past its end must follow on without gaps and are appended to
+     * {@code vocab}, which is how Python saves a slow tokenizer.
+     */
+    static List<String> readAdded(Path file, List<String> vocab) {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        Map<String, Integer> byToken = new HashMap<>();
+        try {
+            com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8))
+                    .getAsJsonObject();
+            o.entrySet().forEach(e -> byToken.put(e.getKey(), e.getValue().getAsInt()));
+        } catch (IOException | RuntimeException e) {
+            throw new InfuseException(ADDED_TOKENS + " is not a JSON object of token to id (" + e.getMessage() + "): " + file, e);
+        }
+        List<Map.Entry<String, Integer>> sorted = new ArrayList<>(byToken.entrySet());
+        sorted.sort(Map.Entry.comparingByValue());
+        List<String> added = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : sorted) {
+            int id = e.getValue();
+            if (id < vocab.size()) {
+                if (!vocab.get(id).equals(e.getKey())) {
+                    throw new InfuseException(ADDED_TOKENS + " gives \"" + e.getKey() + "\" id " + id + " but vocab.txt line "
+                            + (id + 1) + " is \"" + vocab.get(id) + "\": " + file);
+                }
+            } else if (id == vocab.size()) {
+                vocab.add(e.getKey());
+            } else {
+                throw new InfuseException(ADDED_TOKENS + " gives \"" + e.getKey() + "\" id " + id + ", expected " + vocab.size()
+                        + " (the next free id): " + file);
+            }
+            added.add(e.getKey());
+        }
+        return added;
+    }
+
+    /** Writes {@code added} with their ids; with none, removes a stale file so the directory stays consistent. */
+    static void writeAdded(List<String> added, Map<String, Integer> ids, Path file) {
+        try {
+            if (added.isEmpty()) {
+                Files.deleteIfExists(file);
+                return;
+            }
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            for (String t : added) {
+                o.addProperty(t, ids.get(t));
+            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            String json = new com.google.gson.GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o);
+            Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
     static void write(List<String> tokens, Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());

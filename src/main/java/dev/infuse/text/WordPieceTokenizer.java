@@ -23,6 +23,11 @@ import java.util.Objects;
  * exact under lower-casing, accent stripping and dropped control chars without a separate alignment
  * table. The five special tokens are matched case-sensitively in the original text first and never
  * split, so "The capital is [MASK]." keeps {@code [MASK]} even when lower-casing.
+ *
+ * <p>Added tokens ({@link #withAddedTokens}) are Hugging Face's "added tokens" with their default flags:
+ * matched in the normalised text (after lower-casing and accent stripping) before punctuation splitting and
+ * WordPiece, anywhere they occur, longest first; each match is a word of its own. The normalised chars
+ * between two whitespace (or CJK) boundaries are held back until the boundary so they can be searched.
  */
 public final class WordPieceTokenizer implements Tokenizer {
     /** Longer words (in code points, after normalisation) become one {@code [UNK]}, as in BERT. */
@@ -43,6 +48,12 @@ public final class WordPieceTokenizer implements Tokenizer {
     private final int clsId;
     private final int sepId;
     private final int maskId;
+    /** Tokens added on top of the word-piece vocabulary, in id order, as the vocabulary spells them. */
+    private final List<String> added;
+    /** Added tokens by the first char of their normalised form; each list longest first. */
+    private final Map<Character, List<AddedToken>> addedByFirst;
+
+    private record AddedToken(String normalized, int id) {}
 
     /** Loads {@code vocab.txt} with lower-casing and accent stripping, as for bert-base-uncased. */
     public static WordPieceTokenizer load(Path vocabTxt) {
@@ -54,8 +65,15 @@ public final class WordPieceTokenizer implements Tokenizer {
         return load(vocabTxt, doLowerCase, doLowerCase);
     }
 
+    /**
+     * Loads {@code vocab.txt}, and {@code added_tokens.json} beside it when present: a JSON object of token to
+     * id, either ids already in vocab.txt (as infuse writes it) or the ids right after it (as Python writes it).
+     */
     public static WordPieceTokenizer load(Path vocabTxt, boolean doLowerCase, boolean stripAccents) {
-        return new WordPieceTokenizer(VocabFile.read(vocabTxt), doLowerCase, stripAccents, vocabTxt.toString());
+        List<String> vocab = new ArrayList<>(VocabFile.read(vocabTxt));
+        Path addedFile = vocabTxt.toAbsolutePath().resolveSibling(VocabFile.ADDED_TOKENS);
+        List<String> added = VocabFile.readAdded(addedFile, vocab);
+        return new WordPieceTokenizer(vocab, doLowerCase, stripAccents, vocabTxt.toString(), added);
     }
 
     /**
@@ -63,6 +81,15 @@ public final class WordPieceTokenizer implements Tokenizer {
      * @param source names the vocabulary in error messages, usually its path
      */
     public WordPieceTokenizer(List<String> vocab, boolean doLowerCase, boolean stripAccents, String source) {
+        this(vocab, doLowerCase, stripAccents, source, List.of());
+    }
+
+    /**
+     * @param addedTokens entries of {@code vocab} to match whole before word-piece splitting (see
+     *     {@link #withAddedTokens})
+     */
+    public WordPieceTokenizer(List<String> vocab, boolean doLowerCase, boolean stripAccents, String source,
+            List<String> addedTokens) {
         this.vocab = List.copyOf(vocab);
         this.ids = VocabFile.index(this.vocab, source);
         this.doLowerCase = doLowerCase;
@@ -96,6 +123,82 @@ public final class WordPieceTokenizer implements Tokenizer {
             }
         }
         this.neverSplitFirstChars = first.toString();
+        this.added = List.copyOf(addedTokens);
+        this.addedByFirst = new HashMap<>();
+        for (String t : added) {
+            Integer id = ids.get(t);
+            if (id == null) {
+                throw new InfuseException("added token \"" + t + "\" is not in the vocabulary: " + source);
+            }
+            String norm = normalizeAdded(t);
+            addedByFirst.computeIfAbsent(norm.charAt(0), c -> new ArrayList<>()).add(new AddedToken(norm, id));
+        }
+        Comparator<AddedToken> longestFirst = Comparator.comparingInt((AddedToken a) -> a.normalized().length()).reversed();
+        addedByFirst.values().forEach(l -> l.sort(longestFirst));
+    }
+
+    /**
+     * A tokenizer with {@code tokens} appended to the vocabulary (ids from {@link #vocabSize()} on, in the
+     * order given) and matched whole before word-piece splitting, e.g. domain words like "ethernet" or a
+     * marker like "[ENT]". Tokens are stored normalised (lower-cased and accent-stripped when this tokenizer
+     * does so), so "Ethernet" and "ethernet" are one token. A token already in the vocabulary, or given
+     * twice, is skipped: no id is ever duplicated, and this tokenizer is left unchanged.
+     *
+     * @throws InfuseException for an empty token, or one holding whitespace or a CJK ideograph (BERT splits
+     *     on both before any token could match)
+     */
+    @Override
+    public WordPieceTokenizer withAddedTokens(List<String> tokens) {
+        List<String> grown = new ArrayList<>(vocab);
+        List<String> grownAdded = new ArrayList<>(added);
+        java.util.Set<String> seen = new java.util.HashSet<>(vocab);
+        for (String t : tokens) {
+            String norm = normalizeAdded(t);
+            // A token known as given (a special such as "[MASK]") or once normalised is skipped.
+            if (!ids.containsKey(t) && seen.add(norm)) {
+                grown.add(norm);
+                grownAdded.add(norm);
+            }
+        }
+        return new WordPieceTokenizer(grown, doLowerCase, stripAccents, "vocabulary with added tokens", grownAdded);
+    }
+
+    /** Tokens added on top of the word-piece vocabulary, in id order. */
+    public List<String> addedTokens() {
+        return added;
+    }
+
+    /** A token as the normaliser turns it: dropped control chars, accents stripped and lower case as configured. */
+    private String normalizeAdded(String token) {
+        StringBuilder out = new StringBuilder(token.length());
+        for (int i = 0; i < token.length(); ) {
+            int cp = token.codePointAt(i);
+            i += Character.charCount(cp);
+            if (BertChars.isWhitespace(cp) || BertChars.isCjk(cp)) {
+                String what = BertChars.isCjk(cp) ? "a CJK ideograph" : "whitespace";
+                throw new InfuseException("added token \"" + token + "\" holds " + what
+                        + ", which BERT splits before any token could match; expected one word");
+            }
+            if (BertChars.isDropped(cp)) {
+                continue;
+            }
+            String stripped = stripAccents && cp >= 0x80 ? BertChars.stripAccents(cp) : new String(Character.toChars(cp));
+            for (int j = 0; j < stripped.length(); ) {
+                int c = stripped.codePointAt(j);
+                j += Character.charCount(c);
+                if (!doLowerCase) {
+                    out.appendCodePoint(c);
+                } else if (BertChars.toLower(c) >= 0) {
+                    out.appendCodePoint(BertChars.toLower(c));
+                } else {
+                    out.append(BertChars.DOTTED_I_LOWER);
+                }
+            }
+        }
+        if (out.length() == 0) {
+            throw new InfuseException("added token \"" + token + "\" is empty after normalisation");
+        }
+        return out.toString();
     }
 
     public boolean doLowerCase() {
@@ -191,7 +294,8 @@ public final class WordPieceTokenizer implements Tokenizer {
     @Override
     public void save(Path dir) {
         VocabFile.write(vocab, dir.resolve("vocab.txt"));
-        TokenizerJsonWriter.write(vocab, doLowerCase, stripAccents, dir);
+        TokenizerJsonWriter.write(vocab, doLowerCase, stripAccents, dir, added);
+        VocabFile.writeAdded(added, ids, dir.resolve(VocabFile.ADDED_TOKENS));
     }
 
     /** Length of the never-split token starting at {@code p}, or 0. */
@@ -222,6 +326,12 @@ public final class WordPieceTokenizer implements Tokenizer {
         int typeId;
         int nextWord;
 
+        /** Normalised chars since the last whitespace/CJK boundary, held for added-token matching. */
+        char[] chunk = new char[64];
+        int[] chunkStarts = new int[64];
+        int[] chunkEnds = new int[64];
+        int chunkLen;
+
         char[] word = new char[64];
         int[] wordStarts = new int[64];
         int[] wordEnds = new int[64];
@@ -233,7 +343,7 @@ public final class WordPieceTokenizer implements Tokenizer {
             while (p < len) {
                 int special = neverSplitAt(text, p);
                 if (special > 0) {
-                    flushWord();
+                    boundary();
                     add(ids.get(text.substring(p, p + special)), p, p + special, false, nextWord++);
                     p += special;
                     continue;
@@ -243,7 +353,7 @@ public final class WordPieceTokenizer implements Tokenizer {
                 normalize(cp, p, end);
                 p = end;
             }
-            flushWord();
+            boundary();
         }
 
         /** clean_text, then CJK isolation, then accent stripping and lower-casing, then pre-tokenising. */
@@ -252,11 +362,11 @@ public final class WordPieceTokenizer implements Tokenizer {
                 return;
             }
             if (BertChars.isWhitespace(cp)) {
-                flushWord();
+                boundary();
             } else if (BertChars.isCjk(cp)) {
-                flushWord();
+                boundary();
                 transform(cp, start, end);
-                flushWord();
+                boundary();
             } else {
                 transform(cp, start, end);
             }
@@ -277,16 +387,72 @@ public final class WordPieceTokenizer implements Tokenizer {
 
         private void lowerCase(int cp, int start, int end) {
             if (!doLowerCase) {
-                split(cp, start, end);
+                normalized(cp, start, end);
                 return;
             }
             int lower = BertChars.toLower(cp);
             if (lower >= 0) {
-                split(lower, start, end);
+                normalized(lower, start, end);
             } else {
-                split(BertChars.DOTTED_I_LOWER.charAt(0), start, end);
-                split(BertChars.DOTTED_I_LOWER.charAt(1), start, end);
+                normalized(BertChars.DOTTED_I_LOWER.charAt(0), start, end);
+                normalized(BertChars.DOTTED_I_LOWER.charAt(1), start, end);
             }
+        }
+
+        /** One normalised code point: straight to pre-tokenising, or held in the chunk when tokens were added. */
+        private void normalized(int cp, int start, int end) {
+            if (addedByFirst.isEmpty()) {
+                split(cp, start, end);
+                return;
+            }
+            if (chunkLen + 2 > chunk.length) {
+                int cap = chunk.length * 2;
+                chunk = Arrays.copyOf(chunk, cap);
+                chunkStarts = Arrays.copyOf(chunkStarts, cap);
+                chunkEnds = Arrays.copyOf(chunkEnds, cap);
+            }
+            int count = Character.toChars(cp, chunk, chunkLen);
+            for (int i = 0; i < count; i++) {
+                chunkStarts[chunkLen] = start;
+                chunkEnds[chunkLen] = end;
+                chunkLen++;
+            }
+        }
+
+        /** Whitespace, a CJK char, a special token or the end: match added tokens in the chunk, finish the word. */
+        private void boundary() {
+            int len = chunkLen;
+            chunkLen = 0;
+            int i = 0;
+            while (i < len) {
+                AddedToken match = addedAt(i, len);
+                if (match != null) {
+                    int last = i + match.normalized().length() - 1;
+                    flushWord();
+                    add(match.id(), chunkStarts[i], chunkEnds[last], false, nextWord++);
+                    i = last + 1;
+                } else {
+                    int cp = Character.codePointAt(chunk, i, len);
+                    split(cp, chunkStarts[i], chunkEnds[i]);
+                    i += Character.charCount(cp);
+                }
+            }
+            flushWord();
+        }
+
+        /** The longest added token starting at chunk index {@code i}, or null. */
+        private AddedToken addedAt(int i, int len) {
+            List<AddedToken> candidates = addedByFirst.get(chunk[i]);
+            if (candidates == null) {
+                return null;
+            }
+            for (AddedToken a : candidates) {
+                String t = a.normalized();
+                if (t.length() <= len - i && new String(chunk, i, t.length()).equals(t)) {
+                    return a;
+                }
+            }
+            return null;
         }
 
         /** BertPreTokenizer on one normalised code point: whitespace ends a word, punctuation stands alone. */
