@@ -89,7 +89,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "5e-5", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
     float lr;
 
-    @Option(names = "--warmup", description = "Warm-up steps (default: 10% of --max-steps).")
+    @Option(names = "--warmup", description = "Warm-up steps (default: 10%% of --max-steps).")
     Integer warmup;
 
     @Option(names = "--schedule", defaultValue = "linear", description = "linear, cosine or constant decay after warm-up (default ${DEFAULT-VALUE}).")
