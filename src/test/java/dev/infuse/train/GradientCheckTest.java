@@ -34,7 +34,7 @@ class GradientCheckTest {
             model.parameters().values().forEach(p -> p.setRequiresGradient(true));
             try (NDManager s = m.newSubManager(); GradientCollector gc = Engines.get().newGradientCollector()) {
                 NDArray loss = Trainer.mlmLoss(model, s, batch, false);
-                System.gc(); // the scalar use-after-free (docs/DJL.md) shows up only if a GC runs before backward
+                System.gc(); // the scalar use-after-free (djl.md) shows up only if a GC runs before backward
                 gc.backward(loss);
             }
             Tensors.noGrad();
