@@ -1,6 +1,7 @@
 package dev.infuse.cli;
 
 import dev.infuse.InfuseException;
+import dev.infuse.io.Versions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -15,13 +16,21 @@ import picocli.CommandLine.UnmatchedArgumentException;
         name = "infuse",
         mixinStandardHelpOptions = true,
         scope = CommandLine.ScopeType.INHERIT, // every subcommand answers --help and --version
-        version = "infuse 0.1.0",
+        versionProvider = Main.Version.class,
         description = "Put domain knowledge into pretrained language models.",
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, FillMaskCommand.class, ProbeCommand.class, DomainCommand.class,
                 PeltCommand.class, ZeoCommand.class, PretrainCommand.class, FinetuneCommand.class, EvalCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces for errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;
+
+    /** {@code --version}: the versions Maven put into the build, not a literal that drifts from the pom. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"infuse " + Versions.infuse() + " (DJL " + Versions.djl() + ", PyTorch " + Versions.pytorch() + ")"};
+        }
+    }
 
     @Override
     public Integer call() {
