@@ -54,10 +54,7 @@ final class PeltCommand extends GroupCommand {
                     Math.max(batchSize, d.chunkSize()), d.checkpointSeconds());
             DomainBundle bundle = DomainBundle.open(domain);
             try (MaskedLm lm = MaskedLm.load(model)) {
-                if (maxSeqLength > lm.model().config().maxSequenceLength()) {
-                    throw new dev.infuse.InfuseException("--max-seq-length " + maxSeqLength + " is larger than the model's "
-                            + lm.model().config().maxSequenceLength() + " positions");
-                }
+                lm.model().config().requireSequenceLength("--max-seq-length", maxSeqLength);
                 PeltBuilder.Report r = PeltBuilder.build(lm, bundle, options, output, System.err::println);
                 System.err.printf("wrote %s: %d entities from %d windows in %.1f s%n", output, r.table().size(), r.windows(), r.seconds());
             }

@@ -48,10 +48,7 @@ final class ZeoCommand extends GroupCommand {
                 VectorBuilder.Options d = VectorBuilder.Options.defaults();
                 VectorBuilder.Options options = new VectorBuilder.Options(p, length, batchSize, Math.max(batchSize, d.chunkSize()),
                         d.checkpointSeconds());
-                if (length > positions) {
-                    throw new dev.infuse.InfuseException("--max-seq-length " + length + " is larger than the model's "
-                            + lm.model().config().maxSequenceLength() + " positions");
-                }
+                lm.model().config().requireSequenceLength("--max-seq-length", length);
                 VectorBuilder.Report r = VectorBuilder.build(lm, bundle, options, output, s -> System.err.println("infuse: " + s));
                 System.err.printf("wrote %s: %d knowledge vectors%n", output, r.vectors().size());
             }

@@ -86,6 +86,16 @@ public record BertConfig(
         return isRoberta() ? maxPositionEmbeddings - padTokenId - 1 : maxPositionEmbeddings;
     }
 
+    /**
+     * Refuses a sequence length the model has no positions for, naming the flag that asked for it:
+     * "--max-seq-length 600 is larger than the model's 512 positions".
+     */
+    public void requireSequenceLength(String flag, int length) {
+        if (length > maxSequenceLength()) {
+            throw new InfuseException(flag + " " + length + " is larger than the model's " + maxSequenceLength() + " positions");
+        }
+    }
+
     /** Google's bert-base-uncased. */
     public static BertConfig bertBase(int vocabSize) {
         return new BertConfig("bert", vocabSize, 768, 12, 12, 3072, "gelu", 0.1f, 0.1f, 512, 2, 1e-12f, 0, 0.02f);
