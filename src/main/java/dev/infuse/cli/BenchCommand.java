@@ -36,8 +36,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tasks-dir", paramLabel = "DIR", description = "Task files (default: DIR/tasks, or a benchmark/ beside DIR).")
     Path tasksDir;
 
-    @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Base model (default ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--methods", split = ",", defaultValue = "none,pelt,entity-mask,zeo",
             description = "Any of none, pelt, token-mask, entity-mask, zeo (= zeo:2), zeo:0, zeo:1, zeo:2 (default ${DEFAULT-VALUE}).")
@@ -49,8 +49,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "1", description = "How many seeds (--seed, --seed + 1, ...); the report gives mean and spread (default ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--seed", defaultValue = "42", description = "First seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--reseed-injection", description = "Inject once per seed instead of once in all (costs seeds x the pretraining).")
     boolean reseedInjection;
@@ -122,10 +122,10 @@ final class BenchCommand implements Callable<Integer> {
                 : Engines.home().resolve("bench").resolve(domain.toAbsolutePath().normalize().getFileName().toString());
         List<Long> seedList = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
-            seedList.add(seed + i);
+            seedList.add(seed.value + i);
         }
         String command = "infuse " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        new Comparison(model, domain, TaskFiles.locate(domain, tasksDir), methods, tasks, seedList,
+        new Comparison(model.name, domain, TaskFiles.locate(domain, tasksDir), methods, tasks, seedList,
                 reseedInjection, budget, out, command).run(System.err);
         System.err.println("infuse bench: wrote " + out.resolve("report.md") + ", results.csv and chart.png");
         System.out.println(out.resolve("report.md"));

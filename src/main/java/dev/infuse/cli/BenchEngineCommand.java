@@ -13,8 +13,8 @@ final class BenchEngineCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
-    @Option(names = "--json", description = "Print one JSON object on stdout.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats per measurement (median; default ${DEFAULT-VALUE}).")
     int repeats;
@@ -22,7 +22,7 @@ final class BenchEngineCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EngineBench.Result r = EngineBench.run(Math.max(1, repeats), msg -> System.err.println(msg));
-        if (json) {
+        if (json.requested) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("threads", r.threads());
             o.put("matmul_peak_gflops", round(r.matmulPeakGflops()));

@@ -17,8 +17,8 @@ final class BenchPeltCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
-    @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Model (default ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--domain", paramLabel = "DIR", description = "Domain bundle (default: the bundled FOLDOC).")
     Path domain;
@@ -26,14 +26,14 @@ final class BenchPeltCommand implements Callable<Integer> {
     @Option(names = "--occurrences", defaultValue = "1024", description = "Mention windows to embed (default ${DEFAULT-VALUE}).")
     int occurrences;
 
-    @Option(names = "--json", description = "Print one JSON object on stdout.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() throws Exception {
         Path dir = domain != null ? domain
                 : Path.of(System.getProperty("infuse.repo", ".")).resolve("data/foldoc/bundle");
-        try (MaskedLm lm = MaskedLm.load(model)) {
+        try (MaskedLm lm = MaskedLm.load(model.name)) {
             PeltBench.Result r = PeltBench.run(lm,
                     DomainBundle.open(dir), occurrences, 64, System.err::println);
             Map<String, Object> o = new LinkedHashMap<>();
@@ -45,7 +45,7 @@ final class BenchPeltCommand implements Callable<Integer> {
             o.put("speedup", round(r.speedup()));
             o.put("min_entity_cosine", r.minCosine());
             o.put("threads", Engines.threads());
-            if (json) {
+            if (json.requested) {
                 Json.print(o);
             } else {
                 o.forEach((k, v) -> System.out.printf("%-28s %s%n", k, v));

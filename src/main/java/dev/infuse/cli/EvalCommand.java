@@ -38,8 +38,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--json", description = "Print one JSON object on stdout.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -55,7 +55,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private void report(String model, String task, Scores s) {
-        if (json) {
+        if (json.requested) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("model", model);
             o.put("task", task);

@@ -19,15 +19,14 @@ final class FillMaskCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
-    @Option(names = "--model", defaultValue = "bert-base-uncased",
-            description = "A Hugging Face or TF checkpoint directory, or a built-in name (default ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--top-k", defaultValue = "5", description = "Candidates per mask (default ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = "--json", description = "Print one JSON object on stdout.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Mixin
     EntityTableOptions entityTable;
@@ -37,7 +36,7 @@ final class FillMaskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (MaskedLm lm = MaskedLm.load(model)) {
+        try (MaskedLm lm = MaskedLm.load(model.name)) {
             PeltPlugin plug = entityTable.plugin(lm);
             List<FillMask.Result> results;
             if (plug == null) {
@@ -50,7 +49,7 @@ final class FillMaskCommand implements Callable<Integer> {
                 }
                 results = FillMask.predictRows(lm, texts, rows, topK);
             }
-            if (json) {
+            if (json.requested) {
                 Json.print(Map.of("results", toJson(results)));
             } else {
                 print(results);

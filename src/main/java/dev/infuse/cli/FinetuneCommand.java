@@ -15,13 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "finetune", description = "Fine-tune a model on a downstream task (ner, typing, relation, classify); keeps the best dev model in --output-dir.")
+@Command(name = "finetune", description = "Fine-tune a model on a downstream task (ner, typing, relation, classify); keeps the best dev model, its head, label map and logs in --output-dir.")
 final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
-    @Option(names = "--model", required = true, description = "The model to start from: a directory or a built-in name.")
-    String model;
+    @Mixin
+    ModelOption.Required model;
 
     @Option(names = "--task", required = true, description = "ner (CoNLL), typing (jsonl text/start/end/label), relation (Wiki80/FewRel jsonl), classify (jsonl text/label).")
     String task;
@@ -32,8 +32,8 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--dev", required = true, paramLabel = "FILE", description = "Dev data for early stopping and model selection.")
     Path dev;
 
-    @Option(names = "--output-dir", required = true, description = "Where the fine-tuned model, head, label map and logs go.")
-    Path outputDir;
+    @Mixin
+    RunDirOptions run;
 
     @Option(names = "--transfer", defaultValue = "full",
             description = "full (train the encoder), or a frozen encoder's embeddings, top layer, or scalar mix of all layers (default ${DEFAULT-VALUE}).")
@@ -69,34 +69,29 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--warmup-ratio", defaultValue = "0.1", description = "Share of steps for linear warm-up (default ${DEFAULT-VALUE}).")
     float warmupRatio;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for the head, shuffling and dropout (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Mixin
     EntityTableOptions entityTable;
 
-    @Option(names = "--overwrite", description = "Replace a run already in --output-dir.")
-    boolean overwrite;
-
-    @Option(names = "--resume", description = "Continue the run in --output-dir from its last dev-evaluation checkpoint.")
-    boolean resume;
-
-    @Option(names = "--json", description = "Print one JSON object on stdout when done.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
         if (headLr != null && !(headLr > 0)) { // the job reads 0 as "same as --lr"; typed, it is a mistake
             throw new InfuseException("--head-lr must be positive and finite, found " + headLr);
         }
-        FinetuneJob job = new FinetuneJob(model, task, train, dev, Transfer.parse(transfer), topLayers, batchSize, maxSeqLength, lr, epochs,
-                maxSteps, evalEvery, patience, warmupRatio, seed, outputDir, overwrite, resume, entityTable.table, entityTable.norm,
-                headLr == null ? 0f : headLr);
+        Path outputDir = run.dir;
+        FinetuneJob job = new FinetuneJob(model.name, task, train, dev, Transfer.parse(transfer), topLayers, batchSize, maxSeqLength, lr,
+                epochs, maxSteps, evalEvery, patience, warmupRatio, seed.value, outputDir, run.overwrite, run.resume, entityTable.table,
+                entityTable.norm, headLr == null ? 0f : headLr);
         FineTuning.Result r;
         try (MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
             r = FineTuning.run(job, List.of(metrics, ProgressLine.forStderr("finetune")), System.err);
         }
-        if (json) {
+        if (json.requested) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("output_dir", outputDir.toString());
             o.put("steps", r.steps());

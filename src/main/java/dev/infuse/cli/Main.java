@@ -1,24 +1,36 @@
 package dev.infuse.cli;
 
 import dev.infuse.InfuseException;
+import dev.infuse.io.Versions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** The {@code infuse} command: parses flags, dispatches to one subcommand, turns user errors into one line. */
 @Command(
         name = "infuse",
         mixinStandardHelpOptions = true,
         scope = CommandLine.ScopeType.INHERIT, // every subcommand answers --help and --version
-        version = "infuse 0.1.0",
+        versionProvider = Main.Version.class,
         description = "Put domain knowledge into pretrained language models.",
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, FillMaskCommand.class, ProbeCommand.class, DomainCommand.class,
                 PeltCommand.class, ZeoCommand.class, PretrainCommand.class, FinetuneCommand.class, EvalCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces for errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;
+
+    /** {@code --version}: the versions Maven put into the build, not a literal that drifts from the pom. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"infuse " + Versions.infuse() + " (DJL " + Versions.djl() + ", PyTorch " + Versions.pytorch() + ")"};
+        }
+    }
 
     @Override
     public Integer call() {
@@ -36,7 +48,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cmd = new CommandLine(new Main());
         cmd.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("infuse: " + ex.getMessage().lines().findFirst().orElse("bad arguments"));
+            err.println("infuse: " + firstProblem(ex));
             if (verbose) {
                 ex.printStackTrace(err);
             }
@@ -53,6 +65,23 @@ public final class Main implements Callable<Integer> {
             return ex instanceof InfuseException ? 1 : 3;
         });
         return cmd.execute(args);
+    }
+
+    /**
+     * An unknown flag is named before anything else, with picocli's closest known flags: {@code --output_dir} typed
+     * from Hugging Face habit would otherwise surface as "missing --output-dir", which hides the real mistake.
+     */
+    static String firstProblem(ParameterException ex) {
+        ParameterException shown = ex;
+        ParseResult parsed = ex.getCommandLine().getParseResult();
+        if (!(ex instanceof UnmatchedArgumentException) && parsed != null && !parsed.unmatched().isEmpty()) {
+            shown = new UnmatchedArgumentException(ex.getCommandLine(), parsed.unmatched());
+        }
+        String line = shown.getMessage() == null ? "bad arguments" : shown.getMessage().lines().findFirst().orElse("bad arguments");
+        if (shown instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            line += "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+        }
+        return line;
     }
 
     /** A user error prints its message; anything else also names its type, since it is a bug. */

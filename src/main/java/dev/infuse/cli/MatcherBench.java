@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -32,11 +33,11 @@ final class MatcherBench implements Callable<Integer> {
     @Option(names = "--megabytes", defaultValue = "50", description = "Text to match, in MB (default ${DEFAULT-VALUE}).")
     int megabytes;
 
-    @Option(names = "--seed", defaultValue = "7")
-    long seed;
+    @Mixin
+    SeedOption seed = new SeedOption(7);
 
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     private static final String[] SYLLABLES = {"ka", "lo", "mi", "ter", "on", "ax", "sys", "net", "data", "proc",
         "gra", "phi", "co", "de", "ex", "in", "tra", "ver", "log", "ic", "al", "ment", "ber", "ry", "sta", "um"};
@@ -54,7 +55,7 @@ final class MatcherBench implements Callable<Integer> {
         if (names < 1 || megabytes < 1) {
             throw new InfuseException("--names and --megabytes must be positive, found " + names + " and " + megabytes);
         }
-        Random r = new Random(seed);
+        Random r = new Random(seed.value);
         List<String> dict = new ArrayList<>(names);
         for (int i = 0; i < names; i++) {
             dict.add(name(r));
@@ -85,7 +86,7 @@ final class MatcherBench implements Callable<Integer> {
         double secs = (System.nanoTime() - t0) / 1e9;
         double mbps = chars / 1048576.0 / secs; // ASCII text: chars == bytes
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.requested) {
             out.printf(Locale.ROOT, "{\"names\":%d,\"surfaces\":%d,\"megabytes\":%.1f,\"seconds\":%.3f,\"mb_per_s\":%.1f,"
                     + "\"matches\":%d,\"heap_bytes_measured\":%d,\"heap_bytes_estimated\":%d}%n",
                     names, m.surfaceCount(), chars / 1048576.0, secs, mbps, count[0], heap, m.heapBytes());

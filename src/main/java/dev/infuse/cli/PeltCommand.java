@@ -22,11 +22,11 @@ final class PeltCommand extends GroupCommand {
         @Mixin
         EngineOptions engine;
 
-        @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Model directory or built-in name (default ${DEFAULT-VALUE}).")
-        String model;
+        @Mixin
+        ModelOption model;
 
-        @Option(names = "--domain", required = true, paramLabel = "DIR", description = "Domain bundle directory.")
-        Path domain;
+        @Mixin
+        DomainOption domain;
 
         @Option(names = "--output", required = true, paramLabel = "FILE", description = "The table file to write (safetensors).")
         Path output;
@@ -40,8 +40,8 @@ final class PeltCommand extends GroupCommand {
         @Option(names = "--entities", split = ",", paramLabel = "ID|TYPE", description = "Build rows only for these entity ids or types.")
         String[] entities;
 
-        @Option(names = "--seed", defaultValue = "42", description = "Seed for sampling mentions (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        SeedOption seed;
 
         @Option(names = "--batch-size", defaultValue = "64", description = "Windows per forward pass (default ${DEFAULT-VALUE}).")
         int batchSize;
@@ -50,14 +50,11 @@ final class PeltCommand extends GroupCommand {
         public Integer call() {
             Set<String> selection = entities == null ? Set.of() : new HashSet<>(Arrays.asList(entities));
             PeltOptions d = PeltOptions.defaults();
-            PeltOptions options = new PeltOptions(maxOccurrences, maxSeqLength, selection, seed, batchSize,
+            PeltOptions options = new PeltOptions(maxOccurrences, maxSeqLength, selection, seed.value, batchSize,
                     Math.max(batchSize, d.chunkSize()), d.checkpointSeconds());
-            DomainBundle bundle = DomainBundle.open(domain);
-            try (MaskedLm lm = MaskedLm.load(model)) {
-                if (maxSeqLength > lm.model().config().maxSequenceLength()) {
-                    throw new dev.infuse.InfuseException("--max-seq-length " + maxSeqLength + " is larger than the model's "
-                            + lm.model().config().maxSequenceLength() + " positions");
-                }
+            DomainBundle bundle = DomainBundle.open(domain.dir);
+            try (MaskedLm lm = MaskedLm.load(model.name)) {
+                lm.model().config().requireSequenceLength("--max-seq-length", maxSeqLength);
                 PeltBuilder.Report r = PeltBuilder.build(lm, bundle, options, output, System.err::println);
                 System.err.printf("wrote %s: %d entities from %d windows in %.1f s%n", output, r.table().size(), r.windows(), r.seconds());
             }

@@ -25,14 +25,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "pretrain", description = "Continue masked-LM pretraining on domain text; writes a Hugging Face model directory.")
+@Command(name = "pretrain", description = "Continue masked-LM pretraining on domain text; writes a Hugging Face model directory, metrics.jsonl and checkpoint/ into --output-dir.")
 final class PretrainCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
-    @Option(names = "--model", defaultValue = "bert-base-uncased",
-            description = "The model to start from: a directory or a built-in name (default ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
@@ -77,8 +76,8 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--max-steps", required = true, description = "Optimizer steps to train.")
     int maxSteps;
 
-    @Option(names = "--output-dir", required = true, description = "Where the model, metrics.jsonl and checkpoint/ go.")
-    Path outputDir;
+    @Mixin
+    RunDirOptions run;
 
     @Option(names = "--batch-size", defaultValue = "8", description = "Instances per micro-batch (default ${DEFAULT-VALUE}).")
     int batchSize;
@@ -89,7 +88,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "5e-5", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
     float lr;
 
-    @Option(names = "--warmup", description = "Warm-up steps (default: 10% of --max-steps).")
+    @Option(names = "--warmup", description = "Warm-up steps (default: 10%% of --max-steps).")
     Integer warmup;
 
     @Option(names = "--schedule", defaultValue = "linear", description = "linear, cosine or constant decay after warm-up (default ${DEFAULT-VALUE}).")
@@ -113,22 +112,16 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--save-every", defaultValue = "500", description = "Steps between checkpoints; 0 saves only at the end (default ${DEFAULT-VALUE}).")
     int saveEvery;
 
-    @Option(names = "--resume", description = "Continue the run in --output-dir from its checkpoint.")
-    boolean resume;
+    @Mixin
+    SeedOption seed;
 
-    @Option(names = "--overwrite", description = "Replace a run already in --output-dir.")
-    boolean overwrite;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for masks and dropout (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--json", description = "Print one JSON object on stdout when done.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
         TrainSettings settings = new TrainSettings(batchSize, maxSeqLength, lr, warmup != null ? warmup : maxSteps / 10,
-                LrSchedule.Kind.parse(schedule), clip, accumulate, new Freeze(topLayers, embeddingsOnly), saveEvery, maxSteps, seed,
+                LrSchedule.Kind.parse(schedule), clip, accumulate, new Freeze(topLayers, embeddingsOnly), saveEvery, maxSteps, seed.value,
                 weightDecay, mlmProbability);
         Objective.Spec objective = objective();
         String m = masking != null ? masking : objective instanceof ZeoSpec ? "entity" : "token";
@@ -137,11 +130,12 @@ final class PretrainCommand implements Callable<Integer> {
             if (!(objective instanceof ZeoSpec) || input.domain == null) {
                 throw new InfuseException("--templates belongs to --method zeo with --domain");
             }
-            corpus = new TemplateCorpus(corpus, DomainBundle.open(input.domain), templates, seed);
+            corpus = new TemplateCorpus(corpus, DomainBundle.open(input.domain), templates, seed.value);
         }
-        PretrainJob job = new PretrainJob(model, corpus, m, packing(), settings, outputDir, resume, overwrite, objective);
+        Path outputDir = run.dir;
+        PretrainJob job = new PretrainJob(model.name, corpus, m, packing(), settings, outputDir, run.resume, run.overwrite, objective);
         long steps = Pretraining.run(job, List.of(), System.err);
-        if (json) {
+        if (json.requested) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("output_dir", outputDir.toString());
             o.put("steps", steps);

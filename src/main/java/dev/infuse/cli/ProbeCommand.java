@@ -19,8 +19,8 @@ final class ProbeCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
-    @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Model directory or built-in name (default ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--probes", required = true, paramLabel = "FILE", description = "LAMA jsonl probes.")
     Path probes;
@@ -31,20 +31,20 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Probes per forward pass (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--json", description = "Print one JSON object on stdout.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     EntityTableOptions entityTable;
 
     @Override
     public Integer call() {
         ProbeEvaluator.Options options = new ProbeEvaluator.Options(batchSize, wholeWord);
-        try (MaskedLm lm = MaskedLm.load(model)) {
+        try (MaskedLm lm = MaskedLm.load(model.name)) {
             PeltPlugin plug = entityTable.plugin(lm);
             Function<ProbeItem, InputRow> encoder = plug == null ? ProbeEvaluator.plainEncoder(lm.tokenizer()) : ProbeEvaluator.peltEncoder(plug, lm.tokenizer());
             ProbeScores s = new ProbeEvaluator(lm, encoder, options).evaluate(probes);
-            if (json) {
+            if (json.requested) {
                 Json.print(s.toJson());
             } else {
                 print(s);

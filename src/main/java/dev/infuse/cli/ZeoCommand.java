@@ -20,11 +20,11 @@ final class ZeoCommand extends GroupCommand {
         @Mixin
         EngineOptions engine;
 
-        @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Model directory or built-in name (default ${DEFAULT-VALUE}).")
-        String model;
+        @Mixin
+        ModelOption model;
 
-        @Option(names = "--domain", required = true, paramLabel = "DIR", description = "Domain bundle directory.")
-        Path domain;
+        @Mixin
+        DomainOption domain;
 
         @Option(names = "--output", required = true, paramLabel = "FILE", description = "The vector table to write (safetensors).")
         Path output;
@@ -41,17 +41,14 @@ final class ZeoCommand extends GroupCommand {
         @Override
         public Integer call() {
             VectorBuilder.Pooling p = VectorBuilder.Pooling.parse(pooling);
-            DomainBundle bundle = DomainBundle.open(domain);
-            try (MaskedLm lm = MaskedLm.load(model)) {
+            DomainBundle bundle = DomainBundle.open(domain.dir);
+            try (MaskedLm lm = MaskedLm.load(model.name)) {
                 int positions = lm.model().config().maxSequenceLength();
                 int length = maxSeqLength != null ? maxSeqLength : Math.min(128, positions);
                 VectorBuilder.Options d = VectorBuilder.Options.defaults();
                 VectorBuilder.Options options = new VectorBuilder.Options(p, length, batchSize, Math.max(batchSize, d.chunkSize()),
                         d.checkpointSeconds());
-                if (length > positions) {
-                    throw new dev.infuse.InfuseException("--max-seq-length " + length + " is larger than the model's "
-                            + lm.model().config().maxSequenceLength() + " positions");
-                }
+                lm.model().config().requireSequenceLength("--max-seq-length", length);
                 VectorBuilder.Report r = VectorBuilder.build(lm, bundle, options, output, s -> System.err.println("infuse: " + s));
                 System.err.printf("wrote %s: %d knowledge vectors%n", output, r.vectors().size());
             }
@@ -59,19 +56,19 @@ final class ZeoCommand extends GroupCommand {
         }
     }
 
-    @Command(name = "run", description = "Vectors, instances and joint training in one go, with small defaults for a 2-core CPU.")
+    @Command(name = "run", description = "Vectors, instances and joint training in one go, with small defaults for a 2-core CPU; writes vectors.zeo, instances.jsonl and model/ into --output-dir.")
     static final class Run implements Callable<Integer> {
         @Mixin
         EngineOptions engine;
 
-        @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Base model (default ${DEFAULT-VALUE}).")
-        String model;
+        @Mixin
+        ModelOption model;
 
-        @Option(names = "--domain", required = true, paramLabel = "DIR", description = "Domain bundle with typed, described entities.")
-        Path domain;
+        @Mixin
+        DomainOption domain;
 
-        @Option(names = "--output-dir", required = true, description = "Gets vectors.zeo, instances.jsonl and model/.")
-        Path outputDir;
+        @Mixin
+        RunDirOptions run;
 
         @Option(names = "--templates", paramLabel = "FILE", description = "Template pool for extra sentences from types and triples.")
         Path templates;
@@ -88,14 +85,8 @@ final class ZeoCommand extends GroupCommand {
         @Option(names = "--max-steps", defaultValue = "200", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
         int maxSteps;
 
-        @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
-        long seed;
-
-        @Option(names = "--resume", description = "Continue the training in --output-dir.")
-        boolean resume;
-
-        @Option(names = "--overwrite", description = "Replace a run already in --output-dir.")
-        boolean overwrite;
+        @Mixin
+        SeedOption seed;
 
         @Option(names = "--probes", paramLabel = "FILE",
                 description = "LAMA probes to score the trained model on at the end (FOLDOC's: data/foldoc/benchmark/probes.jsonl.gz).")
@@ -106,8 +97,9 @@ final class ZeoCommand extends GroupCommand {
             if (probes != null && !java.nio.file.Files.isRegularFile(probes)) {
                 throw new dev.infuse.InfuseException("--probes " + probes + " is not a file"); // before an hour of training, not after
             }
-            new ZeoPipeline(model, domain, outputDir, templates, new ZeoSpec.Settings(inject, weight, negEntity),
-                    ZeoPipeline.smallTraining(maxSteps, seed), resume, overwrite).run(System.err);
+            Path outputDir = run.dir;
+            new ZeoPipeline(model.name, domain.dir, outputDir, templates, new ZeoSpec.Settings(inject, weight, negEntity),
+                    ZeoPipeline.smallTraining(maxSteps, seed.value), run.resume, run.overwrite).run(System.err);
             System.err.println("infuse: wrote " + outputDir.resolve("model"));
             if (probes != null) {
                 try (MaskedLm lm = MaskedLm.load(outputDir.resolve("model").toString())) {

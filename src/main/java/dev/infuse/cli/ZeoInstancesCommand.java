@@ -12,15 +12,16 @@ import dev.infuse.train.data.PassageSource;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "instances", description = "Write ZEO training instances (windows, linked mentions, negatives) as jsonl for inspection.")
 final class ZeoInstancesCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "bert-base-uncased", description = "Model whose tokenizer cuts the windows (default ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    ModelOption model;
 
-    @Option(names = "--domain", required = true, paramLabel = "DIR", description = "Domain bundle directory.")
-    Path domain;
+    @Mixin
+    DomainOption domain;
 
     @Option(names = "--vectors", required = true, paramLabel = "FILE", description = "Knowledge vectors: which entities link, and their types.")
     Path vectors;
@@ -34,8 +35,8 @@ final class ZeoInstancesCommand implements Callable<Integer> {
     @Option(names = "--max-seq-length", defaultValue = "128", description = "Window length with [CLS] and [SEP] (default ${DEFAULT-VALUE}).")
     int maxSeqLength;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed, as given to infuse pretrain (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seed;
 
     @Option(names = "--limit", defaultValue = "1000", description = "Windows at most (default ${DEFAULT-VALUE}).")
     long limit;
@@ -48,14 +49,14 @@ final class ZeoInstancesCommand implements Callable<Integer> {
         if (negEntity < 0) {
             throw new dev.infuse.InfuseException("--neg-entity must be 0 or more, found " + negEntity);
         }
-        DomainBundle bundle = DomainBundle.open(domain);
+        DomainBundle bundle = DomainBundle.open(domain.dir);
         PassageSource corpus = new BundleCorpus(bundle);
         if (templates != null) {
-            corpus = new TemplateCorpus(corpus, bundle, templates, seed);
+            corpus = new TemplateCorpus(corpus, bundle, templates, seed.value);
         }
         KnowledgeVectors v = KnowledgeVectors.read(vectors);
-        try (Tokenizer tok = Tokenizers.load(ModelStore.resolve(model))) {
-            InstanceDump.Report r = InstanceDump.write(corpus, tok, v, negEntity, maxSeqLength, seed, limit, dump);
+        try (Tokenizer tok = Tokenizers.load(ModelStore.resolve(model.name))) {
+            InstanceDump.Report r = InstanceDump.write(corpus, tok, v, negEntity, maxSeqLength, seed.value, limit, dump);
             System.err.printf("wrote %s: %d windows, %d linked mentions%n", dump, r.windows(), r.mentions());
         }
         return 0;

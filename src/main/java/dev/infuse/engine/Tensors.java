@@ -8,7 +8,7 @@ import dev.infuse.model.io.HostTensor;
 import java.nio.FloatBuffer;
 
 /**
- * The few tensor helpers that hide DJL's sharp edges (see shared/notes/djl.md).
+ * The few tensor helpers that hide DJL's sharp edges (see docs/DJL.md).
  *
  * <ul>
  *   <li>DJL's {@code Number} overloads ({@code mul(3f)}, {@code add(1)}, ...) wrap the scalar in a direct

@@ -25,11 +25,11 @@ public final class Provenance {
     private Provenance(String kind) {
         fields.put("kind", kind);
         fields.put("created", Instant.now().toString());
-        fields.put("infuse_version", "0.1.0");
+        fields.put("infuse_version", Versions.infuse());
         fields.put("git_commit", System.getProperty("infuse.git.commit", "unknown"));
         fields.put("java", System.getProperty("java.version"));
-        fields.put("djl", "0.34.0");
-        fields.put("pytorch", "2.7.1");
+        fields.put("djl", Versions.djl());
+        fields.put("pytorch", Versions.pytorch());
     }
 
     public static Provenance of(String kind) {

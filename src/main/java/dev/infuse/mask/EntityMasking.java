@@ -17,6 +17,11 @@ public final class EntityMasking implements MaskingStrategy {
     }
 
     @Override
+    public boolean usesEntities() {
+        return true;
+    }
+
+    @Override
     public boolean[] choose(TokenInstance in, int budget, Random rng) {
         boolean[] chosen = new boolean[in.size()];
         int used = Units.fill(chosen, in.entitySpans(), budget, 0, rng);

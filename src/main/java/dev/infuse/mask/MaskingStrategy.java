@@ -17,4 +17,9 @@ public interface MaskingStrategy {
      * @return one flag per token, true where the token is to be predicted
      */
     boolean[] choose(TokenInstance instance, int budget, Random rng);
+
+    /** Whether it needs linked entity mentions to mean what its name says (pretraining checks the corpus has them). */
+    default boolean usesEntities() {
+        return false;
+    }
 }

@@ -1,16 +1,30 @@
 package dev.infuse.mask;
 
 import dev.infuse.InfuseException;
+import dev.infuse.Registry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Turns a {@code --masking} value into a strategy: a name, or a weighted mix such as {@code wwm=0.5,entity=0.5}. */
+/**
+ * The masking strategies {@code --masking} knows, by name, and the parser of its values: a name, or a
+ * weighted mix such as {@code wwm=0.5,entity=0.5}. A new strategy is a {@link MaskingStrategy} class and
+ * one registration line below.
+ */
 public final class Maskings {
-    public static final List<String> NAMES = List.of("token", "wwm", "entity", "span");
+    private static final Registry<MaskingStrategy> REGISTRY = new Registry<MaskingStrategy>()
+            .register("token", TokenMasking::new)
+            .register("wwm", WholeWordMasking::new)
+            .alias("whole-word", "wwm")
+            .register("entity", EntityMasking::new)
+            .register("span", SpanMasking::new);
+
+    /** The registered names, in the order error messages list them (aliases left out). */
+    public static final List<String> NAMES = REGISTRY.names();
 
     private Maskings() {}
 
+    /** A strategy for {@code spec}, in any case: a name, or {@code name=weight} pairs joined by commas. */
     public static MaskingStrategy parse(String spec) {
         String s = spec.trim().toLowerCase(Locale.ROOT);
         if (!s.contains("=")) {
@@ -22,28 +36,26 @@ public final class Maskings {
             if (kv.length != 2) {
                 throw unknown(spec);
             }
-            double w;
-            try {
-                w = Double.parseDouble(kv[1].trim());
-            } catch (NumberFormatException e) {
-                throw new InfuseException("masking mix \"" + spec + "\": weight \"" + kv[1] + "\" is not a number");
-            }
-            if (!(w > 0) || Double.isInfinite(w)) {
-                throw new InfuseException("masking mix \"" + spec + "\": weight of " + kv[0].trim() + " must be positive, found " + w);
-            }
-            parts.add(new Mixture.Part(named(kv[0].trim(), spec), w));
+            parts.add(new Mixture.Part(named(kv[0].trim(), spec), weight(spec, kv[0].trim(), kv[1])));
         }
         return new Mixture(parts);
     }
 
+    private static double weight(String spec, String name, String text) {
+        double w;
+        try {
+            w = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new InfuseException("masking mix \"" + spec + "\": weight \"" + text + "\" is not a number");
+        }
+        if (!(w > 0) || Double.isInfinite(w)) {
+            throw new InfuseException("masking mix \"" + spec + "\": weight of " + name + " must be positive, found " + w);
+        }
+        return w;
+    }
+
     private static MaskingStrategy named(String name, String spec) {
-        return switch (name) {
-            case "token" -> new TokenMasking();
-            case "wwm", "whole-word" -> new WholeWordMasking();
-            case "entity" -> new EntityMasking();
-            case "span" -> new SpanMasking();
-            default -> throw unknown(spec);
-        };
+        return REGISTRY.create(name).orElseThrow(() -> unknown(spec));
     }
 
     private static InfuseException unknown(String spec) {
@@ -53,9 +65,6 @@ public final class Maskings {
 
     /** Whether the strategy needs entity spans to mean what its name says. */
     public static boolean usesEntities(MaskingStrategy s) {
-        if (s instanceof Mixture m) {
-            return m.parts().stream().anyMatch(p -> usesEntities(p.strategy()));
-        }
-        return s instanceof EntityMasking;
+        return s.usesEntities();
     }
 }

@@ -42,6 +42,11 @@ public final class Mixture implements MaskingStrategy {
     }
 
     @Override
+    public boolean usesEntities() {
+        return parts.stream().anyMatch(p -> p.strategy().usesEntities());
+    }
+
+    @Override
     public boolean[] choose(TokenInstance in, int budget, Random rng) {
         double r = rng.nextDouble() * total;
         for (Part p : parts) {

@@ -86,10 +86,13 @@ public record BertConfig(
         return isRoberta() ? maxPositionEmbeddings - padTokenId - 1 : maxPositionEmbeddings;
     }
 
-    /** Refuses a requested sequence length the model has no positions for; {@code flag} names the request. */
+    /**
+     * Refuses a sequence length the model has no positions for, naming the flag that asked for it:
+     * "--max-seq-length 600 is larger than the model's 512 positions".
+     */
     public void requireSequenceLength(String flag, int length) {
         if (length > maxSequenceLength()) {
-            throw new dev.infuse.InfuseException(flag + " " + length + " is larger than the model's " + maxSequenceLength() + " positions");
+            throw new InfuseException(flag + " " + length + " is larger than the model's " + maxSequenceLength() + " positions");
         }
     }
 

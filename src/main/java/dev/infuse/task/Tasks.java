@@ -1,42 +1,46 @@
 package dev.infuse.task;
 
 import dev.infuse.InfuseException;
-import dev.infuse.task.classify.ClassifySet;
-import dev.infuse.task.ner.NerSet;
-import dev.infuse.task.relation.RelationSet;
-import dev.infuse.task.typing.TypingSet;
+import dev.infuse.Registry;
+import dev.infuse.task.classify.ClassifyTask;
+import dev.infuse.task.ner.NerTask;
+import dev.infuse.task.relation.RelationTask;
+import dev.infuse.task.typing.TypingTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The task names {@code --task} accepts and the reader of each. */
+/** The task kinds {@code --task} accepts, by name. A new kind is a {@link TaskKind} class and one line below. */
 public final class Tasks {
-    public static final List<String> NAMES = List.of("ner", "typing", "relation", "classify");
+    private static final Registry<TaskKind> REGISTRY = new Registry<TaskKind>()
+            .register("ner", NerTask::new)
+            .register("typing", TypingTask::new)
+            .register("relation", RelationTask::new)
+            .register("classify", ClassifyTask::new);
+
+    public static final List<String> NAMES = REGISTRY.names();
 
     private Tasks() {}
+
+    /** The kind named {@code task}; an unknown name is one error line that lists the known ones. */
+    public static TaskKind kind(String task) {
+        return REGISTRY.create(task).orElseThrow(
+                () -> new InfuseException("unknown --task \"" + task + "\": expected one of " + String.join(", ", NAMES)));
+    }
 
     public static TaskSet read(String task, Path file) {
         if (!Files.isRegularFile(file)) {
             throw new InfuseException("no such file: " + file);
         }
-        return switch (check(task)) {
-            case "ner" -> NerSet.read(file);
-            case "typing" -> TypingSet.read(file);
-            case "relation" -> RelationSet.read(file);
-            case "classify" -> ClassifySet.read(file);
-            default -> throw new IllegalStateException(task);
-        };
+        return kind(task).read(file);
     }
 
     /** Position groups per target: two (head and tail) for relations, one otherwise. */
     public static int groups(String task) {
-        return check(task).equals("relation") ? 2 : 1;
+        return kind(task).groups();
     }
 
     static String check(String task) {
-        if (!NAMES.contains(task)) {
-            throw new InfuseException("unknown --task \"" + task + "\": expected one of " + String.join(", ", NAMES));
-        }
-        return task;
+        return kind(task).name();
     }
 }

@@ -116,4 +116,38 @@ class CliErrorsTest {
     void badThreads() {
         oneLineError(run("bench", "engine", "--threads", "0"), "--threads must be at least 1");
     }
+
+    @Test
+    void huggingFaceSpellingsAreUnknownFirstWithASuggestion() {
+        // finetune has required flags that are missing too; the unknown one is the mistake worth naming
+        CliRun r = run("finetune", "--output_dir", "x");
+        oneLineError(r, "Unknown options: '--output_dir', 'x'; did you mean --output-dir?");
+        oneLineError(run("finetune", "--model_name_or_path", "m"), "did you mean --model?");
+    }
+
+    @Test
+    void noHelpTextMakesPicocliWarn() {
+        List<List<String>> commands = new ArrayList<>();
+        collect(new picocli.CommandLine(new Main()), new ArrayList<>(), commands);
+        assertTrue(commands.size() > 15, commands.toString());
+        for (List<String> cmd : commands) {
+            List<String> args = new ArrayList<>(cmd);
+            args.add("--help");
+            CliRun r = run(args.toArray(String[]::new));
+            assertEquals(0, r.code(), cmd + ": " + r.err());
+            assertFalse(r.err().contains("WARN"), cmd + ": " + r.err());
+        }
+        assertTrue(run("pretrain", "--help").out().contains("(default: 10% of --max-steps)"));
+    }
+
+    private static void collect(picocli.CommandLine c, List<String> path, List<List<String>> out) {
+        out.add(path);
+        c.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                List<String> p = new ArrayList<>(path);
+                p.add(name);
+                collect(sub, p, out);
+            }
+        });
+    }
 }

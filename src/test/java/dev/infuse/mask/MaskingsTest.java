@@ -1,6 +1,7 @@
 package dev.infuse.mask;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +27,24 @@ class MaskingsTest {
         assertThrows(InfuseException.class, () -> Maskings.parse("wwm=x"));
         assertThrows(InfuseException.class, () -> Maskings.parse("wwm=-1"));
         assertThrows(InfuseException.class, () -> Maskings.parse("wwm=1,nope=1"));
+    }
+
+    @Test
+    void everyRegisteredNameRoundTripsAndAliasesStillWork() {
+        assertEquals(List.of("token", "wwm", "entity", "span"), Maskings.NAMES);
+        for (String name : Maskings.NAMES) {
+            assertEquals(name, Maskings.parse(name).name());
+        }
+        assertInstanceOf(WholeWordMasking.class, Maskings.parse("whole-word"));
+        assertInstanceOf(SpanMasking.class, Maskings.parse(" Span "));
+        assertEquals("wwm=2.0,entity=1.0", Maskings.parse("whole-word=2,entity=1").name());
+    }
+
+    @Test
+    void onlyEntityMaskingNeedsMentions() {
+        assertTrue(Maskings.usesEntities(Maskings.parse("entity")));
+        assertFalse(Maskings.usesEntities(Maskings.parse("span")));
+        assertFalse(Maskings.usesEntities(Maskings.parse("token=1,wwm=1")));
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The head's pooling and gradients against numbers computed in Java, with a forced GC between forward and
- * backward: the use-after-free of DJL's scalar overloads (shared/notes/djl.md) would show up here.
+ * backward: the use-after-free of DJL's scalar overloads (docs/DJL.md) would show up here.
  */
 class TaskHeadTest {
     @BeforeAll

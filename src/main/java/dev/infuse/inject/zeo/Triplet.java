@@ -9,7 +9,7 @@ import dev.infuse.engine.Tensors;
  * pairwise_distance adds it so the gradient stays finite when two points coincide).
  *
  * <p>Scalars are real 0-d arrays, never DJL's Number overloads: those free their buffer while autograd
- * still reads it (shared/notes/djl.md).
+ * still reads it (docs/DJL.md).
  */
 public final class Triplet {
     public static final float MARGIN = 1f;

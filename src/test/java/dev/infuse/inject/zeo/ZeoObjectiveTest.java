@@ -55,7 +55,7 @@ class ZeoObjectiveTest {
                 NDArray loss = Triplet.loss(a, p, n);
                 // triplet 1: max(0, 5 - 1 + 1) = 5; triplet 2: max(0, 0 - 5 + 1) = 0; mean 2.5
                 assertEquals(2.5f, loss.getFloat(), 1e-5f);
-                System.gc(); // a freed scalar buffer would corrupt the backward pass (djl.md)
+                System.gc(); // a freed scalar buffer would corrupt the backward pass (docs/DJL.md)
                 gc.backward(loss);
             }
             // d/da1 = ((a-p)/|a-p| - (a-n)/|a-n|) / 2 = ((-0.6, -0.8) - (-1, 0)) / 2; triplet 2 is inactive

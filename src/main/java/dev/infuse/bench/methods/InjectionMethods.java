@@ -1,0 +1,29 @@
+package dev.infuse.bench.methods;
+
+import dev.infuse.InfuseException;
+import dev.infuse.Registry;
+import java.util.List;
+
+/** The injection methods {@code --methods} accepts, by name. A new method is a class and one line below. */
+public final class InjectionMethods {
+    private static final Registry<InjectionMethod> REGISTRY = new Registry<InjectionMethod>()
+            .register("none", NoInjection::new)
+            .register("pelt", PeltInjection::new)
+            .register("token-mask", () -> new MaskedPretraining("token"))
+            .register("entity-mask", () -> new MaskedPretraining("entity"))
+            // "zeo" runs as zeo:2, but stays a name of its own so reports and work directories keep what the user typed
+            .register("zeo", () -> new ZeoInjection(2))
+            .register("zeo:0", () -> new ZeoInjection(0))
+            .register("zeo:1", () -> new ZeoInjection(1))
+            .register("zeo:2", () -> new ZeoInjection(2));
+
+    public static final List<String> NAMES = REGISTRY.names();
+
+    private InjectionMethods() {}
+
+    /** The method named {@code name}; an unknown name is one error line that lists the known ones. */
+    public static InjectionMethod get(String name) {
+        return REGISTRY.create(name).orElseThrow(
+                () -> new InfuseException("unknown method \"" + name + "\" in --methods: expected " + String.join(", ", NAMES)));
+    }
+}

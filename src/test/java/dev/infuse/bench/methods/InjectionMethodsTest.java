@@ -1,0 +1,54 @@
+package dev.infuse.bench.methods;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.infuse.InfuseException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Each name finds its method, and each method says where the tasks find its result, without running it. */
+class InjectionMethodsTest {
+    private static final Path DIR = Path.of("out", "methods", "m");
+
+    @Test
+    void theRegisteredNamesAreTheDocumentedOnes() {
+        assertEquals(List.of("none", "pelt", "token-mask", "entity-mask", "zeo", "zeo:0", "zeo:1", "zeo:2"), InjectionMethods.NAMES);
+    }
+
+    @Test
+    void eachMethodSaysWhereItsResultLies() {
+        for (String name : InjectionMethods.NAMES) {
+            InjectionMethod m = InjectionMethods.get(name);
+            String expected = switch (name) {
+                case "none", "pelt" -> "base";
+                case "token-mask", "entity-mask" -> DIR.toString();
+                default -> DIR.resolve("model").toString();
+            };
+            assertEquals(expected, m.model("base", DIR), name);
+            if (name.equals("pelt")) {
+                assertEquals(DIR.resolve("table.pelt"), m.table(DIR));
+            } else {
+                assertNull(m.table(DIR), name);
+            }
+        }
+    }
+
+    @Test
+    void zeoIsZeoWithInjectTwo() {
+        assertEquals(2, assertInstanceOf(ZeoInjection.class, InjectionMethods.get("zeo")).inject());
+        for (int i = 0; i <= 2; i++) {
+            assertEquals(i, assertInstanceOf(ZeoInjection.class, InjectionMethods.get("zeo:" + i)).inject());
+        }
+    }
+
+    @Test
+    void anUnknownNameListsTheKnownOnes() {
+        InfuseException e = assertThrows(InfuseException.class, () -> InjectionMethods.get("kbert"));
+        assertEquals("unknown method \"kbert\" in --methods: expected none, pelt, token-mask, entity-mask, zeo, zeo:0, zeo:1, zeo:2",
+                e.getMessage());
+    }
+}
