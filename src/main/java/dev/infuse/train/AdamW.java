@@ -52,6 +52,7 @@ public final class AdamW implements AutoCloseable {
     private final Map<String, NDArray> firstMoment = new HashMap<>();
     private final Map<String, NDArray> secondMoment = new HashMap<>();
     private long step;
+    private final FusedAdamW fused = new FusedAdamW(dev.infuse.engine.Engines.threads());
 
     public AdamW(Settings settings) {
         this.settings = settings;
@@ -63,58 +64,61 @@ public final class AdamW implements AutoCloseable {
 
     /** Applies one update with learning rate {@code lr} to every parameter that has a gradient, then zeroes it. */
     public void step(Map<String, NDArray> params, Set<String> noDecay, float lr) {
-        step(params, noDecay, name -> lr);
+        step(params, noDecay, name -> lr, 1f);
     }
 
     /**
-     * As above with a learning rate per parameter name: a fresh task head learns from nothing and
-     * wants a larger rate than the pretrained encoder under it.
+     * As above with a learning rate per parameter name (a fresh task head learns from nothing and wants a
+     * larger rate than the pretrained encoder under it), and every gradient first multiplied by
+     * {@code gradScale} (global-norm clipping's factor, 1 for none).
      */
-    public void step(Map<String, NDArray> params, Set<String> noDecay, ToDoubleFunction<String> lrOf) {
+    public void step(Map<String, NDArray> params, Set<String> noDecay, ToDoubleFunction<String> lrOf, float gradScale) {
         Tensors.noGrad();
         step++;
         double bias1 = 1 - Math.pow(settings.beta1(), step);
         double bias2 = 1 - Math.pow(settings.beta2(), step);
+        float invSqrtBias2 = (float) (1 / Math.sqrt(bias2));
         try (NDManager s = state.newSubManager()) {
-            NDArray b1 = Tensors.scalar(s, settings.beta1());
-            NDArray oneMinusB1 = Tensors.scalar(s, 1 - settings.beta1());
-            NDArray b2 = Tensors.scalar(s, settings.beta2());
-            NDArray oneMinusB2 = Tensors.scalar(s, 1 - settings.beta2());
-            NDArray invSqrtBias2 = Tensors.scalar(s, (float) (1 / Math.sqrt(bias2)));
-            NDArray eps = Tensors.scalar(s, settings.eps());
-            Map<Float, NDArray[]> byLr = new HashMap<>(); // lr -> {step size, decay factor}
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 NDArray p = e.getValue();
                 if (!p.hasGradient()) {
                     continue;
                 }
                 float lr = (float) lrOf.applyAsDouble(e.getKey());
-                NDArray[] rate = byLr.computeIfAbsent(lr, x -> new NDArray[] {Tensors.scalar(s, (float) (-x / bias1)),
-                        Tensors.scalar(s, 1 - x * settings.weightDecay())});
-                NDArray stepSize = rate[0];
-                NDArray decay = rate[1];
+                float decay = noDecay.contains(e.getKey()) ? 1f : 1 - lr * settings.weightDecay();
+                FusedAdamW.Scalars sc = new FusedAdamW.Scalars(settings.beta1(), 1 - settings.beta1(), settings.beta2(),
+                        1 - settings.beta2(), invSqrtBias2, settings.eps(), (float) (-lr / bias1), decay, gradScale);
+                NDArray m = firstMoment.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape()));
+                NDArray v = secondMoment.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape()));
+                // Closing the gradient's wrapper leaves its storage to the parameter, so a queued update may outlive it.
                 try (NDArray g = p.getGradient()) {
-                    NDArray m = firstMoment.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape()));
-                    NDArray v = secondMoment.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape()));
-                    // In place wherever the engine allows: every temporary the size of a weight costs a pass
-                    // over fresh memory, and the gradient is free to overwrite because it is zeroed below.
-                    try (NDArray g2 = g.mul(g)) { // g^2
-                        v.muli(b2).addi(g2.muli(oneMinusB2)); // v = b2 v + (1 - b2) g^2
+                    if (!fused.submit(p, g, m, v, sc)) {
+                        byOps(s, p, g, m, v, sc);
                     }
-                    m.muli(b1).addi(g.muli(oneMinusB1)); // m = b1 m + (1 - b1) g
-                    if (!noDecay.contains(e.getKey())) {
-                        p.muli(decay);
-                    }
-                    // p += -lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
-                    try (NDArray denom = v.sqrt()) {
-                        denom.muli(invSqrtBias2).addi(eps);
-                        try (NDArray update = m.div(denom)) {
-                            p.addi(update.muli(stepSize));
-                        }
-                    }
-                    Tensors.fillZero(g);
                 }
             }
+            fused.await();
+        }
+    }
+
+    /** The same update with the engine's ops, for a tensor whose storage cannot be shared with Java. */
+    static void byOps(NDManager s, NDArray p, NDArray g, NDArray m, NDArray v, FusedAdamW.Scalars sc) {
+        try (NDManager t = s.newSubManager()) {
+            if (sc.gradScale() != 1f) {
+                g.muli(Tensors.scalar(t, sc.gradScale()));
+            }
+            try (NDArray g2 = g.mul(g)) { // g^2
+                v.muli(Tensors.scalar(t, sc.beta2())).addi(g2.muli(Tensors.scalar(t, sc.oneMinusBeta2())));
+            }
+            m.muli(Tensors.scalar(t, sc.beta1())).addi(g.muli(Tensors.scalar(t, sc.oneMinusBeta1())));
+            p.muli(Tensors.scalar(t, sc.decay()));
+            try (NDArray denom = v.sqrt()) {
+                denom.muli(Tensors.scalar(t, sc.invSqrtBias2())).addi(Tensors.scalar(t, sc.eps()));
+                try (NDArray update = m.div(denom)) {
+                    p.addi(update.muli(Tensors.scalar(t, sc.stepSize())));
+                }
+            }
+            Tensors.fillZero(g);
         }
     }
 
@@ -155,6 +159,7 @@ public final class AdamW implements AutoCloseable {
 
     @Override
     public void close() {
+        fused.close();
         state.close();
     }
 }

@@ -83,16 +83,14 @@ public final class Trainer<B extends Batch> {
                 tokens += batch.tokens();
                 predicted += batch.predicted();
             }
-            long u0 = System.nanoTime();
-            norm = GradClip.clipGlobalNorm(params.trained().values(), settings.clipNorm(), s);
-            if (!Double.isFinite(norm)) {
-                throw new Diverged(step + 1, "gradient norm is " + norm);
-            }
-            nanos[2] += System.nanoTime() - u0;
         }
         long u0 = System.nanoTime();
+        norm = GradClip.globalNorm(params.trained().values());
+        if (!Double.isFinite(norm)) {
+            throw new Diverged(step + 1, "gradient norm is " + norm);
+        }
         float lr = schedule.lr(step);
-        adam.step(params.trained(), params.noDecay(), name -> params.lr(name, lr));
+        adam.step(params.trained(), params.noDecay(), name -> params.lr(name, lr), GradClip.factor(norm, settings.clipNorm()));
         nanos[2] += System.nanoTime() - u0;
         StepReport.Parts parts = new StepReport.Parts(nanos[0] / 1e9, nanos[1] / 1e9, nanos[2] / 1e9);
         return new StepReport(step + 1, settings.maxSteps(), lossSum / settings.accumulate(), lr, norm, tokens, predicted, parts,
