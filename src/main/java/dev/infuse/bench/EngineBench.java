@@ -19,7 +19,9 @@ import dev.infuse.train.TrainListener;
 import dev.infuse.train.Trainables;
 import dev.infuse.train.Trainer;
 import dev.infuse.train.data.Cursor;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -35,6 +37,34 @@ public final class EngineBench {
     public record Result(int threads, double matmulPeakGflops, double forwardB8T128TokensPerS, double forwardB8T128Gflops,
             double forwardB64T64TokensPerS, double forwardB64T64Gflops, double trainB8T128TokensPerS,
             double trainB8T128SecondsPerStep, Train train, double peakRssMb) {
+        /** Prints the JSON object's fields, in the order the CLI prints them. */
+        public Map<String, Object> fields() {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("threads", threads);
+            o.put("matmul_peak_gflops", round(matmulPeakGflops));
+            o.put("forward_b8_t128_tokens_per_s", round(forwardB8T128TokensPerS));
+            o.put("forward_b8_t128_gflops", round(forwardB8T128Gflops));
+            o.put("forward_b8_t128_of_peak", round(forwardB8T128OfPeak()));
+            o.put("forward_b64_t64_tokens_per_s", round(forwardB64T64TokensPerS));
+            o.put("forward_b64_t64_gflops", round(forwardB64T64Gflops));
+            o.put("forward_b64_t64_of_peak", round(forwardB64T64OfPeak()));
+            o.put("train_b8_t128_tokens_per_s", round(trainB8T128TokensPerS));
+            o.put("train_b8_t128_seconds_per_step", round(trainB8T128SecondsPerStep));
+            o.put("train_b8_t128_steps_timed", train.steps());
+            o.put("train_b8_t128_min_s", round(train.min()));
+            o.put("train_b8_t128_max_s", round(train.max()));
+            o.put("train_b8_t128_forward_s", round(train.forward()));
+            o.put("train_b8_t128_backward_s", round(train.backward()));
+            o.put("train_b8_t128_update_s", round(train.update()));
+            o.put("train_b8_t128_peak_rss_mb", round(train.peakRssMb()));
+            o.put("peak_rss_mb", round(peakRssMb));
+            return o;
+        }
+
+        private static double round(double v) {
+            return Math.round(v * 1000) / 1000.0;
+        }
+
 
         public double forwardB8T128OfPeak() {
             return forwardB8T128Gflops / matmulPeakGflops;
@@ -48,17 +78,28 @@ public final class EngineBench {
     private EngineBench() {}
 
     public static Result run(int repeats, Consumer<String> log) {
+        return run(repeats, null, log);
+    }
+
+    /**
+     * @param trace where to write PyTorch's profile of the timed training steps, or null. The training
+     *     step runs first, right after the matmul peak, with the memory peak reset before it, so its peak
+     *     RSS is the training's own and not the forward benchmarks' (glibc keeps freed memory).
+     */
+    public static Result run(int repeats, java.nio.file.Path trace, Consumer<String> log) {
         Engines.get();
         Tensors.noGrad();
         double peak = matmulPeak(log);
         BertConfig c = BertConfig.bertBase(30522);
         try (BertModel model = BertModel.random(c, 1)) {
+            log.accept("training step B=8 T=128 ...");
+            Memory.resetPeak();
+            Train train = train(model, 8, 128, Math.max(5, repeats), trace);
+            Tensors.noGrad();
             log.accept("forward B=8 T=128 ...");
             double f8 = forwardSeconds(model, 8, 128, repeats);
             log.accept("forward B=64 T=64 ...");
             double f64 = forwardSeconds(model, 64, 64, Math.max(2, repeats / 2));
-            log.accept("training step B=8 T=128 ...");
-            Train train = train(model, 8, 128, Math.max(5, repeats));
             return new Result(Engines.threads(), peak, 8 * 128 / f8, forwardFlops(c, 8, 128) / f8 / 1e9, 64 * 64 / f64,
                     forwardFlops(c, 64, 64) / f64 / 1e9, 8 * 128 / train.median(), train.median(), train, Memory.peakRssMb());
         }
@@ -117,7 +158,8 @@ public final class EngineBench {
      *
      * @param steps steps timed after {@link #WARM_UP} untimed ones
      */
-    public record Train(int steps, double median, double min, double max, double forward, double backward, double update) {}
+    public record Train(int steps, double median, double min, double max, double forward, double backward, double update,
+            double peakRssMb) {}
 
     /** Steps run before timing starts: the first allocates the optimizer's moments, the second still settles memory. */
     static final int WARM_UP = 2;
@@ -183,7 +225,7 @@ public final class EngineBench {
             new Trainer<>(params, Objective.mlm().on(model), same, loop, adam, List.of(timer)).run(0);
         }
         return new Train(steps, median(t[0]), Arrays.stream(t[0]).min().orElseThrow(), Arrays.stream(t[0]).max().orElseThrow(),
-                median(t[1]), median(t[2]), median(t[3]));
+                median(t[1]), median(t[2]), median(t[3]), Memory.peakRssMb());
     }
 
     static long[][] randomIds(int batch, int length, int vocab) {

@@ -12,6 +12,16 @@ public final class Memory {
         return statusKb("VmHWM:") / 1024.0;
     }
 
+    /** Resets the peak to the current resident size (Linux 4.0 and later); false where that is not possible. */
+    public static boolean resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     public static double rssMb() {
         return statusKb("VmRSS:") / 1024.0;
     }

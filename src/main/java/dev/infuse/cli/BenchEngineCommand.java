@@ -1,8 +1,10 @@
 package dev.infuse.cli;
 
 import dev.infuse.bench.EngineBench;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.infuse.bench.ProfileSummary;
+import dev.infuse.InfuseException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,38 +21,37 @@ final class BenchEngineCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats per measurement (median; default ${DEFAULT-VALUE}).")
     int repeats;
 
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "Write PyTorch's profile of the timed training steps (a Chrome trace) to FILE and print the operators that took the most time.")
+    Path profile;
+
     @Override
     public Integer call() {
-        EngineBench.Result r = EngineBench.run(Math.max(1, repeats), msg -> System.err.println(msg));
+        if (profile != null && (Files.isDirectory(profile) || !Files.isDirectory(profile.toAbsolutePath().getParent()))) {
+            throw new InfuseException("--profile " + profile + (Files.isDirectory(profile) ? " is a directory" : ": its folder does not exist"));
+        }
+        EngineBench.Result r = EngineBench.run(Math.max(1, repeats), profile, msg -> System.err.println(msg));
         if (json.requested) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("threads", r.threads());
-            o.put("matmul_peak_gflops", round(r.matmulPeakGflops()));
-            o.put("forward_b8_t128_tokens_per_s", round(r.forwardB8T128TokensPerS()));
-            o.put("forward_b8_t128_gflops", round(r.forwardB8T128Gflops()));
-            o.put("forward_b8_t128_of_peak", round(r.forwardB8T128OfPeak()));
-            o.put("forward_b64_t64_tokens_per_s", round(r.forwardB64T64TokensPerS()));
-            o.put("forward_b64_t64_gflops", round(r.forwardB64T64Gflops()));
-            o.put("forward_b64_t64_of_peak", round(r.forwardB64T64OfPeak()));
-            o.put("train_b8_t128_tokens_per_s", round(r.trainB8T128TokensPerS()));
-            o.put("train_b8_t128_seconds_per_step", round(r.trainB8T128SecondsPerStep()));
-            o.put("peak_rss_mb", round(r.peakRssMb()));
-            Json.print(o);
+            Json.print(r.fields());
         } else {
+            EngineBench.Train t = r.train();
             System.out.printf("threads                      %d%n", r.threads());
             System.out.printf("fp32 matmul peak             %.1f GFLOP/s%n", r.matmulPeakGflops());
             System.out.printf("forward B=8  T=128           %.0f tokens/s  %.1f GFLOP/s  %.2f of peak%n",
                     r.forwardB8T128TokensPerS(), r.forwardB8T128Gflops(), r.forwardB8T128OfPeak());
             System.out.printf("forward B=64 T=64            %.0f tokens/s  %.1f GFLOP/s  %.2f of peak%n",
                     r.forwardB64T64TokensPerS(), r.forwardB64T64Gflops(), r.forwardB64T64OfPeak());
-            System.out.printf("train step B=8 T=128 (AdamW) %.0f tokens/s  %.2f s/step%n", r.trainB8T128TokensPerS(),
-                    r.trainB8T128SecondsPerStep());
-            System.out.printf("peak RSS                     %.0f MB%n", r.peakRssMb());
+            System.out.printf("train step B=8 T=128 (AdamW) %.0f tokens/s  %.2f s/step, median of %d (%.2f to %.2f)%n",
+                    r.trainB8T128TokensPerS(), t.median(), t.steps(), t.min(), t.max());
+            System.out.printf("  forward %.2f s  backward %.2f s  clip + AdamW %.2f s  (medians)%n", t.forward(), t.backward(), t.update());
+            System.out.printf("peak RSS                     %.0f MB (training step alone: %.0f MB)%n", r.peakRssMb(), t.peakRssMb());
+        }
+        if (profile != null) {
+            System.err.printf("%nprofile of %d training steps in %s; operators by self time:%n", r.train().steps(), profile);
+            for (ProfileSummary.Row row : ProfileSummary.read(profile).stream().limit(15).toList()) {
+                System.err.printf("  %-40s %9.0f ms  %6d calls%n", row.op(), row.selfMs(), row.calls());
+            }
         }
         return 0;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
     }
 }
