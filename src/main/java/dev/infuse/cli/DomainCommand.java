@@ -3,6 +3,7 @@ package dev.infuse.cli;
 import dev.infuse.domain.BundleStats;
 import dev.infuse.domain.BundleValidator;
 import dev.infuse.domain.DomainBundle;
+import dev.infuse.domain.FirstSentences;
 import dev.infuse.domain.SpoImporter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Spec;
 /** {@code infuse domain ...}: check, describe, import and derive benchmarks from domain bundles. */
 @Command(name = "domain", description = "Work with domain bundles (entities, corpus, triples).",
         subcommands = {DomainCommand.Validate.class, DomainCommand.Stats.class, DomainCommand.Import.class,
-                FoldocCommands.Benchmark.class})
+                FoldocCommands.Benchmark.class, DomainCommand.FirstSentencesCommand.class})
 final class DomainCommand extends GroupCommand {
 
     @Command(name = "validate", description = "Report every problem in a bundle as file:line: message.")
@@ -85,6 +86,29 @@ final class DomainCommand extends GroupCommand {
                         output, s.entities(), s.triples(), s.duplicates());
                 return 0;
             }
+        }
+    }
+
+    @Command(name = "first-sentences", description = "Write a bundle whose passages are cut after their first sentence (short texts).")
+    static final class FirstSentencesCommand implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--domain", required = true, paramLabel = "DIR", description = "The bundle to cut.")
+        Path domain;
+
+        @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where the new bundle goes.")
+        Path output;
+
+        @Override
+        public Integer call() {
+            if (output.toAbsolutePath().normalize().equals(domain.toAbsolutePath().normalize())) {
+                throw new dev.infuse.InfuseException("--output must differ from --domain: the bundle would be cut in place");
+            }
+            FirstSentences.Summary s = FirstSentences.write(DomainBundle.open(domain), output);
+            spec.commandLine().getOut().printf("%s: %d passages, %d mentions kept, %d outside the first sentences dropped%n", output,
+                    s.passages(), s.mentions(), s.droppedMentions());
+            return 0;
         }
     }
 }
