@@ -36,6 +36,10 @@ public final class DomainBundle {
         if (!Files.isDirectory(dir)) {
             throw new InfuseException(dir + ": bundle directory not found");
         }
+        Path odd = BundleFiles.notAFile(dir, BundleFiles.ENTITIES);
+        if (odd != null && BundleFiles.find(dir, BundleFiles.ENTITIES) == null) {
+            throw new InfuseException(odd + ": " + BundleFiles.notAFileReason(odd));
+        }
         if (BundleFiles.find(dir, BundleFiles.ENTITIES) == null) {
             throw new InfuseException(dir.resolve(BundleFiles.ENTITIES) + ": file not found (a bundle needs entities)");
         }
