@@ -26,6 +26,9 @@ public final class JsonlReader {
                 if (l.text().isBlank()) {
                     continue;
                 }
+                if (FileShapes.looksLikeConll(l.text())) {
+                    throw new InfuseException(FileShapes.expectsJsonl(file.toString(), l.number()));
+                }
                 JsonElement e;
                 try {
                     e = JsonParser.parseString(l.text());

@@ -107,4 +107,13 @@ class BrokenFilesTest {
         InfuseException e = assertThrows(InfuseException.class, () -> DomainBundle.open(dir));
         assertEquals(ents + ": is a directory, expected a file", e.getMessage());
     }
+
+    @Test
+    void anEmptyMentionSpanIsCalledEmpty() throws IOException {
+        Files.writeString(dir.resolve("entities.jsonl"), "{\"id\":\"unix\",\"name\":\"Unix\"}\n");
+        Path c = dir.resolve("corpus.jsonl");
+        Files.writeString(c, "{\"id\":\"p\",\"text\":\"Unix is old\",\"mentions\":[{\"start\":2,\"end\":2,\"entity\":\"unix\"}]}\n");
+        assertEquals(List.of(c + ":1: mention span [2, 2) is empty, expected start < end"),
+                BundleValidator.validate(dir).stream().map(Object::toString).toList());
+    }
 }

@@ -64,6 +64,9 @@ public final class ProbeEvaluator {
     }
 
     public ProbeScores evaluate(Path probes) {
+        if (java.nio.file.Files.isDirectory(probes)) {
+            throw new dev.infuse.InfuseException(probes + ": is a directory, expected a probe file");
+        }
         if (!java.nio.file.Files.isRegularFile(probes)) {
             throw new dev.infuse.InfuseException("probe file not found: " + probes);
         }
