@@ -50,6 +50,17 @@ public final class DomainBundle {
         return dir;
     }
 
+    /**
+     * The checks every consumer runs before its work, so {@code pelt build}, {@code pretrain} and {@code zeo}
+     * accept and refuse the same bundles: the entities file reads whole, every line valid, each id once, at
+     * least one entity. The corpus is not read here; it streams, and a bad line fails with its number when
+     * it is reached. {@code domain validate} reports everything at once.
+     */
+    public DomainBundle requireValid() {
+        entities();
+        return this;
+    }
+
     /** All entities in file order; loaded once. Duplicate ids and an empty file are errors. */
     public synchronized List<Entity> entities() {
         if (entities == null) {
