@@ -78,6 +78,7 @@ public final class BundleValidator {
             return;
         }
         if (lines == 0) {
+            entitiesRead = false;
             problems.add(new Problem(f, 0, "no entities found, expected at least one JSON line"));
         }
     }

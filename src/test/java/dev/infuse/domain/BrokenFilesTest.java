@@ -104,6 +104,12 @@ class BrokenFilesTest {
         Files.writeString(dir.resolve("triples.tsv"), "unix\tis\tos\n");
         assertEquals(List.of(ents + ": is a directory, expected a file"),
                 BundleValidator.validate(dir).stream().map(Object::toString).toList());
+        Files.delete(ents);
+        Files.writeString(ents, "\n");
+        assertEquals(List.of(ents + ": no entities found, expected at least one JSON line"),
+                BundleValidator.validate(dir).stream().map(Object::toString).toList());
+        Files.delete(ents);
+        Files.createDirectories(ents);
         InfuseException e = assertThrows(InfuseException.class, () -> DomainBundle.open(dir));
         assertEquals(ents + ": is a directory, expected a file", e.getMessage());
     }
