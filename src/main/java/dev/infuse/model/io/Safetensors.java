@@ -95,7 +95,11 @@ public final class Safetensors {
         try {
             parsed = JsonParser.parseString(json);
         } catch (RuntimeException e) {
-            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause(); // Gson wraps the parser's own message in its exception's class name
+            }
+            String why = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
             throw new InfuseException(file + ": the safetensors header is not valid JSON (" + excerpt(why, 200) + "); it begins: "
                     + excerpt(json, 200));
         }
