@@ -110,4 +110,10 @@ class TaskFilesTest {
                 "{\"token\":[\"Unix\",\"runs\",\"C\"],\"h\":{\"pos\":[0,1]},\"t\":{\"pos\":[2,2]},\"relation\":\"written_in\"}\n");
         assertEquals(relation + ":1: t pos [2, 2) is empty, expected start < end", refusal(() -> RelationSet.read(relation)));
     }
+
+    @Test
+    void aMalformedJsonLineQuotesOnlyTheParsersReason() throws IOException {
+        Path f = write("bad.jsonl", CLASSIFY + "{\"text\":\"bad\n");
+        assertEquals(f + ":2: not a JSON object (Unterminated string at line 1 column 13 path $.text)", refusal(() -> ClassifySet.read(f)));
+    }
 }
