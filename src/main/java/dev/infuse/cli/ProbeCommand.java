@@ -44,6 +44,7 @@ final class ProbeCommand implements Callable<Integer> {
             PeltPlugin plug = entityTable.plugin(lm);
             Function<ProbeItem, InputRow> encoder = plug == null ? ProbeEvaluator.plainEncoder(lm.tokenizer()) : ProbeEvaluator.peltEncoder(plug, lm.tokenizer());
             ProbeScores s = new ProbeEvaluator(lm, encoder, options).evaluate(probes);
+            java.util.Optional.ofNullable(s.nanNote()).ifPresent(System.err::println);
             if (json.requested) {
                 Json.print(s.toJson());
             } else {

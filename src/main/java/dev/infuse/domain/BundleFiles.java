@@ -24,6 +24,25 @@ public final class BundleFiles {
         return Files.isRegularFile(gz) ? gz : null;
     }
 
+    /**
+     * A variant of {@code name} that exists but is not a regular file (a directory, say), or null. Callers
+     * refuse it in one line instead of reporting the file missing and then every reference to it.
+     */
+    public static Path notAFile(Path dir, String name) {
+        for (String n : List.of(name, name + ".gz")) {
+            Path p = dir.resolve(n);
+            if (Files.exists(p) && !Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The one-line complaint about {@link #notAFile}'s answer. */
+    public static String notAFileReason(Path p) {
+        return Files.isDirectory(p) ? "is a directory, expected a file" : "is not a regular file";
+    }
+
     /** Every existing variant of {@code name}; more than one means the bundle is ambiguous. */
     public static List<Path> variants(Path dir, String name) {
         List<Path> out = new ArrayList<>();

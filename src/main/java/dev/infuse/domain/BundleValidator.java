@@ -24,6 +24,8 @@ public final class BundleValidator {
 
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, Entity> entities = new HashMap<>();
+    /** False when the entities file could not be read at all: references to entities are then not checked. */
+    private boolean entitiesRead = true;
 
     private BundleValidator() {}
 
@@ -43,7 +45,10 @@ public final class BundleValidator {
     private void checkEntities(Path dir) {
         Path f = single(dir, BundleFiles.ENTITIES);
         if (f == null) {
-            problems.add(new Problem(dir.resolve(BundleFiles.ENTITIES), 0, "file not found (a bundle needs entities)"));
+            entitiesRead = false;
+            if (BundleFiles.notAFile(dir, BundleFiles.ENTITIES) == null) {
+                problems.add(new Problem(dir.resolve(BundleFiles.ENTITIES), 0, "file not found (a bundle needs entities)"));
+            }
             return;
         }
         Map<String, Integer> firstLine = new HashMap<>();
@@ -67,8 +72,13 @@ public final class BundleValidator {
                     problems.add(new Problem(f, l.number(), ex.getMessage()));
                 }
             }
+        } catch (Lines.ReadError e) {
+            problems.add(new Problem(f, 0, e.reason()));
+            entitiesRead = false;
+            return;
         }
         if (lines == 0) {
+            entitiesRead = false;
             problems.add(new Problem(f, 0, "no entities found, expected at least one JSON line"));
         }
     }
@@ -85,6 +95,8 @@ public final class BundleValidator {
                 for (Lines.Line l = in.next(); l != null; l = in.next()) {
                     text(txt, l);
                 }
+            } catch (Lines.ReadError e) {
+                problems.add(new Problem(txt, 0, e.reason()));
             }
         }
         if (jsonl == null) {
@@ -111,10 +123,15 @@ public final class BundleValidator {
                     checkMention(jsonl, l.number(), p, i);
                 }
             }
+        } catch (Lines.ReadError e) {
+            problems.add(new Problem(jsonl, 0, e.reason()));
         }
     }
 
     private void checkMention(Path f, int line, Passage p, int i) {
+        if (!entitiesRead) {
+            return; // the entities file's own problem says it all; one line per mention would bury it
+        }
         Mention m = p.mentions().get(i);
         Entity e = entities.get(m.entity());
         String where = "mention " + i + " [" + m.start() + ", " + m.end() + ")";
@@ -142,6 +159,9 @@ public final class BundleValidator {
                 }
                 try {
                     Triple t = BundleFormat.parseTriple(text);
+                    if (!entitiesRead) {
+                        continue;
+                    }
                     if (!entities.containsKey(t.head())) {
                         problems.add(new Problem(f, l.number(), "head '" + t.head() + "' is not an entity id"));
                     }
@@ -152,6 +172,8 @@ public final class BundleValidator {
                     problems.add(new Problem(f, l.number(), ex.getMessage()));
                 }
             }
+        } catch (Lines.ReadError e) {
+            problems.add(new Problem(f, 0, e.reason()));
         }
     }
 
@@ -167,6 +189,10 @@ public final class BundleValidator {
     /** The one variant of {@code name}; two variants is itself a problem (the first is still checked). */
     private Path single(Path dir, String name) {
         List<Path> v = BundleFiles.variants(dir, name);
+        Path odd = BundleFiles.notAFile(dir, name);
+        if (odd != null) {
+            problems.add(new Problem(odd, 0, BundleFiles.notAFileReason(odd)));
+        }
         if (v.size() > 1) {
             problems.add(new Problem(dir, 0, "both " + name + " and " + name + ".gz exist, expected one"));
         }

@@ -36,6 +36,10 @@ public final class DomainBundle {
         if (!Files.isDirectory(dir)) {
             throw new InfuseException(dir + ": bundle directory not found");
         }
+        Path odd = BundleFiles.notAFile(dir, BundleFiles.ENTITIES);
+        if (odd != null && BundleFiles.find(dir, BundleFiles.ENTITIES) == null) {
+            throw new InfuseException(odd + ": " + BundleFiles.notAFileReason(odd));
+        }
         if (BundleFiles.find(dir, BundleFiles.ENTITIES) == null) {
             throw new InfuseException(dir.resolve(BundleFiles.ENTITIES) + ": file not found (a bundle needs entities)");
         }
@@ -44,6 +48,17 @@ public final class DomainBundle {
 
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * The checks every consumer runs before its work, so {@code pelt build}, {@code pretrain} and {@code zeo}
+     * accept and refuse the same bundles: the entities file reads whole, every line valid, each id once, at
+     * least one entity. The corpus is not read here; it streams, and a bad line fails with its number when
+     * it is reached. {@code domain validate} reports everything at once.
+     */
+    public DomainBundle requireValid() {
+        entities();
+        return this;
     }
 
     /** All entities in file order; loaded once. Duplicate ids and an empty file are errors. */

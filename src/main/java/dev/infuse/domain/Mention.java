@@ -8,7 +8,10 @@ package dev.infuse.domain;
  */
 public record Mention(int start, int end, String entity) {
     public Mention {
-        if (start < 0 || end <= start) {
+        if (start == end) {
+            throw new IllegalArgumentException("mention span [" + start + ", " + end + ") is empty, expected start < end");
+        }
+        if (start < 0 || end < start) {
             throw new IllegalArgumentException(
                     "mention span [" + start + ", " + end + ") is invalid, expected 0 <= start < end");
         }

@@ -26,11 +26,14 @@ public final class JsonlReader {
                 if (l.text().isBlank()) {
                     continue;
                 }
+                if (FileShapes.looksLikeConll(l.text())) {
+                    throw new InfuseException(FileShapes.expectsJsonl(file.toString(), l.number()));
+                }
                 JsonElement e;
                 try {
                     e = JsonParser.parseString(l.text());
                 } catch (RuntimeException ex) {
-                    throw new InfuseException(where + ": not a JSON object: " + ex.getMessage());
+                    throw new InfuseException(where + ": not a JSON object (" + parserReason(ex) + ")");
                 }
                 if (!e.isJsonObject()) {
                     throw new InfuseException(where + ": not a JSON object");
@@ -45,6 +48,16 @@ public final class JsonlReader {
             }
         }
         return out;
+    }
+
+    /** The JSON parser's own first line, without Gson's wrapping class name and troubleshooting link. */
+    private static String parserReason(Throwable ex) {
+        Throwable root = ex;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String m = root.getMessage();
+        return m == null ? root.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
     }
 
     /** A required string field, named in the error when missing. */

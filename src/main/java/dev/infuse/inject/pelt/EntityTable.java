@@ -97,7 +97,7 @@ public final class EntityTable extends EntityRows<EntityTable.Row> {
     /** Reads a table; anything that is not a whole, consistent table is refused with the reason. */
     public static EntityTable read(Path file) {
         VectorTableFile.Contents<Row> c = VectorTableFile.read(file, FORMAT, "entity table", "PELT table",
-                new TypeToken<List<Row>>() {}.getType());
+                new TypeToken<List<Row>>() {}.getType(), Row::id);
         return new EntityTable(c.rows(), c.sums(), c.counts(), c.hidden(), c.modelFingerprint());
     }
 }

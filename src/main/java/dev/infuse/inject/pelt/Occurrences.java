@@ -41,7 +41,7 @@ final class Occurrences {
         this.bundle = bundle;
         this.options = options;
         MentionMatcher.Builder b = MentionMatcher.builder();
-        for (Entity e : bundle.entities()) {
+        for (Entity e : bundle.requireValid().entities()) {
             b.add(e.name(), e.id(), true);
             e.aliases().forEach(a -> b.add(a, e.id(), false));
             if (options.entities().isEmpty() || options.entities().contains(e.id()) || options.entities().contains(e.type())) {

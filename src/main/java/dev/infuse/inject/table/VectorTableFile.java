@@ -8,10 +8,12 @@ import java.lang.reflect.Type;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The file layout every per-entity vector table shares: one safetensors file with {@code sums} (E, H) and
@@ -43,8 +45,9 @@ public final class VectorTableFile {
      * @param noun names the table in errors ("entity table")
      * @param kind names the format in errors ("PELT table")
      * @param rowList the rows' JSON type, {@code List<Row>}
+     * @param idOf a row's entity id, to name unusable rows
      */
-    public static <W> Contents<W> read(Path file, String format, String noun, String kind, Type rowList) {
+    public static <W> Contents<W> read(Path file, String format, String noun, String kind, Type rowList, Function<W, String> idOf) {
         if (!Files.isRegularFile(file)) {
             throw new InfuseException(noun + " not found: " + file);
         }
@@ -76,6 +79,47 @@ public final class VectorTableFile {
         sums.data().duplicate().get(s);
         float[] c = new float[counts.data().remaining()];
         counts.data().duplicate().get(c);
-        return new Contents<>(rows, s, c, (int) sums.shape()[1], meta.get("model_fingerprint"));
+        int hidden = (int) sums.shape()[1];
+        String unusable = unusableRows(rows, idOf, s, c, hidden);
+        if (unusable != null) {
+            throw new InfuseException("corrupt " + noun + " " + file + ": " + unusable);
+        }
+        return new Contents<>(rows, s, c, hidden, meta.get("model_fingerprint"));
+    }
+
+    /**
+     * Names the rows a lookup would turn into NaN or junk: a sum holding NaN or an infinity, or a count that
+     * is not a positive finite number (the mean divides by it). Null when every row is usable.
+     */
+    static <W> String unusableRows(List<W> rows, Function<W, String> idOf, float[] sums, float[] counts, int hidden) {
+        final int shown = 3;
+        List<String> named = new ArrayList<>();
+        int bad = 0;
+        for (int r = 0; r < rows.size(); r++) {
+            String why = null;
+            float c = counts[r];
+            if (!(c > 0) || Float.isInfinite(c)) {
+                why = "count " + c;
+            } else {
+                for (int d = 0; d < hidden; d++) {
+                    float x = sums[r * hidden + d];
+                    if (Float.isNaN(x) || Float.isInfinite(x)) {
+                        why = "sum holds " + x;
+                        break;
+                    }
+                }
+            }
+            if (why != null) {
+                bad++;
+                if (named.size() < shown) {
+                    named.add(idOf.apply(rows.get(r)) + " (" + why + ")");
+                }
+            }
+        }
+        if (bad == 0) {
+            return null;
+        }
+        return bad + " of " + rows.size() + " rows are unusable (NaN or infinite sum, or a count that is not positive): "
+                + String.join(", ", named) + (bad > shown ? " and " + (bad - shown) + " more" : "");
     }
 }

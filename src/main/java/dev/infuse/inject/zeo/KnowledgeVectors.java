@@ -54,7 +54,7 @@ public final class KnowledgeVectors extends EntityRows<KnowledgeVectors.Row> {
 
     public static KnowledgeVectors read(Path file) {
         VectorTableFile.Contents<Row> c = VectorTableFile.read(file, FORMAT, "knowledge vectors", "ZEO vector table",
-                new TypeToken<List<Row>>() {}.getType());
+                new TypeToken<List<Row>>() {}.getType(), Row::id);
         float[] v = c.sums();
         for (int r = 0; r < c.rows().size(); r++) { // sums / counts: a table built in several passes stays a mean
             float n = c.counts()[r];

@@ -19,7 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -59,7 +63,7 @@ public final class Safetensors {
             readFully(ch, headerBuf, 8);
             JsonObject header = parseHeader(file, new String(headerBuf.array(), StandardCharsets.UTF_8));
             long dataStart = 8 + headerLen;
-            Map<String, HostTensor> out = new LinkedHashMap<>();
+            List<Entry> entries = new ArrayList<>();
             for (Map.Entry<String, JsonElement> e : header.entrySet()) {
                 if (e.getKey().equals("__metadata__")) {
                     if (metadata != null && e.getValue().isJsonObject()) {
@@ -70,7 +74,12 @@ public final class Safetensors {
                 if (!e.getValue().isJsonObject()) {
                     throw new InfuseException(file + ": malformed safetensors header entry " + e.getKey());
                 }
-                out.put(e.getKey(), readTensor(file, ch, e.getKey(), e.getValue().getAsJsonObject(), dataStart, size));
+                entries.add(entry(file, e.getKey(), e.getValue().getAsJsonObject(), dataStart, size));
+            }
+            checkLayout(file, entries, size - dataStart);
+            Map<String, HostTensor> out = new LinkedHashMap<>();
+            for (Entry e : entries) {
+                out.put(e.name(), map(ch, e, dataStart));
             }
             return out;
         } catch (NoSuchFileException e) {
@@ -80,53 +89,127 @@ public final class Safetensors {
         }
     }
 
+    /** The header as a JSON object; errors quote only its start, since a header can hold megabytes. */
     private static JsonObject parseHeader(Path file, String json) {
+        JsonElement parsed;
         try {
-            return JsonParser.parseString(json).getAsJsonObject();
+            parsed = JsonParser.parseString(json);
         } catch (RuntimeException e) {
-            throw new InfuseException(file + ": malformed safetensors header: " + e.getMessage());
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause(); // Gson wraps the parser's own message in its exception's class name
+            }
+            String why = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
+            throw new InfuseException(file + ": the safetensors header is not valid JSON (" + excerpt(why, 200) + "); it begins: "
+                    + excerpt(json, 200));
         }
+        if (!parsed.isJsonObject()) {
+            throw new InfuseException(file + ": the safetensors header is not a JSON object; it begins: " + excerpt(json, 200));
+        }
+        return parsed.getAsJsonObject();
     }
 
-    private static HostTensor readTensor(Path file, FileChannel ch, String name, JsonObject info, long dataStart, long size)
-            throws IOException {
+    /** One tensor as the header describes it; offsets are relative to the start of the data. */
+    private record Entry(String name, String dtype, long[] shape, long begin, long end) {}
+
+    private static Entry entry(Path file, String name, JsonObject info, long dataStart, long size) {
         if (!info.has("dtype") || !info.has("shape") || !info.has("data_offsets")) {
             throw new InfuseException(file + ": tensor " + name + " lacks dtype, shape or data_offsets");
         }
-        String dtype = info.get("dtype").getAsString();
-        JsonArray shapeJson = info.getAsJsonArray("shape");
-        long[] shape = new long[shapeJson.size()];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = shapeJson.get(i).getAsLong();
+        String dtype;
+        long[] shape;
+        long begin;
+        long end;
+        try {
+            dtype = info.get("dtype").getAsString();
+            JsonArray shapeJson = info.getAsJsonArray("shape");
+            shape = new long[shapeJson.size()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = shapeJson.get(i).getAsLong();
+            }
+            JsonArray off = info.getAsJsonArray("data_offsets");
+            if (off.size() != 2) {
+                throw new IllegalStateException("data_offsets has " + off.size() + " numbers");
+            }
+            begin = off.get(0).getAsLong();
+            end = off.get(1).getAsLong();
+        } catch (RuntimeException e) {
+            throw new InfuseException(file + ": tensor " + name + " has a malformed dtype, shape or data_offsets ("
+                    + excerpt(String.valueOf(e.getMessage()), 200) + ")");
         }
-        JsonArray off = info.getAsJsonArray("data_offsets");
-        long begin = off.get(0).getAsLong();
-        long end = off.get(1).getAsLong();
         int width = switch (dtype) {
             case "F32" -> 4;
             case "F16", "BF16" -> 2;
             default -> throw new InfuseException(file + ": tensor " + name + " has dtype " + dtype
                     + "; infuse reads F32, F16 and BF16");
         };
+        for (long d : shape) {
+            if (d < 0) {
+                throw new InfuseException(file + ": tensor " + name + " has a negative dimension in shape " + Arrays.toString(shape));
+            }
+        }
         long n = HostTensor.numel(shape);
-        if (end - begin != n * width || begin < 0) {
-            throw new InfuseException(file + ": tensor " + name + " of shape " + java.util.Arrays.toString(shape) + " and dtype "
-                    + dtype + " needs " + n * width + " bytes, its offsets span " + (end - begin));
+        if (begin < 0 || end < begin || end - begin != n * width) {
+            throw new InfuseException(file + ": tensor " + name + " of shape " + Arrays.toString(shape) + " and dtype "
+                    + dtype + " needs " + n * width + " bytes, its offsets [" + begin + ", " + end + ") span " + (end - begin));
         }
         if (dataStart + end > size) {
-            throw new InfuseException(file + ": tensor " + name + " ends at byte " + (dataStart + end) + " but the file holds "
-                    + size);
+            throw new InfuseException(file + ": tensor " + name + " ends at byte " + (dataStart + end) + " but the file holds " + size);
         }
         if (n * width > Integer.MAX_VALUE) {
             throw new InfuseException(file + ": tensor " + name + " is over 2 GB, more than one mapping can hold");
         }
-        MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin);
+        return new Entry(name, dtype, shape, begin, end);
+    }
+
+    /**
+     * The tensors must tile the data exactly, as the reference implementation demands: an overlap means two
+     * tensors share bytes (the model would load junk without a word), a gap or a tail means the header and
+     * the data disagree about where tensors are.
+     */
+    private static void checkLayout(Path file, List<Entry> entries, long dataLength) {
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long covered = 0;
+        Entry previous = null;
+        for (Entry e : sorted) {
+            if (e.begin() < covered) {
+                throw new InfuseException(file + ": tensors " + previous.name() + " " + range(previous) + " and " + e.name() + " "
+                        + range(e) + " overlap in the data");
+            }
+            if (e.begin() > covered) {
+                throw new InfuseException(file + ": data bytes [" + covered + ", " + e.begin() + ") "
+                        + (previous == null ? "before tensor " + e.name() : "between tensors " + previous.name() + " and " + e.name())
+                        + " belong to no tensor");
+            }
+            covered = e.end();
+            previous = e;
+        }
+        if (covered < dataLength) {
+            throw new InfuseException(file + ": data bytes [" + covered + ", " + dataLength + ") "
+                    + (previous == null ? "" : "after the last tensor, " + previous.name() + ", ") + "belong to no tensor");
+        }
+    }
+
+    private static String range(Entry e) {
+        return "[" + e.begin() + ", " + e.end() + ")";
+    }
+
+    private static HostTensor map(FileChannel ch, Entry e, long dataStart) throws IOException {
+        int n = (int) HostTensor.numel(e.shape());
+        MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.end() - e.begin());
         map.order(ByteOrder.LITTLE_ENDIAN);
-        return switch (dtype) {
-            case "F32" -> new HostTensor(shape, map.asFloatBuffer());
-            case "F16" -> new HostTensor(shape, widenHalf(map.asShortBuffer(), (int) n));
-            default -> new HostTensor(shape, widenBfloat16(map.asShortBuffer(), (int) n));
+        return switch (e.dtype()) {
+            case "F32" -> new HostTensor(e.shape(), map.asFloatBuffer());
+            case "F16" -> new HostTensor(e.shape(), widenHalf(map.asShortBuffer(), n));
+            default -> new HostTensor(e.shape(), widenBfloat16(map.asShortBuffer(), n));
         };
+    }
+
+    /** At most {@code max} chars of {@code text}, on one line, with an ellipsis when cut. */
+    static String excerpt(String text, int max) {
+        String flat = text.replaceAll("\\s+", " ").strip();
+        return flat.length() <= max ? flat : flat.substring(0, max) + "…";
     }
 
     /** bf16 is the top half of an f32: shift the 16 bits left. */

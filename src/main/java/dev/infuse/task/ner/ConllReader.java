@@ -2,6 +2,7 @@ package dev.infuse.task.ner;
 
 import dev.infuse.InfuseException;
 import dev.infuse.domain.Lines;
+import dev.infuse.task.FileShapes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,10 @@ public final class ConllReader {
                 String[] cols = text.contains("\t") ? text.split("\t") : text.split("\\s+");
                 if (cols[0].equals("-DOCSTART-")) {
                     continue;
+                }
+                if (FileShapes.looksLikeJson(text) && (cols.length < 2 || !TAG.matcher(cols[cols.length - 1].strip()).matches())) {
+                    // Only a line that fails as CoNLL: "[" and "{" are tokens too.
+                    throw new InfuseException(FileShapes.expectsConll(file.toString(), l.number()));
                 }
                 if (cols.length < 2) {
                     throw new InfuseException(where + ": expected token<TAB>tag, found \"" + text + "\"");

@@ -33,6 +33,9 @@ public final class LamaReader {
 
     /** Streams the probes in file order, one line at a time; an empty file is an error. */
     public static void forEach(Path file, java.util.function.Consumer<ProbeItem> sink) {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new InfuseException(file + ": is a directory, expected a probe file");
+        }
         int count = 0;
         try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(open(file),
                 StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)))) {
@@ -48,8 +51,10 @@ public final class LamaReader {
             throw new InfuseException("probe file not found: " + file);
         } catch (CharacterCodingException e) {
             throw new InfuseException(file + ": invalid UTF-8");
-        } catch (IOException | UncheckedIOException e) {
-            throw new InfuseException("cannot read " + file + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw dev.infuse.domain.Lines.readError(file, e);
+        } catch (UncheckedIOException e) {
+            throw dev.infuse.domain.Lines.readError(file, e.getCause());
         }
         if (count == 0) {
             throw new InfuseException(file + ": no probes");
@@ -67,6 +72,9 @@ public final class LamaReader {
         try {
             o = JsonParser.parseString(line).getAsJsonObject();
         } catch (RuntimeException e) {
+            if (dev.infuse.task.FileShapes.looksLikeConll(line)) {
+                throw new InfuseException(dev.infuse.task.FileShapes.expectsJsonl(file.toString(), n));
+            }
             throw new InfuseException(file + ":" + n + ": malformed JSON line");
         }
         JsonElement sentences = o.get("masked_sentences");

@@ -64,6 +64,9 @@ public final class ProbeEvaluator {
     }
 
     public ProbeScores evaluate(Path probes) {
+        if (java.nio.file.Files.isDirectory(probes)) {
+            throw new dev.infuse.InfuseException(probes + ": is a directory, expected a probe file");
+        }
         if (!java.nio.file.Files.isRegularFile(probes)) {
             throw new dev.infuse.InfuseException("probe file not found: " + probes);
         }
@@ -121,7 +124,7 @@ public final class ProbeEvaluator {
         float[] logits = maskLogits(rows, masks);
         int v = lm.model().config().vocabSize();
         for (int i = 0; i < kept.size(); i++) {
-            scores.add(kept.get(i), rank(logits, i * v, v, answers.get(i)));
+            scores.add(kept.get(i), rank(logits, i * v, v, answers.get(i), candidate));
         }
     }
 
@@ -137,12 +140,26 @@ public final class ProbeEvaluator {
         }
     }
 
-    /** 1 + the number of candidates scoring strictly higher than the answer. */
-    private int rank(float[] logits, int from, int v, int answer) {
+    /**
+     * 1 + the number of candidates scoring strictly higher than the answer; {@link ProbeScores#UNRANKED} when the
+     * answer's or any candidate's score is NaN, because every comparison with NaN is false and the answer
+     * would otherwise come out first.
+     */
+    static int rank(float[] logits, int from, int v, int answer, boolean[] candidate) {
         float a = logits[from + answer];
+        if (Float.isNaN(a)) {
+            return ProbeScores.UNRANKED;
+        }
         int higher = 0;
         for (int i = 0; i < v; i++) {
-            if (candidate[i] && logits[from + i] > a) {
+            if (!candidate[i]) {
+                continue;
+            }
+            float x = logits[from + i];
+            if (Float.isNaN(x)) {
+                return ProbeScores.UNRANKED;
+            }
+            if (x > a) {
                 higher++;
             }
         }

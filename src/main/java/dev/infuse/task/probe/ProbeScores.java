@@ -4,7 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Precision at 1 and 10 and mean reciprocal rank, overall, per relation and per bucket. */
+/**
+ * Precision at 1 and 10 and mean reciprocal rank, overall, per relation and per bucket.
+ *
+ * <p>A prediction whose scores hold NaN has no rank: it counts as a miss (in the count, never a hit) and
+ * is counted apart as {@code nan_predictions}, so a broken model shows up instead of scoring perfectly.
+ */
 public final class ProbeScores {
     /** Running sums for one group. */
     public static final class Metrics {
@@ -12,8 +17,14 @@ public final class ProbeScores {
         private long hits1;
         private long hits10;
         private double reciprocal;
+        private long nan;
 
         void add(int rank) {
+            if (rank == UNRANKED) {
+                count++;
+                nan++;
+                return;
+            }
             count++;
             hits1 += rank == 1 ? 1 : 0;
             hits10 += rank <= 10 ? 1 : 0;
@@ -22,6 +33,11 @@ public final class ProbeScores {
 
         public long count() {
             return count;
+        }
+
+        /** Predictions whose scores held NaN, each counted as a miss. */
+        public long nanPredictions() {
+            return nan;
         }
 
         public double pAt1() {
@@ -42,6 +58,7 @@ public final class ProbeScores {
             o.put("p_at_1", round(pAt1()));
             o.put("p_at_10", round(pAt10()));
             o.put("mrr", round(mrr()));
+            o.put("nan_predictions", nan);
             return o;
         }
 
@@ -50,12 +67,15 @@ public final class ProbeScores {
         }
     }
 
+    /** The rank of a prediction whose scores hold NaN: it ranks nowhere. */
+    static final int UNRANKED = 0;
+
     private final Metrics overall = new Metrics();
     private final Map<String, Metrics> byRelation = new TreeMap<>();
     private final Map<String, Metrics> byBucket = new TreeMap<>();
     private final Map<String, Integer> skipped = new TreeMap<>();
 
-    /** Records the answer's 1-based rank among the candidate tokens. */
+    /** Records the answer's 1-based rank among the candidate tokens, or {@link #UNRANKED}. */
     void add(ProbeItem item, int rank) {
         overall.add(rank);
         byRelation.computeIfAbsent(item.relation().isEmpty() ? "(none)" : item.relation(), k -> new Metrics()).add(rank);
@@ -83,6 +103,12 @@ public final class ProbeScores {
     /** Probes not scored, counted by reason (for example an answer that is not one vocabulary token). */
     public Map<String, Integer> skipped() {
         return skipped;
+    }
+
+    /** A line for people when some predictions were NaN, else null. */
+    public String nanNote() {
+        long n = overall.nanPredictions();
+        return n == 0 ? null : "warning: " + n + " of " + overall.count() + " predictions held NaN scores and were counted as misses";
     }
 
     public Map<String, Object> toJson() {

@@ -55,7 +55,10 @@ public final class RelationSet extends SingleLabelSet<RelationExample> {
         }
         int s = p.get(0).getAsInt();
         int end = p.get(1).getAsInt();
-        if (s < 0 || end <= s || end > n) {
+        if (s == end) {
+            throw new InfuseException(where + ": " + side + " pos [" + s + ", " + end + ") is empty, expected start < end");
+        }
+        if (s < 0 || end < s || end > n) {
             throw new InfuseException(where + ": " + side + " pos [" + s + ", " + end + ") is not inside " + n + " tokens");
         }
         return new int[] {s, end};

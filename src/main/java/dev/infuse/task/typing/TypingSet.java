@@ -40,7 +40,10 @@ public final class TypingSet extends SingleLabelSet<TypingExample> {
             String text = JsonlReader.string(o, "text", where);
             int start = JsonlReader.integer(o, "start", where);
             int end = JsonlReader.integer(o, "end", where);
-            if (start < 0 || end <= start || end > text.length()) {
+            if (start == end) {
+                throw new InfuseException(where + ": span [" + start + ", " + end + ") is empty, expected start < end");
+            }
+            if (start < 0 || end < start || end > text.length()) {
                 throw new InfuseException(where + ": span [" + start + ", " + end + ") is not inside a text of " + text.length() + " chars");
             }
             JsonElement b = o.get("bucket");

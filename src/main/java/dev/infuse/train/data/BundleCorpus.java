@@ -32,7 +32,9 @@ public final class BundleCorpus implements PassageSource {
             throw new InfuseException(bundle.dir() + ": the bundle has no corpus (" + BundleFiles.CORPUS_TEXT + " or "
                     + BundleFiles.CORPUS_JSONL + ")");
         }
-        this.bundle = bundle;
+        // A corpus.jsonl brings its own mentions, so nothing here would read the entities: check them anyway,
+        // or pretrain would accept a bundle (duplicate ids, say) that pelt build refuses.
+        this.bundle = bundle.requireValid();
         this.matcher = BundleFiles.find(bundle.dir(), BundleFiles.CORPUS_JSONL) != null ? null : dictionary(bundle);
     }
 

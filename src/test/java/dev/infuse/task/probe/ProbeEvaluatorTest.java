@@ -95,6 +95,39 @@ class ProbeEvaluatorTest {
     }
 
     @Test
+    void aNanScoreIsAMissAndIsCounted() throws IOException {
+        Path v = tmp.resolve("vocab.txt");
+        WordPieceTokenizer tok = WordPieceTokenizer.load(v);
+        try (MaskedLm broken = new MaskedLm(BertModel.random(BertConfig.tiny(WORDS.size() + 6), 4), tok, "broken")) {
+            // One NaN in the output bias: that word's logit is NaN at every mask. Every comparison with NaN is
+            // false, so before the fix nothing ranked above it and the probe counted as a hit at rank 1.
+            ai.djl.ndarray.NDArray bias = broken.model().parameter("cls.predictions.bias");
+            float[] b = bias.toFloatArray();
+            b[tok.tokenToId("cat")] = Float.NaN;
+            bias.set(b);
+            Path f = tmp.resolve("nan.jsonl");
+            Files.write(f, List.of(probe("x", "cat", "the [MASK] sat .", "r1", "rare"), probe("x", "dog", "the [MASK] ran .", "r2", "")));
+            ProbeScores s = new ProbeEvaluator(broken, ProbeEvaluator.plainEncoder(tok), new ProbeEvaluator.Options(2, true)).evaluate(f);
+            assertEquals(2, s.overall().count());
+            assertEquals(2, s.overall().nanPredictions());
+            assertEquals(0.0, s.overall().pAt1());
+            assertEquals(0.0, s.overall().pAt10());
+            assertEquals(0.0, s.overall().mrr());
+            assertEquals(1, s.byBucket().get("rare").nanPredictions());
+            assertEquals(2L, ((java.util.Map<?, ?>) s.toJson().get("overall")).get("nan_predictions"));
+            assertEquals("warning: 2 of 2 predictions held NaN scores and were counted as misses", s.nanNote());
+        }
+    }
+
+    @Test
+    void aCandidateWithANanScoreMakesTheRankUndefined() {
+        boolean[] candidate = {true, true, false};
+        assertEquals(2, ProbeEvaluator.rank(new float[] {1f, 2f, Float.NaN}, 0, 3, 0, candidate)); // NaN outside the candidates
+        assertEquals(ProbeScores.UNRANKED, ProbeEvaluator.rank(new float[] {1f, Float.NaN, 0f}, 0, 3, 0, candidate));
+        assertEquals(ProbeScores.UNRANKED, ProbeEvaluator.rank(new float[] {Float.NaN, 2f, 0f}, 0, 3, 0, candidate));
+    }
+
+    @Test
     void malformedLinesNameTheirLine() throws IOException {
         Path f = tmp.resolve("bad.jsonl");
         Files.write(f, List.of(probe("x", "cat", "the [MASK] .", "r", ""), "{not json", ""));

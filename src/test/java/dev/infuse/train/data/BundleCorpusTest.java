@@ -54,4 +54,17 @@ class BundleCorpusTest {
         InfuseException e = assertThrows(InfuseException.class, () -> new BundleCorpus(DomainBundle.open(dir)));
         assertEquals(dir + ": the bundle has no corpus (corpus.txt or corpus.jsonl)", e.getMessage());
     }
+
+    @Test
+    void duplicateEntityIdsAreRefusedAsPeltBuildRefusesThem() throws Exception {
+        Path ents = dir.resolve("entities.jsonl");
+        Files.writeString(ents, ENTITIES + "{\"id\":\"e2\",\"name\":\"garden\"}\n");
+        Files.writeString(dir.resolve("corpus.jsonl"),
+                "{\"id\":\"x\",\"text\":\"a dog ran in the park\",\"mentions\":[{\"start\":17,\"end\":21,\"entity\":\"e2\"}]}\n");
+        String expected = ents + ": duplicate entity id 'e2', expected each id once";
+        // What pelt build meets: its occurrence pass reads the entities through the same check.
+        assertEquals(expected, assertThrows(InfuseException.class, () -> DomainBundle.open(dir).requireValid()).getMessage());
+        InfuseException e = assertThrows(InfuseException.class, () -> new BundleCorpus(DomainBundle.open(dir)));
+        assertEquals(expected, e.getMessage());
+    }
 }
