@@ -37,6 +37,7 @@ public final class KbertEncoder {
     private final Map<KnowledgeGraph.Branch, int[]> pieces = new ConcurrentHashMap<>();
     private final Counts counts = new Counts();
     private double[] graphUnk;
+    private boolean unkWarned;
 
     public KbertEncoder(Tokenizer tok, KnowledgeGraph graph, KbertOptions options, int maxLen) {
         this.tok = tok;
@@ -144,9 +145,9 @@ public final class KbertEncoder {
     /**
      * One summary line for the texts encoded since the last report ({@code what} names them, e.g. "training"),
      * then warnings: no subject linked at all; the vocabulary spells more than {@link #UNK_WARNING} of the
-     * graph's pieces as [UNK]. Counting starts afresh.
+     * graph's pieces as [UNK] (said in the first report only). Counting starts afresh.
      */
-    public List<String> report(String what) {
+    public synchronized List<String> report(String what) {
         Counts c = counts.takeAndReset();
         List<String> out = new ArrayList<>();
         out.add(String.format(Locale.ROOT, "infuse: kbert: graph %s (%d subjects, %d triples, %d branches a subject, visible matrix %s); "
@@ -160,7 +161,8 @@ public final class KbertEncoder {
                     + "so the graph adds nothing (subjects are matched case-sensitively at word boundaries)", graph.subjects(), c.texts, what));
         }
         double[] u = graphUnk();
-        if (u[1] > 0 && u[0] / u[1] > UNK_WARNING) {
+        if (u[1] > 0 && u[0] / u[1] > UNK_WARNING && !unkWarned) { // a property of model and graph: said once
+            unkWarned = true;
             out.add(String.format(Locale.ROOT, "infuse: warning: kbert: %.1f%% of the graph's branch word pieces are [UNK] for this model's "
                     + "vocabulary (%d of %d); a model whose vocabulary spells the graph's language would see its knowledge",
                     100 * u[0] / u[1], (long) u[0], (long) u[1]));
