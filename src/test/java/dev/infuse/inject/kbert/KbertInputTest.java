@@ -20,6 +20,8 @@ import dev.infuse.task.Target;
 import dev.infuse.task.classify.ClassifySet;
 import dev.infuse.task.ner.NerSentence;
 import dev.infuse.task.ner.NerSet;
+import dev.infuse.task.typing.TypingExample;
+import dev.infuse.task.typing.TypingSet;
 import dev.infuse.text.WordPieceTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,6 +61,19 @@ class KbertInputTest {
             byWord[t.ref()] = t.label();
         }
         assertEquals(1.0, set.score(List.of(byWord), labels).primary(), 1e-9);
+    }
+
+    @Test
+    void typingAndClassificationTargetsStayOnTheSentence() {
+        KbertEncoder k = KbertTreeTest.encoder(EN, KbertTreeTest.english(), 64, true);
+        String text = "cook visits beijing today";
+        TypingSet typing = new TypingSet(List.of(new TypingExample(text, 12, 19, "city", null, null)));
+        Encoded t = typing.encode(0, RowEncoder.kbert(k), 64, new Labels(List.of("city")));
+        assertArrayEquals(new int[] {8}, t.targets().get(0).groups()[0], "beijing's own token, not its branches");
+        ClassifySet cls = new ClassifySet(List.of(new ClassifySet.Example(text, "travel")));
+        Encoded c = cls.encode(0, RowEncoder.kbert(k), 64, new Labels(List.of("travel")));
+        assertArrayEquals(new int[] {0}, c.targets().get(0).groups()[0], "[CLS], which sees only the sentence");
+        assertEquals(17, c.row().length());
     }
 
     @Test
