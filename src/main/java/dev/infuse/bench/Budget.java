@@ -46,6 +46,8 @@ public record Budget(int pretrainSteps, int pretrainBatch, int pretrainLength, i
                 + " for inject 2; the variants share the vectors, and the first ZEO method's inject time includes building them");
         m.put("pelt", (peltRareOnly ? "rows for the rare entities the task files name" : "rows for every entity the task files name")
                 + ", at most 256 masked mentions each, norm " + peltNorm);
+        m.put("kbert", "the bundle's triples as a K-BERT graph: at most 2 branches per linked subject (drawn with the first seed), "
+                + "soft positions and visible matrix in the typing and NER inputs; probes read the base model without it");
         m.put("probe", "one probe in " + probeSample + " (by entity hash)");
         m.put("typing, ner", "linear probe on the frozen encoder (" + transfer.flag() + " transfer), examples cut to " + maxSeqLength
                 + " tokens; train " + count(trainExamples) + ", dev " + count(devExamples) + ", test " + count(testExamples)

@@ -25,8 +25,8 @@ import java.util.Set;
 public final class Injection {
     public static final List<String> METHODS = InjectionMethods.NAMES;
 
-    /** What the tasks read: {@code model} (directory or built-in name) plus an optional PELT table. */
-    public record Injected(String model, Path table, double seconds) {}
+    /** What the tasks read: {@code model} (directory or built-in name) plus an optional PELT table or K-BERT graph. */
+    public record Injected(String model, Path table, Path graph, double seconds) {}
 
     private Injection() {}
 
@@ -45,9 +45,10 @@ public final class Injection {
         InjectionMethod m = InjectionMethods.get(method);
         Path done = dir.resolve("done.json");
         Path table = m.table(dir);
+        Path graph = m.graph(dir);
         String model = m.model(base, dir);
         if (Files.exists(done)) {
-            return new Injected(model, table, readSeconds(done));
+            return new Injected(model, table, graph, readSeconds(done));
         }
         long t0 = System.nanoTime();
         log.println("infuse bench: injecting with " + method + " into " + dir);
@@ -59,7 +60,7 @@ public final class Injection {
         o.addProperty("seconds", seconds);
         o.addProperty("model", model);
         AtomicFiles.writeString(done, o + "\n");
-        return new Injected(model, table, seconds);
+        return new Injected(model, table, graph, seconds);
     }
 
     static TrainSettings settings(Budget b, long seed) {

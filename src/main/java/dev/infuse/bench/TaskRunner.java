@@ -1,5 +1,6 @@
 package dev.infuse.bench;
 
+import dev.infuse.inject.kbert.KbertOptions;
 import dev.infuse.inject.pelt.EntityTable;
 import dev.infuse.inject.pelt.PeltPlugin;
 import dev.infuse.model.MaskedLm;
@@ -22,7 +23,10 @@ import java.util.Map;
 final class TaskRunner {
     private TaskRunner() {}
 
-    /** P@1, P@10 and MRR overall and per bucket; probes are deterministic, so one seed stands for all. */
+    /**
+     * P@1, P@10 and MRR overall and per bucket; probes are deterministic, so one seed stands for all. A K-BERT
+     * graph is not used here: a cloze probe asks the masked LM itself, and K-BERT only shapes fine-tuning inputs.
+     */
     static List<Measurement> probe(String method, Injection.Injected in, Path probes, Budget budget, long seed) {
         List<Measurement> out = new ArrayList<>();
         try (MaskedLm lm = MaskedLm.load(in.model())) {
@@ -55,10 +59,23 @@ final class TaskRunner {
         int groups = Tasks.groups(task);
         // The head here only fixes the shapes; each seed trains its own on the cached features.
         TaskHead shape = TaskHead.random(hidden, layers, groups, labels.size(), budget.transfer(), 0);
-        try (TaskModel m = new TaskModel(lm, shape, task, labels, budget.transfer(), budget.maxSeqLength(), table, budget.peltNorm())) {
+        // K-BERT's branches are drawn once, with the first seed: the features are computed once for every seed's head.
+        KbertOptions kg = in.graph() == null ? null : new KbertOptions(in.graph(), KbertOptions.DEFAULT_BRANCHES, true, seeds.get(0));
+        TaskModel built;
+        try {
+            built = new TaskModel(lm, shape, task, labels, budget.transfer(), budget.maxSeqLength(), table, budget.peltNorm(), kg);
+        } catch (RuntimeException e) {
+            shape.close();
+            lm.close();
+            throw e;
+        }
+        try (TaskModel m = built) {
             FrozenFeatures ftrain = FrozenFeatures.extract(m, train, 32, method + " " + task + " train");
+            m.knowledgeReport(task + " train").forEach(System.err::println);
             FrozenFeatures fdev = FrozenFeatures.extract(m, dev, 32, method + " " + task + " dev");
+            m.knowledgeReport(task + " dev").forEach(System.err::println);
             FrozenFeatures ftest = FrozenFeatures.extract(m, test, 32, method + " " + task + " test");
+            m.knowledgeReport(task + " test").forEach(System.err::println);
             for (long seed : seeds) {
                 LinearProbe.Result r = LinearProbe.run(ftrain, fdev, dev, ftest, test, labels, budget.transfer(), groups,
                         LinearProbe.Options.defaults(), seed);

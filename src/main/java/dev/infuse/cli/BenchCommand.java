@@ -40,7 +40,7 @@ final class BenchCommand implements Callable<Integer> {
     ModelOption model;
 
     @Option(names = "--methods", split = ",", defaultValue = "none,pelt,entity-mask,zeo",
-            description = "Any of none, pelt, token-mask, entity-mask, zeo (= zeo:2), zeo:0, zeo:1, zeo:2 (default ${DEFAULT-VALUE}).")
+            description = "Any of none, pelt, kbert (the bundle's triples as a K-BERT graph in the task inputs), token-mask, entity-mask, zeo (= zeo:2), zeo:0, zeo:1, zeo:2 (default ${DEFAULT-VALUE}).")
     List<String> methods;
 
     @Option(names = "--tasks", split = ",", defaultValue = "probe,typing,ner", description = "Any of probe, typing, ner (default ${DEFAULT-VALUE}).")

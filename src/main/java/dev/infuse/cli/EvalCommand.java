@@ -39,17 +39,25 @@ final class EvalCommand implements Callable<Integer> {
     int batchSize;
 
     @Mixin
+    KgOptions kg;
+
+    @Mixin
     JsonOption json;
 
     @Override
     public Integer call() {
         if (source.dictionary != null) {
+            if (kg.graph != null) {
+                throw new dev.infuse.InfuseException("--kg needs --model: the dictionary baseline reads no graph");
+            }
             DictionaryBaseline d = DictionaryBaseline.train(NerSet.read(source.dictionary).sentences());
             report("dictionary:" + source.dictionary, "ner", d.score(NerSet.read(test)));
             return 0;
         }
-        try (TaskModel m = TaskModel.load(source.model)) {
-            report(source.model.toString(), m.task(), Predictor.evaluate(m, Tasks.read(m.task(), test), batchSize, System.err));
+        try (TaskModel m = TaskModel.load(source.model, kg::over)) {
+            Scores s = Predictor.evaluate(m, Tasks.read(m.task(), test), batchSize, System.err);
+            m.knowledgeReport("test").forEach(System.err::println);
+            report(source.model.toString(), m.task(), s);
         }
         return 0;
     }

@@ -23,7 +23,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     ModelOption.Required model;
 
-    @Option(names = "--task", required = true, description = "ner (CoNLL), typing (jsonl text/start/end/label), relation (Wiki80/FewRel jsonl), classify (jsonl text/label).")
+    @Option(names = "--task", required = true, description = "ner (CoNLL, or K-BERT's tsv text_a/label), typing (jsonl text/start/end/label), relation (Wiki80/FewRel jsonl), classify (jsonl text/label, or K-BERT's tsv label/text_a).")
     String task;
 
     @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training data.")
@@ -76,6 +76,9 @@ final class FinetuneCommand implements Callable<Integer> {
     EntityTableOptions entityTable;
 
     @Mixin
+    KgOptions kg;
+
+    @Mixin
     JsonOption json;
 
     @Override
@@ -86,7 +89,7 @@ final class FinetuneCommand implements Callable<Integer> {
         Path outputDir = run.dir;
         FinetuneJob job = new FinetuneJob(model.name, task, train, dev, Transfer.parse(transfer), topLayers, batchSize, maxSeqLength, lr,
                 epochs, maxSteps, evalEvery, patience, warmupRatio, seed.value, outputDir, run.overwrite, run.resume, entityTable.table,
-                entityTable.norm, headLr == null ? 0f : headLr);
+                entityTable.norm, headLr == null ? 0f : headLr, kg.forTraining(seed.value));
         FineTuning.Result r;
         try (MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
             r = FineTuning.run(job, List.of(metrics, ProgressLine.forStderr("finetune")), System.err);

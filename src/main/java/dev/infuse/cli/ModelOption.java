@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** {@code --model}, for every command that loads a model (or its tokenizer); the built-in model unless given. */
 final class ModelOption {
     @Option(names = "--model", paramLabel = "<model>", defaultValue = ModelStore.BERT_BASE_UNCASED,
-            description = "A Hugging Face or TF checkpoint directory, or a built-in name (default ${DEFAULT-VALUE}).")
+            description = "A Hugging Face or TF checkpoint directory, or a built-in name: bert-base-uncased or bert-base-multilingual-cased (default ${DEFAULT-VALUE}).")
     String name;
 
     /** {@code --model} where there is no sensible default: fine-tuning must say what it starts from. */

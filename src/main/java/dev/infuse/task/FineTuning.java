@@ -3,6 +3,7 @@ package dev.infuse.task;
 import ai.djl.ndarray.types.Shape;
 import dev.infuse.InfuseException;
 import dev.infuse.engine.Tensors;
+import dev.infuse.inject.kbert.KnowledgeGraph;
 import dev.infuse.inject.pelt.EntityTable;
 import dev.infuse.io.Provenance;
 import dev.infuse.model.BertConfig;
@@ -53,6 +54,9 @@ public final class FineTuning {
         identity.put("model", job.model());
         identity.put("train-sha256", Provenance.sha256(job.train()));
         identity.put("dev-sha256", Provenance.sha256(job.dev()));
+        if (job.kg() != null) { // the graph's content, so a resume with another graph is refused like one with other data
+            identity.put("kg-sha256", KnowledgeGraph.read(job.kg().graph()).fingerprint());
+        }
         Path resumeFrom = OutputDir.prepare(job.outputDir(), FinetuneOutput.OURS, identity, job.resume(), job.overwrite(), log);
         Labels labels = new Labels(train.labelsInOrder());
         MaskedLm lm = MaskedLm.load(job.model());
@@ -75,7 +79,15 @@ public final class FineTuning {
             log.println("infuse: resuming at step " + TrainCheckpoint.readState(resumeFrom).step() + " from " + resumeFrom);
         }
         TaskHead head = TaskHead.random(c.hiddenSize(), c.numHiddenLayers(), Tasks.groups(job.task()), labels.size(), job.transfer(), job.seed());
-        try (TaskModel model = new TaskModel(lm, head, job.task(), labels, job.transfer(), job.maxSeqLength(), table, job.entityNorm())) {
+        TaskModel built;
+        try {
+            built = new TaskModel(lm, head, job.task(), labels, job.transfer(), job.maxSeqLength(), table, job.entityNorm(), job.kg());
+        } catch (RuntimeException e) {
+            head.close();
+            lm.close();
+            throw e;
+        }
+        try (TaskModel model = built) {
             List<Encoded> data = new ArrayList<>();
             for (int i = 0; i < train.size(); i++) {
                 Encoded e = train.encode(i, model.encoder(), job.maxSeqLength(), labels);
@@ -83,6 +95,7 @@ public final class FineTuning {
                     data.add(e);
                 }
             }
+            model.knowledgeReport("training").forEach(log::println);
             if (data.isEmpty()) {
                 throw new InfuseException("--train " + job.train() + ": no example has a target inside --max-seq-length " + job.maxSeqLength());
             }
@@ -133,6 +146,9 @@ public final class FineTuning {
                 .input("dev", job.dev().toString()).input("dev_sha256", Provenance.sha256(job.dev()));
         if (job.entityTable() != null) {
             p.input("entity_table_sha256", Provenance.sha256(job.entityTable()));
+        }
+        if (model.graphFingerprint() != null) { // of the graph as written beside the model (knowledge_graph.spo)
+            p.input("kg_sha256", model.graphFingerprint());
         }
         job.settings().forEach(p::setting);
         p.setting("best_step", step).setting("dev_" + s.primaryName(), s.primary());

@@ -1,6 +1,7 @@
 package dev.infuse.task;
 
 import dev.infuse.InfuseException;
+import dev.infuse.inject.kbert.KbertOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,10 +17,18 @@ import java.util.Objects;
  * @param resume continue the run in {@code outputDir} from its checkpoint
  * @param entityTable a PELT table built by {@code model} whose entity slots go into every input, or null
  * @param headLr the task head's peak learning rate; 0 means {@code lr}
+ * @param kg a K-BERT graph that turns every input into a sentence tree, and its settings; or null
  */
 public record FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
         int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
-        Path outputDir, boolean overwrite, boolean resume, Path entityTable, float entityNorm, float headLr) {
+        Path outputDir, boolean overwrite, boolean resume, Path entityTable, float entityNorm, float headLr, KbertOptions kg) {
+    public FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
+            int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
+            Path outputDir, boolean overwrite, boolean resume, Path entityTable, float entityNorm, float headLr) {
+        this(model, task, train, dev, transfer, topLayers, batchSize, maxSeqLength, lr, epochs, maxSteps, evalEvery, patience,
+                warmupRatio, seed, outputDir, overwrite, resume, entityTable, entityNorm, headLr, null);
+    }
+
     public FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
             int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
             Path outputDir, boolean overwrite, boolean resume, Path entityTable, float entityNorm) {
@@ -53,6 +62,9 @@ public record FinetuneJob(String model, String task, Path train, Path dev, Trans
         }
         if (entityTable != null && !(entityNorm > 0)) {
             throw new InfuseException("--norm must be positive, found " + entityNorm);
+        }
+        if (entityTable != null && kg != null) {
+            throw new InfuseException("--entity-table and --kg cannot be used together yet: a PELT slot inside a sentence tree has no rule");
         }
         if (topLayers > 0 && transfer.frozen()) {
             throw new InfuseException("--train-top-layers needs --transfer full; " + transfer.flag() + " freezes the whole encoder");
@@ -92,6 +104,9 @@ public record FinetuneJob(String model, String task, Path train, Path dev, Trans
         if (entityTable != null) {
             m.put("entity-table", entityTable.toString());
             m.put("norm", entityNorm);
+        }
+        if (kg != null) {
+            m.putAll(kg.settings());
         }
         return m;
     }

@@ -1,5 +1,7 @@
 package dev.infuse.task;
 
+import dev.infuse.inject.kbert.KbertEncoder;
+import dev.infuse.inject.kbert.SentenceTree;
 import dev.infuse.inject.pelt.PeltPlugin;
 import dev.infuse.model.InputRow;
 import dev.infuse.text.Encoding;
@@ -7,8 +9,8 @@ import dev.infuse.text.Tokenizer;
 import java.util.Map;
 
 /**
- * Text to a model row for the task readers: the plain tokenizer, or the tokenizer with a PELT entity
- * table plugged in. Either way the encoding's offsets point into the text as given, so readers map words
+ * Text to a model row for the task readers: the plain tokenizer, the tokenizer with a PELT entity
+ * table plugged in, or K-BERT's sentence trees. Either way the encoding's offsets point into the text as given, so readers map words
  * and spans onto pieces the same way with or without knowledge slots.
  */
 public interface RowEncoder {
@@ -45,6 +47,25 @@ public interface RowEncoder {
             @Override
             public Row encode(String text) {
                 return new Row(tok.encode(text), Map.of());
+            }
+        };
+    }
+
+    /**
+     * K-BERT: every text becomes its sentence tree, with soft positions and (unless switched off) the visible
+     * matrix; inserted tokens have no offsets, so readers never put a target on them.
+     */
+    static RowEncoder kbert(KbertEncoder k) {
+        return new RowEncoder() {
+            @Override
+            public Tokenizer tokenizer() {
+                return k.tokenizer();
+            }
+
+            @Override
+            public Row encode(String text) {
+                SentenceTree.Tree t = k.tree(text);
+                return new Row(t.encoding(), Map.of(), t.positions(), t.visibility());
             }
         };
     }

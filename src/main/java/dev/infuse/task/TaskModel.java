@@ -7,6 +7,9 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.infuse.InfuseException;
+import dev.infuse.inject.kbert.KbertEncoder;
+import dev.infuse.inject.kbert.KbertOptions;
+import dev.infuse.inject.kbert.KnowledgeGraph;
 import dev.infuse.inject.pelt.EntityTable;
 import dev.infuse.inject.pelt.PeltPlugin;
 import dev.infuse.io.AtomicFiles;
@@ -24,16 +27,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A fine-tuned model: encoder with tokenizer, task head, label map and how it was trained. Saved as a
  * Hugging Face directory (the encoder loads in transformers) plus {@code head.safetensors} and
- * {@code task.json} ({@code {"task","labels","transfer","max_seq_length"}}).
+ * {@code task.json} ({@code {"task","labels","transfer","max_seq_length"}}, plus the PELT table's or the K-BERT
+ * graph's file and settings when the run had one).
  */
 public final class TaskModel implements AutoCloseable {
     public static final String HEAD_FILE = "head.safetensors";
     public static final String TASK_FILE = "task.json";
     public static final String TABLE_FILE = "entity_table.pelt";
+    /** The K-BERT graph a run used, copied as {@code .spo} so eval reads the very branches training saw. */
+    public static final String GRAPH_FILE = "knowledge_graph.spo";
 
     private final MaskedLm lm;
     private final TaskHead head;
@@ -43,13 +50,27 @@ public final class TaskModel implements AutoCloseable {
     private final int maxSeqLength;
     private final EntityTable table;
     private final float entityNorm;
+    private final KbertOptions kg;
+    private final KbertEncoder kbert;
     private final RowEncoder encoder;
 
     /** @param table a PELT entity table whose slots go into every input, or null */
     public TaskModel(MaskedLm lm, TaskHead head, String task, Labels labels, Transfer transfer, int maxSeqLength, EntityTable table,
             float entityNorm) {
+        this(lm, head, task, labels, transfer, maxSeqLength, table, entityNorm, null);
+    }
+
+    /**
+     * @param table a PELT entity table whose slots go into every input, or null
+     * @param kg a K-BERT graph and how to use it: every input becomes a sentence tree; or null
+     */
+    public TaskModel(MaskedLm lm, TaskHead head, String task, Labels labels, Transfer transfer, int maxSeqLength, EntityTable table,
+            float entityNorm, KbertOptions kg) {
         if (head.classes() != labels.size()) {
             throw new InfuseException("the head has " + head.classes() + " outputs but the label map " + labels.size() + " labels");
+        }
+        if (table != null && kg != null) {
+            throw new InfuseException("--entity-table and --kg cannot be used together yet: a PELT slot inside a sentence tree has no rule");
         }
         this.lm = lm;
         this.head = head;
@@ -59,8 +80,29 @@ public final class TaskModel implements AutoCloseable {
         this.maxSeqLength = maxSeqLength;
         this.table = table;
         this.entityNorm = entityNorm;
-        this.encoder = table == null ? RowEncoder.plain(lm.tokenizer())
-                : RowEncoder.pelt(lm.tokenizer(), new PeltPlugin(table, lm.tokenizer(), entityNorm));
+        this.kg = kg;
+        this.kbert = kg == null ? null : new KbertEncoder(lm.tokenizer(), KnowledgeGraph.read(kg.graph()), kg, maxSeqLength);
+        if (kbert != null) {
+            this.encoder = RowEncoder.kbert(kbert);
+        } else {
+            this.encoder = table == null ? RowEncoder.plain(lm.tokenizer())
+                    : RowEncoder.pelt(lm.tokenizer(), new PeltPlugin(table, lm.tokenizer(), entityNorm));
+        }
+    }
+
+    /** The K-BERT settings, or null without a graph. */
+    public KbertOptions kg() {
+        return kg;
+    }
+
+    /** The K-BERT graph's fingerprint ({@link KnowledgeGraph#fingerprint}), or null without a graph. */
+    public String graphFingerprint() {
+        return kbert == null ? null : kbert.graph().fingerprint();
+    }
+
+    /** K-BERT's summary and warnings for the texts encoded since the last call ({@code what} names them); empty without a graph. */
+    public List<String> knowledgeReport(String what) {
+        return kbert == null ? List.of() : kbert.report(what);
     }
 
     /** How this model turns text into rows: with the entity table's slots when it has one. */
@@ -123,12 +165,31 @@ public final class TaskModel implements AutoCloseable {
             o.put("entity_table", TABLE_FILE);
             o.put("entity_norm", entityNorm);
         }
+        if (kbert != null) {
+            kbert.graph().write(dir.resolve(GRAPH_FILE));
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("file", GRAPH_FILE);
+            g.put("source", kg.graph().toString());
+            g.put("sha256", kbert.graph().fingerprint());
+            g.put("branches", kg.branches());
+            g.put("visible_matrix", kg.visibleMatrix());
+            g.put("seed", kg.seed());
+            o.put("kg", g);
+        }
         Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
         AtomicFiles.writeString(dir.resolve(TASK_FILE), gson.toJson(o) + "\n");
     }
 
     /** Loads what {@link #save} wrote; a plain model directory without a head is a clear error. */
     public static TaskModel load(Path dir) {
+        return load(dir, UnaryOperator.identity());
+    }
+
+    /**
+     * Loads what {@link #save} wrote, with the K-BERT settings it recorded (null when it had none) passed through
+     * {@code kg} first: {@code infuse eval --kg ...} changes them there.
+     */
+    public static TaskModel load(Path dir, UnaryOperator<KbertOptions> kg) {
         Path meta = dir.resolve(TASK_FILE);
         if (!Files.exists(meta) || !Files.exists(dir.resolve(HEAD_FILE))) {
             throw new InfuseException(dir + " is not a fine-tuned model (no " + TASK_FILE + " and " + HEAD_FILE + "); run infuse finetune first");
@@ -149,7 +210,19 @@ public final class TaskModel implements AutoCloseable {
         // another fingerprint by design, so it is not checked again here.
         EntityTable table = o.has("entity_table") ? EntityTable.read(dir.resolve(o.get("entity_table").getAsString())) : null;
         float norm = o.has("entity_norm") ? o.get("entity_norm").getAsFloat() : 0f;
-        return new TaskModel(lm, head, task, new Labels(names), transfer, o.get("max_seq_length").getAsInt(), table, norm);
+        KbertOptions recorded = null;
+        if (o.has("kg")) {
+            JsonObject g = o.getAsJsonObject("kg");
+            recorded = new KbertOptions(dir.resolve(g.get("file").getAsString()), g.get("branches").getAsInt(), g.get("visible_matrix").getAsBoolean(),
+                    g.get("seed").getAsLong());
+        }
+        try {
+            return new TaskModel(lm, head, task, new Labels(names), transfer, o.get("max_seq_length").getAsInt(), table, norm, kg.apply(recorded));
+        } catch (RuntimeException e) {
+            head.close();
+            lm.close();
+            throw e;
+        }
     }
 
     @Override

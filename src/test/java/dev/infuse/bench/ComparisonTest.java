@@ -37,6 +37,7 @@ class ComparisonTest {
                 "{\"id\":\"dog\",\"name\":\"dog\",\"type\":\"animal\",\"description\":\"a dog ran in the park\"}",
                 "{\"id\":\"sun\",\"name\":\"sun\",\"type\":\"nature\",\"description\":\"the sun rises in the east\"}",
                 "{\"id\":\"sea\",\"name\":\"sea\",\"type\":\"nature\",\"description\":\"cold rivers run to the sea\"}"));
+        Files.write(bundle.resolve("triples.tsv"), List.of("cat\tsat_on\tsun", "dog\tran_in\tsea", "dog\tsee_also\tcat"));
         Files.write(bundle.resolve("corpus.txt"), List.of("the cat sat on the mat", "a dog ran in the park", "",
                 "the sun rises in the east", "cold rivers run to the sea", "birds sing when the sun rises", "the dog sat in the sun"));
         tasks = Files.createDirectories(bundle.resolve("tasks"));
@@ -69,7 +70,7 @@ class ComparisonTest {
     @Test
     void everyMethodMeetsEveryTaskAndARerunReusesTheCells() throws Exception {
         Path out = tmp.resolve("out");
-        List<String> methods = List.of("none", "pelt", "entity-mask", "zeo:1");
+        List<String> methods = List.of("none", "pelt", "kbert", "entity-mask", "zeo:1");
         comparison(methods, out).run(new PrintStream(new ByteArrayOutputStream()));
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
         Set<String> cells = new TreeSet<>();
@@ -88,6 +89,7 @@ class ComparisonTest {
         assertTrue(csv.stream().anyMatch(l -> l.startsWith("none,typing,accuracy,all,2,")));
         assertTrue(Files.exists(out.resolve("report.md")) && Files.exists(out.resolve("chart.png")) && Files.exists(out.resolve("provenance.json")));
         assertTrue(Files.exists(out.resolve("methods/pelt/table.pelt")));
+        assertEquals(List.of("cat\tsat on\tsun", "dog\tran in\tsea", "dog\tsee also\tcat"), Files.readAllLines(out.resolve("methods/kbert/graph.spo")));
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         comparison(methods, out).run(new PrintStream(log));
@@ -99,8 +101,8 @@ class ComparisonTest {
     @Test
     void badRequestsFailBeforeAnyWork() throws Exception {
         Path out = tmp.resolve("bad");
-        InfuseException m = assertThrows(InfuseException.class, () -> comparison(List.of("none", "kbert"), out));
-        assertTrue(m.getMessage().contains("unknown method \"kbert\""), m.getMessage());
+        InfuseException m = assertThrows(InfuseException.class, () -> comparison(List.of("none", "ernie"), out));
+        assertTrue(m.getMessage().contains("unknown method \"ernie\""), m.getMessage());
         Path empty = Files.createDirectories(tmp.resolve("empty-tasks"));
         InfuseException f = assertThrows(InfuseException.class, () -> new Comparison(model.toString(), bundle,
                 TaskFiles.locate(bundle, empty), List.of("none"), List.of("typing"), List.of(1L), false, budget(), out, "x"));

@@ -15,6 +15,11 @@ public interface InjectionMethod {
         return null;
     }
 
+    /** The K-BERT graph ({@code .spo}) tasks turn their inputs into sentence trees with, in {@code dir}; null for other methods. */
+    default Path graph(Path dir) {
+        return null;
+    }
+
     /** Runs the method into {@code job.dir()}; called only while that directory holds no finished result. */
     void inject(InjectionJob job);
 }

@@ -9,6 +9,7 @@ public final class InjectionMethods {
     private static final Registry<InjectionMethod> REGISTRY = new Registry<InjectionMethod>()
             .register("none", NoInjection::new)
             .register("pelt", PeltInjection::new)
+            .register("kbert", KbertInjection::new)
             .register("token-mask", () -> new MaskedPretraining("token"))
             .register("entity-mask", () -> new MaskedPretraining("entity"))
             // "zeo" runs as zeo:2, but stays a name of its own so reports and work directories keep what the user typed

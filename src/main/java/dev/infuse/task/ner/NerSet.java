@@ -33,9 +33,12 @@ public final class NerSet implements TaskSet {
         this.buckets = buckets;
     }
 
-    /** Reads the CoNLL file, and the {@link NerBuckets} file beside it when there is one. */
+    /**
+     * Reads the CoNLL file (or K-BERT's NER tsv, see {@link KbertTsvReader}, when it is named {@code *.tsv[.gz]} and
+     * starts with its header), and the {@link NerBuckets} file beside it when there is one.
+     */
     public static NerSet read(Path file) {
-        return new NerSet(ConllReader.read(file), NerBuckets.beside(file));
+        return new NerSet(KbertTsvReader.accepts(file) ? KbertTsvReader.read(file) : ConllReader.read(file), NerBuckets.beside(file));
     }
 
     /** The same task on other sentences (a sample), keeping the buckets. */
@@ -69,12 +72,14 @@ public final class NerSet implements TaskSet {
         NerSentence s = sentences.get(i);
         StringBuilder text = new StringBuilder();
         int[] wordStart = new int[s.size()];
+        int[] wordEnd = new int[s.size()];
         for (int w = 0; w < s.size(); w++) {
-            if (w > 0) {
+            if (w > 0 && !joined(s.words().get(w - 1), s.words().get(w))) {
                 text.append(' ');
             }
             wordStart[w] = text.length();
             text.append(s.words().get(w));
+            wordEnd[w] = text.length();
         }
         RowEncoder.Row r = enc.encode(text.toString());
         Encoding e = r.encoding();
@@ -86,7 +91,7 @@ public final class NerSet implements TaskSet {
                 continue;
             }
             // Skip words that produced no piece (say, only control characters): they stay unpredicted, i.e. O.
-            while (w < s.size() && e.starts()[p] >= wordStart[w] + s.words().get(w).length() + (w + 1 < s.size() ? 1 : 0)) {
+            while (w < s.size() && e.starts()[p] >= (w + 1 < s.size() ? wordStart[w + 1] : wordEnd[w])) {
                 w++;
             }
             if (w < s.size() && e.starts()[p] >= wordStart[w]) {
@@ -95,6 +100,21 @@ public final class NerSet implements TaskSet {
             }
         }
         return new Encoded(Rows.cut(r, maxLen, enc.tokenizer()), targets);
+    }
+
+    /**
+     * Whether two neighbouring words are written without a space between them: when both touch at characters of
+     * a script written without spaces (Han, Hiragana, Katakana), as in K-BERT's character-per-word files. The
+     * tokenizer splits such characters anyway, so the pieces are the same either way; without the space a
+     * knowledge graph's multi-character names can be found in the text.
+     */
+    static boolean joined(String left, String right) {
+        return noSpaces(left.codePointBefore(left.length())) && noSpaces(right.codePointAt(0));
+    }
+
+    private static boolean noSpaces(int cp) {
+        Character.UnicodeScript s = Character.UnicodeScript.of(cp);
+        return s == Character.UnicodeScript.HAN || s == Character.UnicodeScript.HIRAGANA || s == Character.UnicodeScript.KATAKANA;
     }
 
     @Override

@@ -16,7 +16,7 @@ class InjectionMethodsTest {
 
     @Test
     void theRegisteredNamesAreTheDocumentedOnes() {
-        assertEquals(List.of("none", "pelt", "token-mask", "entity-mask", "zeo", "zeo:0", "zeo:1", "zeo:2"), InjectionMethods.NAMES);
+        assertEquals(List.of("none", "pelt", "kbert", "token-mask", "entity-mask", "zeo", "zeo:0", "zeo:1", "zeo:2"), InjectionMethods.NAMES);
     }
 
     @Test
@@ -24,7 +24,7 @@ class InjectionMethodsTest {
         for (String name : InjectionMethods.NAMES) {
             InjectionMethod m = InjectionMethods.get(name);
             String expected = switch (name) {
-                case "none", "pelt" -> "base";
+                case "none", "pelt", "kbert" -> "base";
                 case "token-mask", "entity-mask" -> DIR.toString();
                 default -> DIR.resolve("model").toString();
             };
@@ -33,6 +33,11 @@ class InjectionMethodsTest {
                 assertEquals(DIR.resolve("table.pelt"), m.table(DIR));
             } else {
                 assertNull(m.table(DIR), name);
+            }
+            if (name.equals("kbert")) {
+                assertEquals(DIR.resolve("graph.spo"), m.graph(DIR));
+            } else {
+                assertNull(m.graph(DIR), name);
             }
         }
     }
@@ -47,8 +52,8 @@ class InjectionMethodsTest {
 
     @Test
     void anUnknownNameListsTheKnownOnes() {
-        InfuseException e = assertThrows(InfuseException.class, () -> InjectionMethods.get("kbert"));
-        assertEquals("unknown method \"kbert\" in --methods: expected none, pelt, token-mask, entity-mask, zeo, zeo:0, zeo:1, zeo:2",
+        InfuseException e = assertThrows(InfuseException.class, () -> InjectionMethods.get("ernie"));
+        assertEquals("unknown method \"ernie\" in --methods: expected none, pelt, kbert, token-mask, entity-mask, zeo, zeo:0, zeo:1, zeo:2",
                 e.getMessage());
     }
 }
