@@ -7,7 +7,9 @@ import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
 import dev.infuse.model.Checkpoints;
 import dev.infuse.model.io.HostTensor;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -78,6 +80,7 @@ public final class AdamW implements AutoCloseable {
         double bias1 = 1 - Math.pow(settings.beta1(), step);
         double bias2 = 1 - Math.pow(settings.beta2(), step);
         float invSqrtBias2 = (float) (1 / Math.sqrt(bias2));
+        List<NDArray> gradients = new ArrayList<>();
         try (NDManager s = state.newSubManager()) {
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 NDArray p = e.getValue();
@@ -90,14 +93,17 @@ public final class AdamW implements AutoCloseable {
                         1 - settings.beta2(), invSqrtBias2, settings.eps(), (float) (-lr / bias1), decay, gradScale);
                 NDArray m = firstMoment.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape()));
                 NDArray v = secondMoment.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape()));
-                // Closing the gradient's wrapper leaves its storage to the parameter, so a queued update may outlive it.
-                try (NDArray g = p.getGradient()) {
-                    if (!fused.submit(p, g, m, v, sc)) {
-                        byOps(s, p, g, m, v, sc);
-                    }
+                // The wrapper stays open until the queued update has run: for a parameter that got no gradient
+                // DJL hands out a fresh zero tensor, which closing the wrapper would free under the update.
+                NDArray g = p.getGradient();
+                gradients.add(g);
+                if (!fused.submit(p, g, m, v, sc)) {
+                    byOps(s, p, g, m, v, sc);
                 }
             }
             fused.await();
+        } finally {
+            gradients.forEach(NDArray::close);
         }
     }
 
