@@ -52,6 +52,22 @@ public final class Tensors {
     }
 
     /**
+     * Drops the gradient of a parameter, as torch's {@code zero_grad(set_to_none=True)}: the next backward
+     * pass then creates a fresh gradient instead of adding into a zeroed one. DJL has no call for it; the
+     * array takes over a detached view of its own storage (same values, no gradient) and keeps recording.
+     * Between steps the gradients then take no memory, so the next forward pass does not hold activations
+     * and last step's gradients at once.
+     */
+    public static void releaseGradient(NDArray p) {
+        boolean records = p.hasGradient();
+        ai.djl.pytorch.engine.PtNDArray t = (ai.djl.pytorch.engine.PtNDArray) p;
+        t.intern(t.stopGradient());
+        if (records) {
+            t.setRequiresGradient(true);
+        }
+    }
+
+    /**
      * Turns autograd recording off for the calling thread. DJL turns it off only on the thread that started
      * the engine; inference and optimizer updates on any other thread must call this first.
      */

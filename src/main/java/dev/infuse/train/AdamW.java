@@ -64,7 +64,7 @@ public final class AdamW implements AutoCloseable {
         return step;
     }
 
-    /** Applies one update with learning rate {@code lr} to every parameter that has a gradient, then zeroes it. */
+    /** Applies one update with learning rate {@code lr} to every parameter that has a gradient, then drops the gradient. */
     public void step(Map<String, NDArray> params, Set<String> noDecay, float lr) {
         step(params, noDecay, name -> lr, 1f);
     }
@@ -105,6 +105,11 @@ public final class AdamW implements AutoCloseable {
         } finally {
             gradients.forEach(NDArray::close);
         }
+        for (NDArray p : params.values()) {
+            if (p.hasGradient()) {
+                Tensors.releaseGradient(p); // the next backward starts from none, as zero_grad(set_to_none=True)
+            }
+        }
     }
 
     /** The same update with the engine's ops, for a tensor whose storage cannot be shared with Java. */
@@ -124,7 +129,6 @@ public final class AdamW implements AutoCloseable {
                     p.addi(update.muli(Tensors.scalar(t, sc.stepSize())));
                 }
             }
-            Tensors.fillZero(g);
         }
     }
 

@@ -16,10 +16,10 @@ import java.util.concurrent.Future;
  * AdamW's update of one parameter as a single pass over its memory, in Java, on the engine's own buffers.
  *
  * <p>Written with the engine's ops, an update reads and writes every weight-sized tensor about fifteen
- * times (each multiply, add, square root and division is a pass, three of them into fresh temporaries) and
- * zeroes the gradient in one more. For BERT-base that is gigabytes a step, bound by memory bandwidth. Here
- * each element is read once and written once: the gradient (scaled by the clipping factor, then zeroed), both
- * moments and the weight. Every operation is the same float operation in the same order as the op-by-op
+ * times (each multiply, add, square root and division is a pass, three of them into fresh temporaries), and
+ * applying the clipping factor is one more. For BERT-base that is gigabytes a step, bound by memory
+ * bandwidth. Here each element is read once (the gradient, scaled by the clipping factor on the way, both
+ * moments and the weight) and written once (the moments and the weight). Every operation is the same float operation in the same order as the op-by-op
  * version (Java does not fuse multiply-adds), so the moments come out bit for bit; the weights do too except
  * where torch's vectorised square root is not correctly rounded and Java's is, about one weight in 10^5, one
  * unit in the last place apart (FusedAdamWTest).
@@ -120,7 +120,6 @@ final class FusedAdamW implements AutoCloseable {
             p.put(i, p.get(i) * s.decay() + mi / denom * s.stepSize());
             m.put(i, mi);
             v.put(i, vi);
-            g.put(i, 0f);
         }
     }
 

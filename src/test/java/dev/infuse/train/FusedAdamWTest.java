@@ -34,7 +34,7 @@ class FusedAdamWTest {
             fused.await();
             AdamW.byOps(mgr, b[0], b[1], b[2], b[3], sc);
             String[] names = {"weight", "gradient", "first moment", "second moment"};
-            for (int k = 1; k < 4; k++) {
+            for (int k = 2; k < 4; k++) { // the gradient is read, not kept: the optimizer drops it after the step
                 assertArrayEquals(b[k].toFloatArray(), a[k].toFloatArray(), 0f, names[k]);
             }
             // The weight goes through a square root, and torch's vectorised one is not always correctly rounded
