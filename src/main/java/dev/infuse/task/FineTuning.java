@@ -12,6 +12,7 @@ import dev.infuse.model.MaskedLm;
 import dev.infuse.model.ParameterSpec;
 import dev.infuse.train.AdamW;
 import dev.infuse.train.BatchLoss;
+import dev.infuse.train.EpochBatches;
 import dev.infuse.train.Freeze;
 import dev.infuse.train.LoopSettings;
 import dev.infuse.train.Losses;
@@ -27,11 +28,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 /**
  * Fine-tunes a model on one task: encoder (whole, top K layers, or frozen) plus a fresh head, trained by the
- * one {@link Trainer} with batches from {@link TaskBatches} and the head's cross-entropy as the loss.
+ * one {@link Trainer} with length-grouped epochs of batches and the head's cross-entropy as the loss.
  * {@link DevEvaluation} scores dev every {@code evalEvery} steps, keeps the best model in the output
  * directory, checkpoints, and stops after {@code patience} evaluations without improvement.
  */
@@ -113,7 +115,11 @@ public final class FineTuning {
         String prefix = ParameterSpec.prefix(encoder.config());
         Trainables params = new Trainables().encoder(encoder, n -> open.contains(n) && n.startsWith(prefix))
                 .module(model.head(), job.headPeakLr() / job.lr());
-        TaskBatches batches = new TaskBatches(data, job.batchSize(), job.seed());
+        List<Integer> lengths = data.stream().map(e -> e.row().length()).toList();
+        // Each epoch shuffled, then grouped by length so a batch pads little (LengthBatches); the order comes from (seed, epoch).
+        EpochBatches<TaskBatch> batches = new EpochBatches<>(data.size(), job.batchSize(), 0,
+                epoch -> LengthBatches.shuffledOrder(lengths, job.batchSize(), new Random(job.seed() * 1_000_003L + epoch)),
+                indices -> new TaskBatch(indices.stream().map(data::get).toList()));
         int maxSteps = job.maxSteps() > 0 ? job.maxSteps() : batches.perEpoch() * job.epochs();
         int evalEvery = job.evalEvery() > 0 ? job.evalEvery() : batches.perEpoch();
         LoopSettings loop = new LoopSettings(maxSteps, job.lr(), Math.round(job.warmupRatio() * maxSteps), LrSchedule.Kind.LINEAR, 1f, 1,

@@ -7,14 +7,13 @@ import dev.infuse.InfuseException;
 import dev.infuse.engine.Engines;
 import dev.infuse.train.Batch;
 import dev.infuse.train.BatchLoss;
-import dev.infuse.train.BatchSource;
+import dev.infuse.train.EpochBatches;
 import dev.infuse.train.LoopSettings;
 import dev.infuse.train.LrSchedule;
 import dev.infuse.train.StepReport;
 import dev.infuse.train.TrainListener;
 import dev.infuse.train.Trainables;
 import dev.infuse.train.Trainer;
-import dev.infuse.train.data.Cursor;
 import dev.infuse.engine.Tensors;
 import dev.infuse.model.io.HostTensor;
 import dev.infuse.train.AdamW;
@@ -64,15 +63,20 @@ public final class LinearProbe {
             throw new InfuseException("linear probe: no training target has a label");
         }
         int hidden = train.width() / groups;
-        Epochs epochs = new Epochs(usable, train, options.batchSize(), seed);
+        // Epochs count from 1, as reported; each is shuffled with (seed, epoch).
+        EpochBatches<FeatureBatch> epochs = new EpochBatches<>(usable.size(), options.batchSize(), 1, epoch -> {
+            List<Integer> order = new ArrayList<>(usable);
+            Collections.shuffle(order, new Random(seed * 1_000_003L + epoch));
+            return order;
+        }, batch -> new FeatureBatch(batch, batch.stream().mapToLong(k -> train.gold()[k]).toArray()));
         // A constant rate without warm-up or clipping: a linear layer on fixed features needs neither.
-        LoopSettings loop = new LoopSettings((long) options.epochs() * epochs.perEpoch, options.lr(), 0, LrSchedule.Kind.CONSTANT, 0f, 1,
+        LoopSettings loop = new LoopSettings((long) options.epochs() * epochs.perEpoch(), options.lr(), 0, LrSchedule.Kind.CONSTANT, 0f, 1,
                 0.01f, seed);
         try (TaskHead head = TaskHead.random(hidden, train.states() - 1, groups, labels.size(), transfer, seed);
                 AdamW adam = new AdamW(loop.optimizer())) {
             BatchLoss<FeatureBatch> loss = (s, batch, training) -> Losses.crossEntropy(head.classify(s, stack(s, train, batch.targets())),
                     Tensors.copyOf(s, batch.gold(), new Shape(batch.predicted()))); // ()
-            BestOnDev best = new BestOnDev(head, dev, devSet, labels, epochs.perEpoch, options.patience());
+            BestOnDev best = new BestOnDev(head, dev, devSet, labels, epochs.perEpoch(), options.patience());
             new Trainer<>(new Trainables().module(head), loss, epochs, loop, adam, List.of(best)).run(0);
             try (TaskHead chosen = TaskHead.load(best.head, transfer, groups)) {
                 Scores t = testSet.score(test.spread(predict(chosen, test), testSet), labels);
@@ -91,54 +95,6 @@ public final class LinearProbe {
         @Override
         public int predicted() {
             return targets.size();
-        }
-    }
-
-    /** Epochs over the labelled targets, each shuffled with (seed, epoch); epochs count from 1 as reported. */
-    private static final class Epochs implements BatchSource<FeatureBatch> {
-        final List<Integer> usable;
-        final FrozenFeatures features;
-        final int batchSize;
-        final long seed;
-        final int perEpoch;
-        long epoch = 1;
-        int at;
-        List<Integer> order;
-
-        Epochs(List<Integer> usable, FrozenFeatures features, int batchSize, long seed) {
-            this.usable = usable;
-            this.features = features;
-            this.batchSize = batchSize;
-            this.seed = seed;
-            this.perEpoch = (usable.size() + batchSize - 1) / batchSize;
-        }
-
-        @Override
-        public FeatureBatch next() {
-            if (at == perEpoch) {
-                epoch++;
-                at = 0;
-                order = null;
-            }
-            if (order == null) {
-                order = new ArrayList<>(usable);
-                Collections.shuffle(order, new Random(seed * 1_000_003L + epoch));
-            }
-            List<Integer> batch = order.subList(at * batchSize, Math.min(order.size(), (at + 1) * batchSize));
-            at++;
-            return new FeatureBatch(batch, batch.stream().mapToLong(k -> features.gold()[k]).toArray());
-        }
-
-        @Override
-        public Cursor cursor() {
-            return new Cursor(epoch, at, 0, 0);
-        }
-
-        @Override
-        public void seek(Cursor c) {
-            epoch = c.epoch();
-            at = (int) c.index();
-            order = null;
         }
     }
 

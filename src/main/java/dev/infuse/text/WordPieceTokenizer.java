@@ -327,15 +327,9 @@ public final class WordPieceTokenizer implements Tokenizer {
         int nextWord;
 
         /** Normalised chars since the last whitespace/CJK boundary, held for added-token matching. */
-        char[] chunk = new char[64];
-        int[] chunkStarts = new int[64];
-        int[] chunkEnds = new int[64];
-        int chunkLen;
+        final OffsetChars chunk = new OffsetChars();
 
-        char[] word = new char[64];
-        int[] wordStarts = new int[64];
-        int[] wordEnds = new int[64];
-        int wordLen;
+        final OffsetChars word = new OffsetChars();
 
         void text(String text) {
             int p = 0;
@@ -405,35 +399,24 @@ public final class WordPieceTokenizer implements Tokenizer {
                 split(cp, start, end);
                 return;
             }
-            if (chunkLen + 2 > chunk.length) {
-                int cap = chunk.length * 2;
-                chunk = Arrays.copyOf(chunk, cap);
-                chunkStarts = Arrays.copyOf(chunkStarts, cap);
-                chunkEnds = Arrays.copyOf(chunkEnds, cap);
-            }
-            int count = Character.toChars(cp, chunk, chunkLen);
-            for (int i = 0; i < count; i++) {
-                chunkStarts[chunkLen] = start;
-                chunkEnds[chunkLen] = end;
-                chunkLen++;
-            }
+            chunk.append(cp, start, end);
         }
 
         /** Whitespace, a CJK char, a special token or the end: match added tokens in the chunk, finish the word. */
         private void boundary() {
-            int len = chunkLen;
-            chunkLen = 0;
+            int len = chunk.len;
+            chunk.len = 0;
             int i = 0;
             while (i < len) {
                 AddedToken match = addedAt(i, len);
                 if (match != null) {
                     int last = i + match.normalized().length() - 1;
                     flushWord();
-                    add(match.id(), chunkStarts[i], chunkEnds[last], false, nextWord++);
+                    add(match.id(), chunk.starts[i], chunk.ends[last], false, nextWord++);
                     i = last + 1;
                 } else {
-                    int cp = Character.codePointAt(chunk, i, len);
-                    split(cp, chunkStarts[i], chunkEnds[i]);
+                    int cp = Character.codePointAt(chunk.chars, i, len);
+                    split(cp, chunk.starts[i], chunk.ends[i]);
                     i += Character.charCount(cp);
                 }
             }
@@ -442,13 +425,13 @@ public final class WordPieceTokenizer implements Tokenizer {
 
         /** The longest added token starting at chunk index {@code i}, or null. */
         private AddedToken addedAt(int i, int len) {
-            List<AddedToken> candidates = addedByFirst.get(chunk[i]);
+            List<AddedToken> candidates = addedByFirst.get(chunk.chars[i]);
             if (candidates == null) {
                 return null;
             }
             for (AddedToken a : candidates) {
                 String t = a.normalized();
-                if (t.length() <= len - i && new String(chunk, i, t.length()).equals(t)) {
+                if (t.length() <= len - i && new String(chunk.chars, i, t.length()).equals(t)) {
                     return a;
                 }
             }
@@ -469,30 +452,19 @@ public final class WordPieceTokenizer implements Tokenizer {
         }
 
         private void append(int cp, int start, int end) {
-            if (wordLen + 2 > word.length) {
-                int cap = word.length * 2;
-                word = Arrays.copyOf(word, cap);
-                wordStarts = Arrays.copyOf(wordStarts, cap);
-                wordEnds = Arrays.copyOf(wordEnds, cap);
-            }
-            int count = Character.toChars(cp, word, wordLen);
-            for (int i = 0; i < count; i++) {
-                wordStarts[wordLen] = start;
-                wordEnds[wordLen] = end;
-                wordLen++;
-            }
+            word.append(cp, start, end);
         }
 
         /** Greedy longest-match-first WordPiece on the current word; a failed word is one [UNK]. */
         private void flushWord() {
-            if (wordLen == 0) {
+            if (word.len == 0) {
                 return;
             }
             int wordId = nextWord++;
-            int len = wordLen;
-            wordLen = 0;
-            if (Character.codePointCount(word, 0, len) > MAX_CHARS_PER_WORD) {
-                add(unkId, wordStarts[0], wordEnds[len - 1], false, wordId);
+            int len = word.len;
+            word.len = 0;
+            if (Character.codePointCount(word.chars, 0, len) > MAX_CHARS_PER_WORD) {
+                add(unkId, word.starts[0], word.ends[len - 1], false, wordId);
                 return;
             }
             int rollback = n;
@@ -505,7 +477,7 @@ public final class WordPieceTokenizer implements Tokenizer {
                 }
                 int found = -1;
                 while (end > start) {
-                    Integer id = pieces.get(new String(word, start, end - start));
+                    Integer id = pieces.get(new String(word.chars, start, end - start));
                     if (id != null) {
                         found = id;
                         break;
@@ -514,17 +486,17 @@ public final class WordPieceTokenizer implements Tokenizer {
                 }
                 if (found < 0) {
                     n = rollback;
-                    add(unkId, wordStarts[0], wordEnds[len - 1], false, wordId);
+                    add(unkId, word.starts[0], word.ends[len - 1], false, wordId);
                     return;
                 }
-                add(found, wordStarts[start], wordEnds[end - 1], false, wordId);
+                add(found, word.starts[start], word.ends[end - 1], false, wordId);
                 start = end;
             }
         }
 
         /** True when a cut before index {@code i} would separate a surrogate pair. */
         private boolean splitsPair(int i) {
-            return Character.isLowSurrogate(word[i]) && Character.isHighSurrogate(word[i - 1]);
+            return Character.isLowSurrogate(word.chars[i]) && Character.isHighSurrogate(word.chars[i - 1]);
         }
 
         void addSpecial(int id) {
@@ -553,6 +525,29 @@ public final class WordPieceTokenizer implements Tokenizer {
         Encoding build() {
             return new Encoding(Arrays.copyOf(outIds, n), Arrays.copyOf(outTypes, n), Arrays.copyOf(outStarts, n),
                     Arrays.copyOf(outEnds, n), Arrays.copyOf(outSpecial, n), Arrays.copyOf(outWords, n));
+        }
+    }
+
+    /** Characters with the text offsets each came from, grown as needed: a word, or a chunk between boundaries. */
+    private static final class OffsetChars {
+        char[] chars = new char[64];
+        int[] starts = new int[64];
+        int[] ends = new int[64];
+        int len;
+
+        void append(int cp, int start, int end) {
+            if (len + 2 > chars.length) {
+                int cap = chars.length * 2;
+                chars = Arrays.copyOf(chars, cap);
+                starts = Arrays.copyOf(starts, cap);
+                ends = Arrays.copyOf(ends, cap);
+            }
+            int count = Character.toChars(cp, chars, len);
+            for (int i = 0; i < count; i++) {
+                starts[len] = start;
+                ends[len] = end;
+                len++;
+            }
         }
     }
 }
