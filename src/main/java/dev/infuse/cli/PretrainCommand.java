@@ -70,7 +70,7 @@ final class PretrainCommand implements Callable<Integer> {
     double mlmProbability;
 
     @Option(names = "--packing", defaultValue = "packed",
-            description = "packed (fill instances with consecutive passages of a document) or line (one passage each); default ${DEFAULT-VALUE}.")
+            description = "packed (consecutive whole passages of a document), fill (the same, cutting the last passage at a word so every instance is full) or line (one passage each); default ${DEFAULT-VALUE}.")
     String packing;
 
     @Option(names = "--max-steps", required = true, description = "Optimizer steps to train.")
@@ -169,10 +169,11 @@ final class PretrainCommand implements Callable<Integer> {
     }
 
     private InstanceStream.Packing packing() {
-        return switch (packing.toLowerCase(Locale.ROOT)) {
-            case "packed" -> InstanceStream.Packing.PACKED;
-            case "line" -> InstanceStream.Packing.LINE;
-            default -> throw new InfuseException("unknown --packing \"" + packing + "\": expected packed or line");
-        };
+        for (InstanceStream.Packing p : InstanceStream.Packing.values()) {
+            if (p.name().equalsIgnoreCase(packing)) {
+                return p;
+            }
+        }
+        throw new InfuseException("unknown --packing \"" + packing + "\": expected packed, fill or line");
     }
 }

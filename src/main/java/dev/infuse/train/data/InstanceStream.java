@@ -12,13 +12,16 @@ import java.util.List;
  * Turns passages into token instances of at most {@code maxLength} tokens, {@code [CLS] body [SEP]},
  * reading the corpus as a stream and starting a new epoch at its end.
  *
- * <p>PACKED fills each instance with consecutive passages of one document (RoBERTa's DOC-SENTENCES), so
- * little compute goes to padding; LINE gives every passage its own instance. A passage longer than an
- * instance is cut into several, at word boundaries where possible, in both modes. Only the current
+ * <p>PACKED fills each instance with consecutive whole passages of one document (RoBERTa's DOC-SENTENCES),
+ * so little compute goes to padding; FILL also cuts a passage at the word boundary nearest the end of an
+ * instance and carries the rest into the next one, so instances are full to the last word (what Hugging
+ * Face's run_mlm does with its grouped texts), still without crossing a document; LINE gives every
+ * passage its own instance. A passage longer than an instance is cut into several, at word boundaries
+ * where possible, in every mode. Only the current
  * passage is held in memory.
  */
 public final class InstanceStream implements AutoCloseable {
-    public enum Packing { PACKED, LINE }
+    public enum Packing { PACKED, FILL, LINE }
 
     private final PassageSource source;
     private final Tokenizer tokenizer;
@@ -93,7 +96,11 @@ public final class InstanceStream implements AutoCloseable {
             if (to < body.ids().length && ids.isEmpty()) {
                 to = wordBoundary(body, from, to);
             } else if (to < body.ids().length) {
-                break; // the rest of this passage does not fit: it opens the next instance
+                int cut = packing == Packing.FILL ? wordStart(body, from, to) : from;
+                if (cut == from) {
+                    break; // the rest of this passage does not fit: it opens the next instance
+                }
+                to = cut; // FILL: the words that fit end this instance, the rest opens the next
             }
             int firstWord = body.wordIds()[from];
             for (int t = from; t < to; t++) {
@@ -158,6 +165,15 @@ public final class InstanceStream implements AutoCloseable {
             t--;
         }
         return b.wordIds()[t] != b.wordIds()[t - 1] ? t : to;
+    }
+
+    /** The start of the word that position {@code to} is in, or {@code from} when that word starts at or before it. */
+    private static int wordStart(Body b, int from, int to) {
+        int t = to;
+        while (t > from && b.wordIds()[t] == b.wordIds()[t - 1]) {
+            t--;
+        }
+        return t;
     }
 
     private void advance(Body body, int to) {

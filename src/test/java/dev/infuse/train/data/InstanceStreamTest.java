@@ -53,6 +53,29 @@ class InstanceStreamTest {
     }
 
     @Test
+    void fillCarriesTheRestOfAPassageIntoTheNextInstanceWithoutSplittingAWord() throws Exception {
+        WordPieceTokenizer t = tok();
+        // Room for 5 body tokens. packed: "c d longer" (4 pieces) does not fit after "a b" and opens the next
+        // instance, leaving three slots empty; fill: "c d" fits, "longer" (long ##er) would straddle the end.
+        try (InstanceStream s = new InstanceStream(new PlainCorpus(corpus("a b", "c d longer", "a", "", "b c")), t, 7,
+                InstanceStream.Packing.FILL)) {
+            assertEquals("[CLS] a b c d [SEP]", words(s.next().tokens(), t));
+            Instance second = s.next();
+            assertEquals("[CLS] long ##er a [SEP]", words(second.tokens(), t), "the passage goes on where it was cut");
+            assertArrayEquals(new int[] {-1, 0, 0, 1, -1}, second.tokens().wordIds(), "word ids restart in each instance");
+            assertEquals("[CLS] b c [SEP]", words(s.next().tokens(), t), "a document still ends an instance");
+        }
+        try (InstanceStream s = new InstanceStream(new PlainCorpus(corpus("a b", "c d", "a", "", "b c")), t, 7,
+                InstanceStream.Packing.FILL)) {
+            s.next();
+            Cursor mid = s.cursor();
+            String after = words(s.next().tokens(), t);
+            s.seek(mid);
+            assertEquals(after, words(s.next().tokens(), t), "a seek to the cursor repeats the same instance");
+        }
+    }
+
+    @Test
     void longPassagesAreCutAtWordBoundariesAndWordIdsRestartPerInstance() throws Exception {
         WordPieceTokenizer t = tok();
         try (InstanceStream s = new InstanceStream(new PlainCorpus(corpus("a longer b longest c")), t, 6, InstanceStream.Packing.LINE)) {
