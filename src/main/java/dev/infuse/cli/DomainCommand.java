@@ -100,12 +100,16 @@ final class DomainCommand extends GroupCommand {
         @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where the new bundle goes.")
         Path output;
 
+        @Option(names = "--max-words", paramLabel = "N", defaultValue = "2147483647",
+                description = "Also cut a first sentence after its N-th word (default: no limit).")
+        int maxWords;
+
         @Override
         public Integer call() {
             if (output.toAbsolutePath().normalize().equals(domain.toAbsolutePath().normalize())) {
                 throw new dev.infuse.InfuseException("--output must differ from --domain: the bundle would be cut in place");
             }
-            FirstSentences.Summary s = FirstSentences.write(DomainBundle.open(domain), output);
+            FirstSentences.Summary s = FirstSentences.write(DomainBundle.open(domain), output, maxWords);
             spec.commandLine().getOut().printf("%s: %d passages, %d mentions kept, %d outside the first sentences dropped%n", output,
                     s.passages(), s.mentions(), s.droppedMentions());
             return 0;

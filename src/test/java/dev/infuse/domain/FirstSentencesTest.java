@@ -23,4 +23,13 @@ class FirstSentencesTest {
         Passage none = new Passage("y", "no full stop here", List.of());
         assertEquals("no full stop here", FirstSentences.cut(none).text());
     }
+
+    @Test
+    void aLongFirstSentenceIsCutAfterItsNthWordWithTheMentionsInside() {
+        Passage p = new Passage("x", "Erlang is a language by Ericsson. More.", List.of(new Mention(0, 6, "erlang"), new Mention(24, 32, "ericsson")));
+        Passage cut = FirstSentences.cut(p, 4);
+        assertEquals("Erlang is a language", cut.text());
+        assertEquals(List.of(new Mention(0, 6, "erlang")), cut.mentions());
+        assertEquals("Erlang is a language by Ericsson.", FirstSentences.cut(p, 6).text(), "the sentence ends first");
+    }
 }
