@@ -51,20 +51,18 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "mlm", description = "mlm, or zeo for ZEO's joint objective (default ${DEFAULT-VALUE}).")
     String method;
 
-    @Option(names = "--inject", defaultValue = "2", description = "zeo: 0 = MLM only, 1 = triplet only, 2 = MLM + W * triplet (default ${DEFAULT-VALUE}).")
-    int inject;
+
+    @Mixin
+    ZeoOptions.Loss zeoLoss;
+
+    @Mixin
+    ZeoOptions.Instances zeoInstances;
 
     @Option(names = "--vectors", paramLabel = "FILE", description = "zeo: knowledge vectors from infuse zeo vectors.")
     Path vectors;
 
-    @Option(names = "--contrastive-weight", paramLabel = "W", defaultValue = "1.0", description = "zeo: W of inject 2 (default ${DEFAULT-VALUE}).")
-    float contrastiveWeight;
 
-    @Option(names = "--templates", paramLabel = "FILE", description = "zeo: template pool turning the bundle's types and triples into extra sentences.")
-    Path templates;
 
-    @Option(names = "--neg-entity", paramLabel = "N", defaultValue = "1", description = "zeo: negatives of another type per mention (default ${DEFAULT-VALUE}).")
-    int negEntity;
 
     @Option(names = "--mlm-probability", defaultValue = "0.15", description = "Share of tokens to predict (default ${DEFAULT-VALUE}).")
     double mlmProbability;
@@ -126,11 +124,11 @@ final class PretrainCommand implements Callable<Integer> {
         Objective.Spec objective = objective();
         String m = masking != null ? masking : objective instanceof ZeoSpec ? "entity" : "token";
         PassageSource corpus = source();
-        if (templates != null) {
+        if (zeoInstances.templates != null) {
             if (!(objective instanceof ZeoSpec) || input.domain == null) {
                 throw new InfuseException("--templates belongs to --method zeo with --domain");
             }
-            corpus = new TemplateCorpus(corpus, DomainBundle.open(input.domain), templates, seed.value);
+            corpus = new TemplateCorpus(corpus, DomainBundle.open(input.domain), zeoInstances.templates, seed.value);
         }
         Path outputDir = run.dir;
         PretrainJob job = new PretrainJob(model.name, corpus, m, packing(), settings, outputDir, run.resume, run.overwrite, objective);
@@ -155,10 +153,10 @@ final class PretrainCommand implements Callable<Integer> {
                 yield Objective.Spec.MLM;
             }
             case "zeo" -> {
-                if (inject != 0 && input.domain == null) {
-                    throw new InfuseException("--method zeo --inject " + inject + " needs --domain: the triplets read its linked mentions");
+                if (zeoLoss.inject != 0 && input.domain == null) {
+                    throw new InfuseException("--method zeo --inject " + zeoLoss.inject + " needs --domain: the triplets read its linked mentions");
                 }
-                yield new ZeoSpec(inject, vectors, contrastiveWeight, negEntity);
+                yield new ZeoSpec(zeoLoss.inject, vectors, zeoLoss.weight, zeoInstances.negEntity);
             }
             default -> throw new InfuseException("unknown --method \"" + method + "\": expected mlm or zeo");
         };

@@ -70,17 +70,15 @@ final class ZeoCommand extends GroupCommand {
         @Mixin
         RunDirOptions run;
 
-        @Option(names = "--templates", paramLabel = "FILE", description = "Template pool for extra sentences from types and triples.")
-        Path templates;
 
-        @Option(names = "--inject", defaultValue = "2", description = "0 = MLM, 1 = triplet, 2 = both (default ${DEFAULT-VALUE}).")
-        int inject;
 
-        @Option(names = "--contrastive-weight", paramLabel = "W", defaultValue = "1.0", description = "W of inject 2 (default ${DEFAULT-VALUE}).")
-        float weight;
 
-        @Option(names = "--neg-entity", paramLabel = "N", defaultValue = "1", description = "Negatives per mention (default ${DEFAULT-VALUE}).")
-        int negEntity;
+
+        @Mixin
+        ZeoOptions.Instances zeoInstances;
+
+        @Mixin
+        ZeoOptions.Loss zeoLoss;
 
         @Option(names = "--max-steps", defaultValue = "200", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
         int maxSteps;
@@ -98,7 +96,7 @@ final class ZeoCommand extends GroupCommand {
                 throw new dev.infuse.InfuseException("--probes " + probes + " is not a file"); // before an hour of training, not after
             }
             Path outputDir = run.dir;
-            new ZeoPipeline(model.name, domain.dir, outputDir, templates, new ZeoSpec.Settings(inject, weight, negEntity),
+            new ZeoPipeline(model.name, domain.dir, outputDir, zeoInstances.templates, new ZeoSpec.Settings(zeoLoss.inject, zeoLoss.weight, zeoInstances.negEntity),
                     ZeoPipeline.smallTraining(maxSteps, seed.value), run.resume, run.overwrite).run(System.err);
             System.err.println("infuse: wrote " + outputDir.resolve("model"));
             if (probes != null) {

@@ -26,11 +26,10 @@ final class ZeoInstancesCommand implements Callable<Integer> {
     @Option(names = "--vectors", required = true, paramLabel = "FILE", description = "Knowledge vectors: which entities link, and their types.")
     Path vectors;
 
-    @Option(names = "--templates", paramLabel = "FILE", description = "Template pool turning types and triples into extra sentences.")
-    Path templates;
 
-    @Option(names = "--neg-entity", paramLabel = "N", defaultValue = "1", description = "Negatives of another type per mention (default ${DEFAULT-VALUE}).")
-    int negEntity;
+
+    @Mixin
+    ZeoOptions.Instances zeoInstances;
 
     @Option(names = "--max-seq-length", defaultValue = "128", description = "Window length with [CLS] and [SEP] (default ${DEFAULT-VALUE}).")
     int maxSeqLength;
@@ -46,17 +45,17 @@ final class ZeoInstancesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (negEntity < 0) {
-            throw new dev.infuse.InfuseException("--neg-entity must be 0 or more, found " + negEntity);
+        if (zeoInstances.negEntity < 0) {
+            throw new dev.infuse.InfuseException("--neg-entity must be 0 or more, found " + zeoInstances.negEntity);
         }
         DomainBundle bundle = DomainBundle.open(domain.dir);
         PassageSource corpus = new BundleCorpus(bundle);
-        if (templates != null) {
-            corpus = new TemplateCorpus(corpus, bundle, templates, seed.value);
+        if (zeoInstances.templates != null) {
+            corpus = new TemplateCorpus(corpus, bundle, zeoInstances.templates, seed.value);
         }
         KnowledgeVectors v = KnowledgeVectors.read(vectors);
         try (Tokenizer tok = Tokenizers.load(ModelStore.resolve(model.name))) {
-            InstanceDump.Report r = InstanceDump.write(corpus, tok, v, negEntity, maxSeqLength, seed.value, limit, dump);
+            InstanceDump.Report r = InstanceDump.write(corpus, tok, v, zeoInstances.negEntity, maxSeqLength, seed.value, limit, dump);
             System.err.printf("wrote %s: %d windows, %d linked mentions%n", dump, r.windows(), r.mentions());
         }
         return 0;
