@@ -1,12 +1,8 @@
 package dev.infuse.train.data;
 
 import dev.infuse.InfuseException;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.infuse.domain.Lines;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -39,41 +35,29 @@ public final class PlainCorpus implements PassageSource {
         return dev.infuse.io.Provenance.sha256(file);
     }
 
+    /** Reads the file, gunzipping a {@code .gz} name, with strict UTF-8: a bad line is an error naming it. */
     @Override
     public Pass open() {
-        BufferedReader in;
-        try {
-            in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new InfuseException("corpus file not found: " + file);
-        } catch (IOException e) {
-            throw new InfuseException("cannot read corpus " + file + ": " + e.getMessage());
-        }
+        Lines in = Lines.open(file);
         return new Pass() {
             private TextPassage next;
             private boolean newDocument = true;
-            private long line;
 
             @Override
             public boolean hasNext() {
                 while (next == null) {
-                    String s;
-                    try {
-                        s = in.readLine();
-                    } catch (java.nio.charset.CharacterCodingException e) {
-                        throw new InfuseException(file + " line " + (line + 1) + ": not UTF-8 text");
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    if (s == null) {
+                    Lines.Line l = in.next();
+                    if (l == null) {
                         return false;
                     }
-                    line++;
-                    if (s.isBlank()) {
+                    if (l.text() == null) {
+                        throw new InfuseException(file + " line " + l.number() + ": not UTF-8 text");
+                    }
+                    if (l.text().isBlank()) {
                         newDocument = true;
                         continue;
                     }
-                    next = new TextPassage(s, newDocument, List.of());
+                    next = new TextPassage(l.text(), newDocument, List.of());
                     newDocument = false;
                 }
                 return true;
@@ -91,11 +75,7 @@ public final class PlainCorpus implements PassageSource {
 
             @Override
             public void close() {
-                try {
-                    in.close();
-                } catch (IOException ignored) {
-                    // Read-only file: nothing is lost.
-                }
+                in.close();
             }
         };
     }
