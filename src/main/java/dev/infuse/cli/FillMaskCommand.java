@@ -37,6 +37,11 @@ final class FillMaskCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (MaskedLm lm = MaskedLm.load(model.name)) {
+            int vocab = lm.model().config().vocabSize();
+            if (topK > vocab) { // every candidate is listed anyway; say so instead of capping in silence
+                System.err.println("infuse: warning: --top-k " + topK + " is more than the vocabulary's " + vocab + " tokens; all "
+                        + vocab + " are listed");
+            }
             PeltPlugin plug = entityTable.plugin(lm);
             List<FillMask.Result> results;
             if (plug == null) {

@@ -53,6 +53,21 @@ class CliErrorsTest {
     }
 
     @Test
+    void aTopKAboveTheVocabularyIsSaidNotSilentlyCapped() {
+        CliRun r = run("fill-mask", "--model", model.toString(), "--json", "--top-k", "100", "the cat [MASK] .");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("infuse: warning: --top-k 100 is more than the vocabulary's 40 tokens; all 40 are listed"), r.err());
+        assertEquals(40, r.out().split("\"token\"", -1).length - 1, "every token listed once");
+    }
+
+    @Test
+    void moreThreadsThanCoresIsAWarning() {
+        assertEquals(null, EngineOptions.threadsWarning(2, 2));
+        assertEquals("infuse: warning: --threads 64 is more than this machine's 2 cores; the extra threads only take turns with the others",
+                EngineOptions.threadsWarning(64, 2));
+    }
+
+    @Test
     void fillMaskWorksOnATinyModel() {
         CliRun r = run("fill-mask", "--model", model.toString(), "--json", "--top-k", "3", "the cat [MASK] .");
         assertEquals(0, r.code(), r.err());
