@@ -2,8 +2,6 @@ package dev.infuse.cli;
 
 import dev.infuse.bench.EngineBench;
 import dev.infuse.bench.ProfileSummary;
-import dev.infuse.InfuseException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,8 +25,8 @@ final class BenchEngineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (profile != null && (Files.isDirectory(profile) || !Files.isDirectory(profile.toAbsolutePath().getParent()))) {
-            throw new InfuseException("--profile " + profile + (Files.isDirectory(profile) ? " is a directory" : ": its folder does not exist"));
+        if (profile != null) {
+            OutputFiles.requireWritable("--profile", profile);
         }
         EngineBench.Result r = EngineBench.run(Math.max(1, repeats), profile, msg -> System.err.println(msg));
         if (json.requested) {

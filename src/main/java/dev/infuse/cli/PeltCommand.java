@@ -48,6 +48,7 @@ final class PeltCommand extends GroupCommand {
 
         @Override
         public Integer call() {
+            OutputFiles.requireWritable("--output", output);
             Set<String> selection = entities == null ? Set.of() : new HashSet<>(Arrays.asList(entities));
             PeltOptions d = PeltOptions.defaults();
             PeltOptions options = new PeltOptions(maxOccurrences, maxSeqLength, selection, seed.value, batchSize,

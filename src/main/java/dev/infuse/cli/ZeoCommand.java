@@ -40,6 +40,7 @@ final class ZeoCommand extends GroupCommand {
 
         @Override
         public Integer call() {
+            OutputFiles.requireWritable("--output", output);
             VectorBuilder.Pooling p = VectorBuilder.Pooling.parse(pooling);
             DomainBundle bundle = DomainBundle.open(domain.dir);
             try (MaskedLm lm = MaskedLm.load(model.name)) {

@@ -61,6 +61,17 @@ class CliErrorsTest {
     }
 
     @Test
+    void aBadOutputIsRefusedBeforeTheModelIsEvenLooked() throws IOException {
+        // The model does not exist: an error about --output proves the output was checked first.
+        Path dir = Files.createDirectories(tmp.resolve("out.pelt"));
+        CliRun r = run("pelt", "build", "--model", tmp.resolve("no-model").toString(), "--domain", tmp.toString(), "--output", dir.toString());
+        oneLineError(r, "--output " + dir + " is a directory; it takes a file name");
+        r = run("zeo", "vectors", "--model", tmp.resolve("no-model").toString(), "--domain", tmp.toString(), "--output",
+                tmp.resolve("missing/v.zeo").toString());
+        oneLineError(r, "the folder " + tmp.resolve("missing") + " does not exist");
+    }
+
+    @Test
     void moreThreadsThanCoresIsAWarning() {
         assertEquals(null, EngineOptions.threadsWarning(2, 2));
         assertEquals("infuse: warning: --threads 64 is more than this machine's 2 cores; the extra threads only take turns with the others",
