@@ -29,6 +29,9 @@ public final class Tasks {
     }
 
     public static TaskSet read(String task, Path file) {
+        if (Files.isDirectory(file)) {
+            throw new InfuseException(file + " is a directory; a task file is expected (CoNLL, jsonl or K-BERT tsv)");
+        }
         if (!Files.isRegularFile(file)) {
             throw new InfuseException("no such file: " + file);
         }

@@ -72,6 +72,13 @@ class CliErrorsTest {
     }
 
     @Test
+    void aTaskFileThatIsADirectoryIsNamedAsSuch() {
+        CliRun r = run("finetune", "--model", model.toString(), "--task", "ner", "--train", tmp.toString(), "--dev", tmp.toString(),
+                "--output-dir", tmp.resolve("ft-dir").toString());
+        oneLineError(r, tmp + " is a directory; a task file is expected");
+    }
+
+    @Test
     void moreThreadsThanCoresIsAWarning() {
         assertEquals(null, EngineOptions.threadsWarning(2, 2));
         assertEquals("infuse: warning: --threads 64 is more than this machine's 2 cores; the extra threads only take turns with the others",
