@@ -72,29 +72,9 @@ public final class TokenizerJsonWriter {
 
         // Sorted by id, like HuggingFace; "normalized": false means they match the raw text, case-sensitively.
         JsonArray added = new JsonArray();
-        VocabFile.REQUIRED.stream().sorted((a, b) -> ids.get(a) - ids.get(b)).forEach(token -> {
-            JsonObject t = new JsonObject();
-            t.addProperty("id", ids.get(token));
-            t.addProperty("content", token);
-            t.addProperty("single_word", false);
-            t.addProperty("lstrip", false);
-            t.addProperty("rstrip", false);
-            t.addProperty("normalized", false);
-            t.addProperty("special", true);
-            added.add(t);
-        });
+        VocabFile.REQUIRED.stream().sorted((a, b) -> ids.get(a) - ids.get(b)).forEach(token -> added.add(addedToken(ids.get(token), token, false, true)));
         // Domain tokens: Hugging Face's defaults for a non-special added token, matched in the normalised text.
-        addedTokens.stream().sorted((a, b) -> ids.get(a) - ids.get(b)).forEach(token -> {
-            JsonObject t = new JsonObject();
-            t.addProperty("id", ids.get(token));
-            t.addProperty("content", token);
-            t.addProperty("single_word", false);
-            t.addProperty("lstrip", false);
-            t.addProperty("rstrip", false);
-            t.addProperty("normalized", true);
-            t.addProperty("special", false);
-            added.add(t);
-        });
+        addedTokens.stream().sorted((a, b) -> ids.get(a) - ids.get(b)).forEach(token -> added.add(addedToken(ids.get(token), token, true, false)));
         root.add("added_tokens", added);
 
         JsonObject normalizer = new JsonObject();
@@ -196,5 +176,18 @@ public final class TokenizerJsonWriter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /** One entry of {@code added_tokens}: never a single word only, no stripping. */
+    private static JsonObject addedToken(int id, String content, boolean normalized, boolean special) {
+        JsonObject t = new JsonObject();
+        t.addProperty("id", id);
+        t.addProperty("content", content);
+        t.addProperty("single_word", false);
+        t.addProperty("lstrip", false);
+        t.addProperty("rstrip", false);
+        t.addProperty("normalized", normalized);
+        t.addProperty("special", special);
+        return t;
     }
 }
