@@ -34,13 +34,6 @@ public final class Tensors {
         }
     }
 
-    /** Overwrites every element with zero in place; unlike {@code muli(0)} this also clears NaN and infinity. */
-    public static void fillZero(NDArray x) {
-        try (NDArray zero = scalar(x.getManager(), 0f)) {
-            x.set(new ai.djl.ndarray.index.NDIndex("..."), zero);
-        }
-    }
-
     /** Overwrites {@code target} in place with a copy of {@code value}; shapes must match. */
     public static void assign(NDArray target, HostTensor value) {
         if (!target.getShape().equals(new Shape(value.shape()))) {

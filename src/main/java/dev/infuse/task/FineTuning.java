@@ -102,7 +102,7 @@ public final class FineTuning {
                 throw new InfuseException("--train " + job.train() + ": no example has a target inside --max-seq-length " + job.maxSeqLength());
             }
             Result r = train(job, model, data, dev, resumeFrom, identity, listeners, log);
-            FinetuneOutput.clearCheckpoint(job.outputDir()); // the best model is already in the directory
+            TrainCheckpoint.clear(job.outputDir()); // the best model is already in the directory
             return r;
         }
     }

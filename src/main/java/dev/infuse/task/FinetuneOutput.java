@@ -1,8 +1,6 @@
 package dev.infuse.task;
 
 import dev.infuse.InfuseException;
-import dev.infuse.io.AtomicFiles;
-import dev.infuse.train.TrainCheckpoint;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -21,16 +19,6 @@ final class FinetuneOutput {
     static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     private FinetuneOutput() {}
-
-    /** Removes the checkpoint of a finished run. */
-    static void clearCheckpoint(Path out) {
-        try {
-            AtomicFiles.deleteTree(out.resolve(TrainCheckpoint.DIR));
-            AtomicFiles.deleteTree(out.resolve(".checkpoint-old"));
-        } catch (IOException e) {
-            throw new InfuseException("cannot delete the checkpoint in " + out + ": " + e.getMessage());
-        }
-    }
 
     /** Keeps the lines of a jsonl log up to {@code step}: a resumed run continues the file as if never stopped. */
     static void truncateAfter(Path file, long step) {

@@ -42,11 +42,6 @@ public final class AdamW implements AutoCloseable {
         public static Settings withDecay(float weightDecay) {
             return new Settings(0.9f, 0.999f, 1e-8f, weightDecay);
         }
-
-        /** {@link #withDecay} with BERT's decay of 0.01. */
-        public static Settings defaults() {
-            return withDecay(0.01f);
-        }
     }
 
     private final Settings settings;

@@ -26,10 +26,6 @@ public record LrSchedule(float peak, int warmupSteps, int totalSteps, Kind kind)
         }
     }
 
-    public static LrSchedule of(TrainSettings s) {
-        return new LrSchedule(s.lr(), s.warmupSteps(), s.maxSteps(), s.schedule());
-    }
-
     /** The rate for update {@code step} (0-based): the first update already moves, with peak / warmup. */
     public float lr(long step) {
         if (step < warmupSteps) {

@@ -80,6 +80,16 @@ public final class TrainCheckpoint {
         }
     }
 
+    /** Removes the checkpoint of a finished run, and the one a crash between renames may have left. */
+    public static void clear(Path out) {
+        try {
+            AtomicFiles.deleteTree(out.resolve(DIR));
+            AtomicFiles.deleteTree(out.resolve(".checkpoint-old"));
+        } catch (IOException e) {
+            throw new InfuseException("cannot delete the checkpoint in " + out + ": " + e.getMessage());
+        }
+    }
+
     /** The checkpoint directory to resume from, or null when {@code out} holds none. */
     public static Path find(Path out) {
         Path dir = out.resolve(DIR);
