@@ -1,6 +1,8 @@
 package dev.infuse.cli;
 
+import dev.infuse.task.PredictionWriter;
 import dev.infuse.task.Predictor;
+import dev.infuse.task.TaskSet;
 import dev.infuse.task.ner.DictionaryBaseline;
 import dev.infuse.task.ner.NerSet;
 import dev.infuse.task.Scores;
@@ -38,6 +40,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--predictions", paramLabel = "FILE",
+            description = "Also write what was scored: CoNLL word<TAB>gold<TAB>predicted for NER, jsonl with gold, label and score otherwise.")
+    Path predictions;
+
     @Mixin
     KgOptions kg;
 
@@ -46,6 +52,12 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (predictions != null) {
+            if (source.dictionary != null) {
+                throw new dev.infuse.InfuseException("--predictions needs --model: the dictionary baseline writes no predictions");
+            }
+            OutputFiles.requireWritable("--predictions", predictions);
+        }
         if (source.dictionary != null) {
             if (kg.graph != null) {
                 throw new dev.infuse.InfuseException("--kg needs --model: the dictionary baseline reads no graph");
@@ -54,8 +66,14 @@ final class EvalCommand implements Callable<Integer> {
             report("dictionary:" + source.dictionary, "ner", d.score(NerSet.read(test)));
             return 0;
         }
+        TaskSet set = Tasks.read(TaskModel.taskOf(source.model), test);
         try (TaskModel m = TaskModel.load(source.model, kg::over)) {
-            Scores s = Predictor.evaluate(m, Tasks.read(m.task(), test), batchSize, System.err);
+            Predictor.Predictions p = Predictor.run(m, set, batchSize);
+            Scores s = Predictor.evaluate(m, set, p, System.err);
+            if (predictions != null) {
+                PredictionWriter.write(predictions, set, p, m.labels(), true);
+                System.err.println("infuse: wrote " + set.size() + " predictions to " + predictions);
+            }
             m.knowledgeReport("test").forEach(System.err::println);
             report(source.model.toString(), m.task(), s);
         }

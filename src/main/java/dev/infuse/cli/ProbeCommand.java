@@ -4,6 +4,7 @@ import dev.infuse.inject.pelt.PeltPlugin;
 import dev.infuse.model.InputRow;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.task.probe.ProbeItem;
+import dev.infuse.task.probe.ProbeLog;
 import java.util.function.Function;
 import dev.infuse.task.probe.ProbeEvaluator;
 import dev.infuse.task.probe.ProbeScores;
@@ -31,6 +32,13 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Probes per forward pass (default ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--predictions", paramLabel = "FILE",
+            description = "Also write every probe's top-k candidates with their probabilities and the answer's rank, as jsonl.")
+    Path predictions;
+
+    @Option(names = "--top-k", defaultValue = "10", paramLabel = "K", description = "Candidates per probe in --predictions (default ${DEFAULT-VALUE}).")
+    int topK;
+
     @Mixin
     JsonOption json;
 
@@ -40,10 +48,18 @@ final class ProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProbeEvaluator.Options options = new ProbeEvaluator.Options(batchSize, wholeWord);
+        ProbeLog log = predictions == null ? null : new ProbeLog(topK);
+        if (predictions != null) {
+            OutputFiles.requireWritable("--predictions", predictions);
+        }
         try (MaskedLm lm = MaskedLm.load(model.name)) {
             PeltPlugin plug = entityTable.plugin(lm);
             Function<ProbeItem, InputRow> encoder = plug == null ? ProbeEvaluator.plainEncoder(lm.tokenizer()) : ProbeEvaluator.peltEncoder(plug, lm.tokenizer());
-            ProbeScores s = new ProbeEvaluator(lm, encoder, options).evaluate(probes);
+            ProbeScores s = new ProbeEvaluator(lm, encoder, options).logTo(log).evaluate(probes);
+            if (log != null) {
+                log.write(predictions);
+                System.err.println("infuse: wrote " + log.size() + " probe outcomes to " + predictions);
+            }
             java.util.Optional.ofNullable(s.nanNote()).ifPresent(System.err::println);
             if (json.requested) {
                 Json.print(s.toJson());

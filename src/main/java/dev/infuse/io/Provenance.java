@@ -47,10 +47,15 @@ public final class Provenance {
     }
 
     public void write(Path file) {
+        AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toMap()) + "\n");
+    }
+
+    /** What {@link #write} writes: the fields, then {@code inputs} and {@code settings}. */
+    public Map<String, Object> toMap() {
         Map<String, Object> all = new LinkedHashMap<>(fields);
-        all.put("inputs", inputs);
-        all.put("settings", settings);
-        AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(all) + "\n");
+        all.put("inputs", new LinkedHashMap<>(inputs));
+        all.put("settings", new LinkedHashMap<>(settings));
+        return all;
     }
 
     /** SHA-256 of a file, streamed. */

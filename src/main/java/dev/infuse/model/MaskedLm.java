@@ -3,6 +3,8 @@ package dev.infuse.model;
 import ai.djl.ndarray.NDArray;
 import dev.infuse.InfuseException;
 import dev.infuse.io.Provenance;
+import com.google.gson.JsonObject;
+import dev.infuse.model.io.HostTensor;
 import dev.infuse.model.tf.TfBertConverter;
 import dev.infuse.text.Tokenizer;
 import dev.infuse.text.Tokenizers;
@@ -105,12 +107,21 @@ public final class MaskedLm implements AutoCloseable {
 
     /** Writes a Hugging Face directory that Python's transformers can load, with provenance. */
     public void save(Path dir, Provenance provenance) {
+        save(dir, provenance, Map.of(), new JsonObject());
+    }
+
+    /**
+     * Writes a Hugging Face directory with {@code extra} tensors in the same {@code model.safetensors} (a task head;
+     * a name the encoder also has, such as its pooler, is replaced) and {@code configMembers} set in
+     * {@code config.json} over the encoder's.
+     */
+    public void save(Path dir, Provenance provenance, Map<String, HostTensor> extra, JsonObject configMembers) {
         try {
             Files.createDirectories(dir);
         } catch (java.io.IOException e) {
             throw new InfuseException("cannot create " + dir + ": " + e.getMessage());
         }
-        Checkpoints.writeHuggingFace(model, dir);
+        Checkpoints.writeHuggingFace(model, dir, extra, configMembers);
         tokenizer.save(dir);
         provenance.setting("model_fingerprint", fingerprint()).write(dir.resolve("provenance.json"));
     }

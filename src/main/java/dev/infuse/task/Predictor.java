@@ -1,5 +1,6 @@
 package dev.infuse.task;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
@@ -16,16 +17,29 @@ public final class Predictor {
     private Predictor() {}
 
     /**
+     * Every item's predicted label id and its probability. {@code labels().get(i)[item]} is -1 (probability 0)
+     * where truncation dropped the item.
+     */
+    public record Predictions(List<int[]> labels, List<float[]> scores) {}
+
+    /**
      * {@code predicted.get(i)[item]}: the label id for every item of example i, -1 where nothing was
      * predicted. Examples run in batches of similar length, so little padding is computed.
      */
     public static List<int[]> predict(TaskModel model, TaskSet set, int batchSize) {
+        return run(model, set, batchSize).labels();
+    }
+
+    /** Like {@link #predict}, with each prediction's softmax probability. */
+    public static Predictions run(TaskModel model, TaskSet set, int batchSize) {
         Tensors.noGrad();
         List<int[]> out = new ArrayList<>();
+        List<float[]> probs = new ArrayList<>();
         for (int i = 0; i < set.size(); i++) {
             int[] p = new int[set.items(i)];
             Arrays.fill(p, -1);
             out.add(p);
+            probs.add(new float[set.items(i)]);
         }
         LengthBatches.forEach(model, set, batchSize, batch -> {
             List<Encoded> run = batch.withTargets();
@@ -33,27 +47,37 @@ public final class Predictor {
                 return;
             }
             long[] best;
+            float[] top;
             try (NDManager s = Engines.newManager()) {
-                best = model.logits(s, run, false).argMax(-1).toLongArray(); // (N)
+                NDArray logits = model.logits(s, run, false); // (N, C)
+                best = logits.argMax(-1).toLongArray(); // (N)
+                top = logits.softmax(-1).max(new int[] {-1}).toFloatArray(); // (N)
             }
             int j = 0;
             for (int k = 0; k < batch.examples().size(); k++) {
+                int example = batch.examples().get(k);
                 for (Target t : batch.encoded().get(k).targets()) {
-                    out.get(batch.examples().get(k))[t.ref()] = (int) best[j++];
+                    out.get(example)[t.ref()] = (int) best[j];
+                    probs.get(example)[t.ref()] = top[j++];
                 }
             }
         });
-        return out;
+        return new Predictions(out, probs);
     }
 
     /** Predicts and scores; {@code warn} gets one line per gold label unknown to the model. */
     public static Scores evaluate(TaskModel model, TaskSet set, int batchSize, PrintStream warn) {
+        return evaluate(model, set, run(model, set, batchSize), warn);
+    }
+
+    /** Scores predictions {@link #run} made; {@code warn} gets one line per gold label unknown to the model. */
+    public static Scores evaluate(TaskModel model, TaskSet set, Predictions predictions, PrintStream warn) {
         TreeSet<String> unseen = new TreeSet<>(set.labelsInOrder());
         unseen.removeAll(model.labels().names());
         for (String l : unseen) {
             warn.println("infuse: warning: label \"" + l + "\" never occurs in training; its examples count as errors");
         }
-        Scores s = set.score(predict(model, set, batchSize), model.labels());
+        Scores s = set.score(predictions.labels(), model.labels());
         Map<String, Object> all = new LinkedHashMap<>(s.all());
         all.put("unseen_labels", new ArrayList<>(unseen));
         return new Scores(s.primaryName(), s.primary(), all);

@@ -3,6 +3,7 @@ package dev.infuse.task;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A task with one label per example (typing, relation, classification): the size, label map and scoring
@@ -19,6 +20,19 @@ public abstract class SingleLabelSet<E> implements TaskSet {
 
     /** The gold label of an example. */
     protected abstract String label(E example);
+
+    /** The example's input fields as a prediction file repeats them (the text, the span), without its label. */
+    protected abstract Map<String, Object> fields(E example);
+
+    /** Example {@code i}'s input fields, in its file's names; see {@link #fields(Object)}. */
+    public Map<String, Object> fields(int i) {
+        return fields(examples.get(i));
+    }
+
+    /** Example {@code i}'s gold label. */
+    public String gold(int i) {
+        return label(examples.get(i));
+    }
 
     /** The example's bucket for per-bucket scores, or null when the task has none. */
     protected String bucket(E example) {

@@ -15,11 +15,16 @@ import dev.infuse.inject.pelt.PeltPlugin;
 import dev.infuse.io.AtomicFiles;
 import dev.infuse.io.Provenance;
 import dev.infuse.model.Batches;
+import dev.infuse.model.BertConfig;
 import dev.infuse.model.BertInput;
+import dev.infuse.model.BertModel;
+import dev.infuse.model.Checkpoints;
 import dev.infuse.model.BertOutput;
 import dev.infuse.model.InputRow;
 import dev.infuse.model.MaskedLm;
+import dev.infuse.model.io.HostTensor;
 import dev.infuse.model.io.Safetensors;
+import dev.infuse.text.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +36,14 @@ import java.util.function.UnaryOperator;
 
 /**
  * A fine-tuned model: encoder with tokenizer, task head, label map and how it was trained. Saved as a
- * Hugging Face directory (the encoder loads in transformers) plus {@code head.safetensors} and
- * {@code task.json} ({@code {"task","labels","transfer","max_seq_length"}}, plus the PELT table's or the K-BERT
+ * Hugging Face task model (see {@link HfTaskLayout}: encoder and head in one {@code model.safetensors}, the
+ * label maps in {@code config.json}) plus {@code task.json} ({@code {"task","labels","transfer","max_seq_length"}}, plus the PELT table's or the K-BERT
  * graph's file and settings when the run had one).
  */
 public final class TaskModel implements AutoCloseable {
+    /** Where earlier versions kept the head; read when present, removed when a model is saved again. */
     public static final String HEAD_FILE = "head.safetensors";
+    public static final String CARD_FILE = "README.md";
     public static final String TASK_FILE = "task.json";
     public static final String TABLE_FILE = "entity_table.pelt";
     /** The K-BERT graph a run used, copied as {@code .spo} so eval reads the very branches training saw. */
@@ -151,9 +158,30 @@ public final class TaskModel implements AutoCloseable {
         return head.pooled(s, out, batch, in.length());
     }
 
+    /**
+     * Writes the model as one Hugging Face directory: encoder and head in {@code model.safetensors} as
+     * {@link HfTaskLayout} places them, {@code config.json} with the task class and label maps, the tokenizer,
+     * {@code task.json}, {@code provenance.json} and a {@code README.md} model card.
+     */
     public void save(Path dir, Provenance provenance) {
-        lm.save(dir, provenance);
-        Safetensors.write(dir.resolve(HEAD_FILE), head.export());
+        HfTaskLayout layout = HfTaskLayout.of(lm.model().config(), task, transfer);
+        lm.save(dir, provenance, layout.headTensors(head.export()), layout.configMembers(labels));
+        try {
+            Files.deleteIfExists(dir.resolve(HEAD_FILE)); // a separate head from an earlier version would shadow this one
+        } catch (IOException e) {
+            throw new InfuseException("cannot remove " + dir.resolve(HEAD_FILE) + ": " + e.getMessage());
+        }
+        Map<String, Object> notes = new LinkedHashMap<>();
+        if (kbert != null) {
+            notes.put("Knowledge graph", "trained on K-BERT sentence trees from `" + GRAPH_FILE + "` (" + kg.branches()
+                    + " branches a subject, visible matrix " + (kg.visibleMatrix() ? "on" : "off") + "). transformers sees plain"
+                    + " sentences, which this model never saw in training; `infuse predict --model DIR` builds the trees.");
+        }
+        if (table != null) {
+            notes.put("Entity table", "trained with PELT entity slots from `" + TABLE_FILE + "` in every input; plain"
+                    + " transformers input lacks them. `infuse predict --model DIR` adds them.");
+        }
+        AtomicFiles.writeString(dir.resolve(CARD_FILE), ModelCard.of(layout, labels, provenance.toMap(), notes));
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("task", task);
         o.put("labels", labels.names());
@@ -190,22 +218,30 @@ public final class TaskModel implements AutoCloseable {
      * {@code kg} first: {@code infuse eval --kg ...} changes them there.
      */
     public static TaskModel load(Path dir, UnaryOperator<KbertOptions> kg) {
-        Path meta = dir.resolve(TASK_FILE);
-        if (!Files.exists(meta) || !Files.exists(dir.resolve(HEAD_FILE))) {
-            throw new InfuseException(dir + " is not a fine-tuned model (no " + TASK_FILE + " and " + HEAD_FILE + "); run infuse finetune first");
-        }
-        JsonObject o;
-        try {
-            o = JsonParser.parseString(Files.readString(meta)).getAsJsonObject();
-        } catch (IOException | RuntimeException e) {
-            throw new InfuseException("cannot read " + meta + ": " + e.getMessage());
-        }
+        JsonObject o = taskFile(dir);
         List<String> names = new ArrayList<>();
         o.getAsJsonArray("labels").forEach(e -> names.add(e.getAsString()));
         String task = o.get("task").getAsString();
         Transfer transfer = Transfer.parse(o.get("transfer").getAsString());
-        MaskedLm lm = MaskedLm.load(dir.toString());
-        TaskHead head = TaskHead.load(Safetensors.read(dir.resolve(HEAD_FILE)), transfer, Tasks.groups(task));
+        MaskedLm lm;
+        Map<String, HostTensor> headTensors;
+        if (Files.exists(dir.resolve(HEAD_FILE))) { // written before the head moved into model.safetensors
+            lm = MaskedLm.load(dir.toString());
+            headTensors = Safetensors.read(dir.resolve(HEAD_FILE));
+        } else {
+            BertConfig config = BertConfig.read(dir.resolve("config.json"));
+            Path weights = Checkpoints.weightsFile(dir);
+            Map<String, HostTensor> all = new LinkedHashMap<>(Safetensors.read(weights));
+            headTensors = HfTaskLayout.of(config, task, transfer).takeHead(all, weights.toString());
+            lm = new MaskedLm(BertModel.load(config, all, weights.toString()), Tokenizers.load(dir), dir.toString());
+        }
+        TaskHead head;
+        try {
+            head = TaskHead.load(headTensors, transfer, Tasks.groups(task));
+        } catch (RuntimeException e) {
+            lm.close();
+            throw e;
+        }
         // The table was checked against the base model when training started; the fine-tuned encoder has
         // another fingerprint by design, so it is not checked again here.
         EntityTable table = o.has("entity_table") ? EntityTable.read(dir.resolve(o.get("entity_table").getAsString())) : null;
@@ -222,6 +258,29 @@ public final class TaskModel implements AutoCloseable {
             head.close();
             lm.close();
             throw e;
+        }
+    }
+
+    /** The task a saved model does, read from its {@code task.json} without loading the model. */
+    public static String taskOf(Path dir) {
+        return taskFile(dir).get("task").getAsString();
+    }
+
+    private static JsonObject taskFile(Path dir) {
+        Path meta = dir.resolve(TASK_FILE);
+        if (!Files.isRegularFile(meta)) {
+            throw new InfuseException(dir + " is not a fine-tuned model (no " + TASK_FILE + "); run infuse finetune first");
+        }
+        try {
+            JsonObject o = JsonParser.parseString(Files.readString(meta)).getAsJsonObject();
+            for (String key : List.of("task", "labels", "transfer", "max_seq_length")) {
+                if (!o.has(key)) {
+                    throw new InfuseException("no \"" + key + "\"");
+                }
+            }
+            return o;
+        } catch (IOException | RuntimeException e) {
+            throw new InfuseException("cannot read " + meta + ": " + e.getMessage());
         }
     }
 

@@ -35,7 +35,7 @@ class FinetuneCommandTest {
                 "--batch-size", "8", "--max-seq-length", "32", "--json");
         assertEquals(0, ft.code(), ft.err());
         JsonObject r = JsonParser.parseString(ft.out()).getAsJsonObject();
-        for (String f : new String[] {"config.json", "model.safetensors", "head.safetensors", "task.json", "provenance.json", "metrics.jsonl",
+        for (String f : new String[] {"config.json", "model.safetensors", "README.md", "task.json", "provenance.json", "metrics.jsonl",
                 "dev_scores.jsonl"}) {
             assertTrue(Files.exists(out.resolve(f)), f);
         }

@@ -12,6 +12,7 @@ import dev.infuse.InfuseException;
 import dev.infuse.text.Encoding;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Sentence classification from {@code {"text","label"}} (or K-BERT's tsv, see {@link #read}): the label is read from the [CLS] state (position
@@ -28,6 +29,11 @@ public final class ClassifySet extends SingleLabelSet<ClassifySet.Example> {
     @Override
     protected String label(Example x) {
         return x.label();
+    }
+
+    @Override
+    protected Map<String, Object> fields(Example x) {
+        return Map.of("text", x.text());
     }
 
     /**

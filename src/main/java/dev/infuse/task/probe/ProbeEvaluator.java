@@ -35,6 +35,7 @@ public final class ProbeEvaluator {
     private final Function<ProbeItem, InputRow> encoder;
     private final Options options;
     private final boolean[] candidate;
+    private ProbeLog log;
 
     /** @param encoder turns a probe into model input; {@link #plainEncoder} unless entities are plugged in */
     public ProbeEvaluator(MaskedLm lm, Function<ProbeItem, InputRow> encoder, Options options) {
@@ -42,6 +43,12 @@ public final class ProbeEvaluator {
         this.encoder = encoder;
         this.options = options;
         this.candidate = candidates(lm.tokenizer(), lm.model().config().vocabSize(), options.wholeWordAnswers());
+    }
+
+    /** Also hands every probe's outcome (its top {@code k} candidates, or why it was skipped) to {@code log}. */
+    public ProbeEvaluator logTo(ProbeLog log) {
+        this.log = log;
+        return this;
     }
 
     /** The sentence as the tokenizer reads it, with LAMA's {@code [MASK]} spelled as the model's mask token. */
@@ -96,21 +103,21 @@ public final class ProbeEvaluator {
         for (ProbeItem item : items) {
             int answer = singleToken(tok, item.objLabel());
             if (answer < 0) {
-                scores.skip("answer is not one vocabulary token");
+                skip(scores, item, "answer is not one vocabulary token");
                 continue;
             }
             if (!candidate[answer]) {
-                scores.skip("answer is not a whole-word vocabulary entry");
+                skip(scores, item, "answer is not a whole-word vocabulary entry");
                 continue;
             }
             InputRow row = encoder.apply(item);
             int mask = onlyMask(row.ids(), tok.maskId());
             if (mask < 0) {
-                scores.skip("sentence does not encode to exactly one mask");
+                skip(scores, item, "sentence does not encode to exactly one mask");
                 continue;
             }
             if (row.length() > lm.model().config().maxSequenceLength()) {
-                scores.skip("sentence longer than the model's positions");
+                skip(scores, item, "sentence longer than the model's positions");
                 continue;
             }
             kept.add(item);
@@ -124,7 +131,18 @@ public final class ProbeEvaluator {
         float[] logits = maskLogits(rows, masks);
         int v = lm.model().config().vocabSize();
         for (int i = 0; i < kept.size(); i++) {
-            scores.add(kept.get(i), rank(logits, i * v, v, answers.get(i), candidate));
+            int rank = rank(logits, i * v, v, answers.get(i), candidate);
+            scores.add(kept.get(i), rank);
+            if (log != null) {
+                log.scored(kept.get(i), rank, logits, i * v, v, candidate, tok);
+            }
+        }
+    }
+
+    private void skip(ProbeScores scores, ProbeItem item, String reason) {
+        scores.skip(reason);
+        if (log != null) {
+            log.skipped(item, reason);
         }
     }
 

@@ -13,7 +13,9 @@ import dev.infuse.task.Target;
 import dev.infuse.text.Encoding;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Relation classification with entity markers: the head is wrapped as {@code @ head @}, the tail as
@@ -31,6 +33,16 @@ public final class RelationSet extends SingleLabelSet<RelationExample> {
     @Override
     protected String label(RelationExample x) {
         return x.relation();
+    }
+
+    /** Wiki80's own names: {@code token}, {@code h.pos} and {@code t.pos}. */
+    @Override
+    protected Map<String, Object> fields(RelationExample x) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("token", x.tokens());
+        m.put("h", Map.of("pos", List.of(x.headStart(), x.headEnd())));
+        m.put("t", Map.of("pos", List.of(x.tailStart(), x.tailEnd())));
+        return m;
     }
 
     public static RelationSet read(Path file) {

@@ -12,7 +12,9 @@ import dev.infuse.task.Target;
 import dev.infuse.text.Encoding;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Entity typing by span pooling: the mention's representation is the mean of the states of every word
@@ -28,6 +30,15 @@ public final class TypingSet extends SingleLabelSet<TypingExample> {
     @Override
     protected String label(TypingExample x) {
         return x.label();
+    }
+
+    @Override
+    protected Map<String, Object> fields(TypingExample x) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("text", x.text());
+        m.put("start", x.start());
+        m.put("end", x.end());
+        return m;
     }
 
     @Override

@@ -1,0 +1,84 @@
+package dev.infuse.cli;
+
+import dev.infuse.InfuseException;
+import dev.infuse.task.PlainText;
+import dev.infuse.task.PredictionWriter;
+import dev.infuse.task.Predictor;
+import dev.infuse.task.TaskModel;
+import dev.infuse.task.TaskSet;
+import dev.infuse.task.Tasks;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "predict", description = {"Label a file with a fine-tuned model (from infuse finetune).",
+        "NER writes CoNLL (word<TAB>label, a blank line after each sentence; word<TAB>gold<TAB>label when the input has gold),"
+                + " the other tasks jsonl (the input's fields, then label and score, the label's probability)."})
+final class PredictCommand implements Callable<Integer> {
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = "--model", required = true, description = "A directory written by infuse finetune.")
+    Path model;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE",
+            description = "A task file in the model's format, or plain text, one example a line (ner and classify).")
+    Path input;
+
+    @Option(names = "--format", defaultValue = "auto", paramLabel = "auto|task|text",
+            description = "What --input holds; auto: plain text when the name ends in .txt or .txt.gz, a task file otherwise (default ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Where to write the predictions (default: standard output).")
+    Path output;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Mixin
+    KgOptions kg;
+
+    @Override
+    public Integer call() {
+        if (batchSize < 1) {
+            throw new InfuseException("--batch-size must be at least 1, found " + batchSize);
+        }
+        boolean text = switch (format.toLowerCase(Locale.ROOT)) {
+            case "auto" -> input.getFileName().toString().matches(".*\\.txt(\\.gz)?");
+            case "text" -> true;
+            case "task" -> false;
+            default -> throw new InfuseException("unknown --format \"" + format + "\": expected auto, task or text");
+        };
+        if (output != null) {
+            OutputFiles.requireWritable("--output", output);
+        }
+        if (Files.isDirectory(input)) {
+            throw new InfuseException("--input " + input + " is a directory; it takes a file");
+        }
+        if (!Files.isRegularFile(input)) {
+            throw new InfuseException("no such file: " + input);
+        }
+        String task = TaskModel.taskOf(model);
+        TaskSet set = text ? PlainText.read(task, input) : Tasks.read(task, input);
+        try (TaskModel m = TaskModel.load(model, kg::over)) {
+            Predictor.Predictions p = Predictor.run(m, set, batchSize);
+            m.knowledgeReport("input").forEach(System.err::println);
+            if (output == null) {
+                PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+                PredictionWriter.write(set, p, m.labels(), !text, out);
+                out.flush();
+            } else {
+                PredictionWriter.write(output, set, p, m.labels(), !text);
+                System.err.println("infuse: wrote " + set.size() + " predictions to " + output);
+            }
+        }
+        return 0;
+    }
+}

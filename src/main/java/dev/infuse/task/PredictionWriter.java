@@ -1,0 +1,89 @@
+package dev.infuse.task;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.infuse.InfuseException;
+import dev.infuse.io.AtomicFiles;
+import dev.infuse.task.ner.NerSentence;
+import dev.infuse.task.ner.NerSet;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes predictions a person or a script can read: CoNLL for NER (one word a line, {@code word<TAB>gold<TAB>predicted}
+ * as conlleval reads it, or {@code word<TAB>predicted} without gold, a blank line after each sentence), jsonl for
+ * the other tasks (the example's own fields, then {@code gold}, {@code label} and {@code score}, the predicted
+ * label's probability).
+ */
+public final class PredictionWriter {
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+
+    private PredictionWriter() {}
+
+    /** Writes {@code file} whole or not at all; see {@link #write(TaskSet, Predictor.Predictions, Labels, boolean, Writer)}. */
+    public static void write(Path file, TaskSet set, Predictor.Predictions p, Labels labels, boolean withGold) {
+        AtomicFiles.write(file, o -> {
+            Writer w = new OutputStreamWriter(o, StandardCharsets.UTF_8);
+            write(set, p, labels, withGold, w);
+            w.flush();
+        });
+    }
+
+    /** @param withGold whether the set's labels are gold to repeat (a task file) or placeholders (plain text) */
+    public static void write(TaskSet set, Predictor.Predictions p, Labels labels, boolean withGold, Writer out) {
+        try {
+            BufferedWriter w = new BufferedWriter(out, 1 << 16);
+            if (set instanceof NerSet ner) {
+                writeConll(ner, p, labels, withGold, w);
+            } else if (set instanceof SingleLabelSet<?> single) {
+                writeJsonl(single, p, labels, withGold, w);
+            } else {
+                throw new IllegalArgumentException("no prediction format for " + set.getClass().getSimpleName());
+            }
+            w.flush();
+        } catch (IOException e) {
+            throw new InfuseException("cannot write predictions: " + e.getMessage());
+        }
+    }
+
+    private static void writeConll(NerSet set, Predictor.Predictions p, Labels labels, boolean withGold, BufferedWriter w) throws IOException {
+        List<NerSentence> sentences = set.sentences();
+        for (int i = 0; i < sentences.size(); i++) {
+            NerSentence s = sentences.get(i);
+            int[] pred = p.labels().get(i);
+            for (int k = 0; k < s.size(); k++) {
+                w.write(s.words().get(k));
+                if (withGold) {
+                    w.write('\t');
+                    w.write(s.tags().get(k));
+                }
+                w.write('\t');
+                w.write(pred[k] < 0 ? "O" : labels.name(pred[k])); // a word truncation dropped is scored as O
+                w.write('\n');
+            }
+            w.write('\n');
+        }
+    }
+
+    private static void writeJsonl(SingleLabelSet<?> set, Predictor.Predictions p, Labels labels, boolean withGold, BufferedWriter w)
+            throws IOException {
+        for (int i = 0; i < set.size(); i++) {
+            Map<String, Object> o = new LinkedHashMap<>(set.fields(i));
+            if (withGold) {
+                o.put("gold", set.gold(i));
+            }
+            int id = p.labels().get(i)[0];
+            o.put("label", id < 0 ? null : labels.name(id)); // null: truncation cut the target away
+            o.put("score", id < 0 ? null : p.scores().get(i)[0]);
+            w.write(GSON.toJson(o));
+            w.write('\n');
+        }
+    }
+}
