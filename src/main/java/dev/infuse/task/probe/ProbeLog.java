@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Every probe's outcome as jsonl, in file order: its line, subject, answer, relation and sentence; then either
@@ -21,7 +22,7 @@ public final class ProbeLog {
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     private final int k;
-    private final List<String> lines = new ArrayList<>();
+    private final TreeMap<Integer, String> lines = new TreeMap<>(); // by line: skipped probes arrive before their batch is scored
 
     public ProbeLog(int k) {
         if (k < 1) {
@@ -33,7 +34,7 @@ public final class ProbeLog {
     void skipped(ProbeItem item, String reason) {
         Map<String, Object> o = head(item);
         o.put("skipped", reason);
-        lines.add(GSON.toJson(o));
+        lines.put(item.line(), GSON.toJson(o));
     }
 
     /** @param logits the batch's (N, V) logits, flattened; this probe's row starts at {@code from} */
@@ -57,7 +58,7 @@ public final class ProbeLog {
         Map<String, Object> o = head(item);
         o.put("rank", rank == ProbeScores.UNRANKED ? null : rank);
         o.put("top_k", best);
-        lines.add(GSON.toJson(o));
+        lines.put(item.line(), GSON.toJson(o));
     }
 
     /** The {@code k} candidate ids with the highest logits, best first; NaN logits never enter. */
@@ -94,6 +95,6 @@ public final class ProbeLog {
     }
 
     public void write(Path file) {
-        AtomicFiles.writeString(file, lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
+        AtomicFiles.writeString(file, lines.isEmpty() ? "" : String.join("\n", lines.values()) + "\n");
     }
 }
