@@ -71,7 +71,7 @@ final class EvalCommand implements Callable<Integer> {
             Predictor.Predictions p = Predictor.run(m, set, batchSize);
             Scores s = Predictor.evaluate(m, set, p, System.err);
             if (predictions != null) {
-                PredictionWriter.write(predictions, set, p, m.labels(), true);
+                PredictionWriter.write(predictions, set, p, m.labels(), PredictionWriter.Options.scored());
                 System.err.println("infuse: wrote " + set.size() + " predictions to " + predictions);
             }
             m.knowledgeReport("test").forEach(System.err::println);

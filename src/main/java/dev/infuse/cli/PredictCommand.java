@@ -39,6 +39,12 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Where to write the predictions (default: standard output).")
     Path output;
 
+    @Option(names = "--jsonl", description = "NER as jsonl, a sentence a line (words, labels, scores), instead of CoNLL.")
+    boolean jsonl;
+
+    @Option(names = "--logits", description = "Add each prediction's raw logits to the jsonl (ids as in config.json's id2label); NER needs --jsonl.")
+    boolean logits;
+
     @Option(names = "--batch-size", defaultValue = "32", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -59,23 +65,27 @@ final class PredictCommand implements Callable<Integer> {
         if (output != null) {
             OutputFiles.requireWritable("--output", output);
         }
+        String task = TaskModel.taskOf(model);
+        if (logits && task.equals("ner") && !jsonl) {
+            throw new InfuseException("--logits with an NER model needs --jsonl: CoNLL has no column for logits");
+        }
+        PredictionWriter.Options options = new PredictionWriter.Options(!text, jsonl, logits);
         if (Files.isDirectory(input)) {
             throw new InfuseException("--input " + input + " is a directory; it takes a file");
         }
         if (!Files.isRegularFile(input)) {
             throw new InfuseException("no such file: " + input);
         }
-        String task = TaskModel.taskOf(model);
         TaskSet set = text ? PlainText.read(task, input) : Tasks.read(task, input);
         try (TaskModel m = TaskModel.load(model, kg::over)) {
             Predictor.Predictions p = Predictor.run(m, set, batchSize);
             m.knowledgeReport("input").forEach(System.err::println);
             if (output == null) {
                 PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
-                PredictionWriter.write(set, p, m.labels(), !text, out);
+                PredictionWriter.write(set, p, m.labels(), options, out);
                 out.flush();
             } else {
-                PredictionWriter.write(output, set, p, m.labels(), !text);
+                PredictionWriter.write(output, set, p, m.labels(), options);
                 System.err.println("infuse: wrote " + set.size() + " predictions to " + output);
             }
         }

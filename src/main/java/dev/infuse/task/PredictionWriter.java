@@ -12,12 +12,13 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes predictions a person or a script can read: CoNLL for NER (one word a line, {@code word<TAB>gold<TAB>predicted}
+ * Writes predictions a person or a script can read: CoNLL for NER by default (one word a line, {@code word<TAB>gold<TAB>predicted}
  * as conlleval reads it, or {@code word<TAB>predicted} without gold, a blank line after each sentence), jsonl for
  * the other tasks (the example's own fields, then {@code gold}, {@code label} and {@code score}, the predicted
  * label's probability).
@@ -27,23 +28,41 @@ public final class PredictionWriter {
 
     private PredictionWriter() {}
 
-    /** Writes {@code file} whole or not at all; see {@link #write(TaskSet, Predictor.Predictions, Labels, boolean, Writer)}. */
-    public static void write(Path file, TaskSet set, Predictor.Predictions p, Labels labels, boolean withGold) {
+    /**
+     * What to write.
+     *
+     * @param withGold whether the set's labels are gold to repeat (a task file) or placeholders (plain text)
+     * @param jsonl NER as jsonl (a sentence a line: words, gold, labels, scores) instead of CoNLL; the other tasks are always jsonl
+     * @param logits add each prediction's raw logits (label ids as in config.json's id2label) to jsonl
+     */
+    public record Options(boolean withGold, boolean jsonl, boolean logits) {
+        public static Options scored() {
+            return new Options(true, false, false);
+        }
+    }
+
+    /** Writes {@code file} whole or not at all; see {@link #write(TaskSet, Predictor.Predictions, Labels, Options, Writer)}. */
+    public static void write(Path file, TaskSet set, Predictor.Predictions p, Labels labels, Options options) {
         AtomicFiles.write(file, o -> {
             Writer w = new OutputStreamWriter(o, StandardCharsets.UTF_8);
-            write(set, p, labels, withGold, w);
+            write(set, p, labels, options, w);
             w.flush();
         });
     }
 
-    /** @param withGold whether the set's labels are gold to repeat (a task file) or placeholders (plain text) */
-    public static void write(TaskSet set, Predictor.Predictions p, Labels labels, boolean withGold, Writer out) {
+    public static void write(TaskSet set, Predictor.Predictions p, Labels labels, Options options, Writer out) {
+        boolean withGold = options.withGold();
         try {
             BufferedWriter w = new BufferedWriter(out, 1 << 16);
-            if (set instanceof NerSet ner) {
+            if (set instanceof NerSet ner && options.jsonl()) {
+                writeNerJsonl(ner, p, labels, options, w);
+            } else if (set instanceof NerSet ner) {
+                if (options.logits()) {
+                    throw new InfuseException("logits need jsonl: CoNLL has no column for them");
+                }
                 writeConll(ner, p, labels, withGold, w);
             } else if (set instanceof SingleLabelSet<?> single) {
-                writeJsonl(single, p, labels, withGold, w);
+                writeJsonl(single, p, labels, options, w);
             } else {
                 throw new IllegalArgumentException("no prediction format for " + set.getClass().getSimpleName());
             }
@@ -72,16 +91,46 @@ public final class PredictionWriter {
         }
     }
 
-    private static void writeJsonl(SingleLabelSet<?> set, Predictor.Predictions p, Labels labels, boolean withGold, BufferedWriter w)
+    private static void writeNerJsonl(NerSet set, Predictor.Predictions p, Labels labels, Options options, BufferedWriter w)
+            throws IOException {
+        List<NerSentence> sentences = set.sentences();
+        for (int i = 0; i < sentences.size(); i++) {
+            NerSentence s = sentences.get(i);
+            int[] pred = p.labels().get(i);
+            List<String> names = new ArrayList<>();
+            List<Float> scores = new ArrayList<>();
+            for (int k = 0; k < s.size(); k++) {
+                names.add(pred[k] < 0 ? "O" : labels.name(pred[k]));
+                scores.add(pred[k] < 0 ? null : p.scores().get(i)[k]);
+            }
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("words", s.words());
+            if (options.withGold()) {
+                o.put("gold", s.tags());
+            }
+            o.put("labels", names);
+            o.put("scores", scores);
+            if (options.logits()) {
+                o.put("logits", p.logits().get(i)); // a word truncation dropped has null
+            }
+            w.write(GSON.toJson(o));
+            w.write('\n');
+        }
+    }
+
+    private static void writeJsonl(SingleLabelSet<?> set, Predictor.Predictions p, Labels labels, Options options, BufferedWriter w)
             throws IOException {
         for (int i = 0; i < set.size(); i++) {
             Map<String, Object> o = new LinkedHashMap<>(set.fields(i));
-            if (withGold) {
+            if (options.withGold()) {
                 o.put("gold", set.gold(i));
             }
             int id = p.labels().get(i)[0];
             o.put("label", id < 0 ? null : labels.name(id)); // null: truncation cut the target away
             o.put("score", id < 0 ? null : p.scores().get(i)[0]);
+            if (options.logits()) {
+                o.put("logits", p.logits().get(i)[0]);
+            }
             w.write(GSON.toJson(o));
             w.write('\n');
         }

@@ -1,6 +1,5 @@
 package dev.infuse.task;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
@@ -17,10 +16,10 @@ public final class Predictor {
     private Predictor() {}
 
     /**
-     * Every item's predicted label id and its probability. {@code labels().get(i)[item]} is -1 (probability 0)
-     * where truncation dropped the item.
+     * Every item's predicted label id, its probability and the raw logits. {@code labels().get(i)[item]} is -1
+     * (probability 0, logits null) where truncation dropped the item.
      */
-    public record Predictions(List<int[]> labels, List<float[]> scores) {}
+    public record Predictions(List<int[]> labels, List<float[]> scores, List<float[][]> logits) {}
 
     /**
      * {@code predicted.get(i)[item]}: the label id for every item of example i, -1 where nothing was
@@ -30,39 +29,64 @@ public final class Predictor {
         return run(model, set, batchSize).labels();
     }
 
-    /** Like {@link #predict}, with each prediction's softmax probability. */
+    /** Like {@link #predict}, with each prediction's softmax probability and logits. */
     public static Predictions run(TaskModel model, TaskSet set, int batchSize) {
         Tensors.noGrad();
         List<int[]> out = new ArrayList<>();
         List<float[]> probs = new ArrayList<>();
+        List<float[][]> raw = new ArrayList<>();
         for (int i = 0; i < set.size(); i++) {
             int[] p = new int[set.items(i)];
             Arrays.fill(p, -1);
             out.add(p);
             probs.add(new float[set.items(i)]);
+            raw.add(new float[set.items(i)][]);
         }
+        int c = model.labels().size();
         LengthBatches.forEach(model, set, batchSize, batch -> {
             List<Encoded> run = batch.withTargets();
             if (run.isEmpty()) {
                 return;
             }
-            long[] best;
-            float[] top;
+            float[] logits;
             try (NDManager s = Engines.newManager()) {
-                NDArray logits = model.logits(s, run, false); // (N, C)
-                best = logits.argMax(-1).toLongArray(); // (N)
-                top = logits.softmax(-1).max(new int[] {-1}).toFloatArray(); // (N)
+                logits = model.logits(s, run, false).toFloatArray(); // (N, C)
             }
             int j = 0;
             for (int k = 0; k < batch.examples().size(); k++) {
                 int example = batch.examples().get(k);
                 for (Target t : batch.encoded().get(k).targets()) {
-                    out.get(example)[t.ref()] = (int) best[j];
-                    probs.get(example)[t.ref()] = top[j++];
+                    float[] row = Arrays.copyOfRange(logits, j * c, (j + 1) * c);
+                    j++;
+                    int best = argMax(row);
+                    out.get(example)[t.ref()] = best;
+                    probs.get(example)[t.ref()] = probability(row, best);
+                    raw.get(example)[t.ref()] = row;
                 }
             }
         });
-        return new Predictions(out, probs);
+        return new Predictions(out, probs, raw);
+    }
+
+    /** The first index of the largest value; NaN never wins (a row of NaN gives 0). */
+    static int argMax(float[] row) {
+        int best = 0;
+        for (int i = 1; i < row.length; i++) {
+            if (row[i] > row[best] || Float.isNaN(row[best])) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** softmax(row)[i], computed stably. */
+    static float probability(float[] row, int i) {
+        double max = row[argMax(row)];
+        double sum = 0;
+        for (float x : row) {
+            sum += Math.exp(x - max);
+        }
+        return (float) (Math.exp(row[i] - max) / sum);
     }
 
     /** Predicts and scores; {@code warn} gets one line per gold label unknown to the model. */

@@ -111,6 +111,31 @@ class PredictCommandTest {
     }
 
     @Test
+    void nerJsonlWithLogitsAgreesWithTheLabels() throws Exception {
+        CliRun r = CliRun.of("predict", "--model", ner.toString(), "--input", nerTest.toString(), "--jsonl", "--logits");
+        assertEquals(0, r.code(), r.err());
+        JsonObject id2label = JsonParser.parseString(Files.readString(ner.resolve("config.json"))).getAsJsonObject().getAsJsonObject("id2label");
+        List<String> lines = r.out().lines().toList();
+        assertEquals(12, lines.size());
+        for (String l : lines) {
+            JsonObject o = JsonParser.parseString(l).getAsJsonObject();
+            JsonArray logits = o.getAsJsonArray("logits");
+            assertEquals(o.getAsJsonArray("words").size(), logits.size());
+            for (int w = 0; w < logits.size(); w++) {
+                JsonArray row = logits.get(w).getAsJsonArray();
+                int best = 0;
+                for (int k = 1; k < row.size(); k++) {
+                    best = row.get(k).getAsFloat() > row.get(best).getAsFloat() ? k : best;
+                }
+                assertEquals(id2label.get(Integer.toString(best)).getAsString(), o.getAsJsonArray("labels").get(w).getAsString(), l);
+            }
+        }
+        CliRun conll = CliRun.of("predict", "--model", ner.toString(), "--input", nerTest.toString(), "--logits");
+        assertEquals(1, conll.code());
+        assertTrue(conll.err().contains("needs --jsonl"), conll.err());
+    }
+
+    @Test
     void classificationPredictionsCarryALabelAndItsProbability() throws Exception {
         Path text = Files.writeString(tmp.resolve("c.txt"), "the cat sat\nthe sun rises in the east\n");
         CliRun r = CliRun.of("predict", "--model", classify.toString(), "--input", text.toString());
