@@ -23,7 +23,7 @@ import java.util.Map;
  *   <li><b>Classification</b>: {@code BertForSequenceClassification}. That class reads [CLS] through the pooler
  *       ({@code tanh(W h + b)}); infuse's head reads the [CLS] state itself. The file's pooler is therefore
  *       {@code s·I} with {@code s = 2^-16} and the classifier's weight is divided by {@code s}: {@code tanh(s h)/s}
- *       equals {@code h} to a relative {@code (s h)^2/3}, below 1e-7 for any hidden value under 100. A power of
+ *       equals {@code h} to a relative {@code (s h)^2/3}, below 1e-6 for any hidden value under 100. A power of
  *       two makes the division exact, so infuse reads its own weights back unchanged. RoBERTa's
  *       {@code classifier.dense}/{@code classifier.out_proj} get the same treatment.
  *   <li>Everything else (typing's span means, relation's two markers, the frozen embedding or scalar-mix

@@ -48,7 +48,7 @@ final class ModelCard {
                     b.append("; infuse labels a word by its first word piece, so read the logits there.");
                 } else {
                     b.append(": the pooler stored here is the identity scaled by 2^-16 and the classifier weight is scaled by 2^16,"
-                            + " so the pooled path equals infuse's [CLS] head to within about 1e-7 relative.");
+                            + " so the pooled path equals infuse's [CLS] head to 1e-6 relative or better.");
                 }
                 b.append(" The file also holds the masked-LM head, which transformers reports as unused and skips.\n");
             }
