@@ -77,19 +77,17 @@ public final class ProbeEvaluator {
         if (!java.nio.file.Files.isRegularFile(probes)) {
             throw new dev.infuse.InfuseException("probe file not found: " + probes);
         }
+        // The whole file is read before the model runs: a malformed line or a gzip cut short ends the command
+        // before any work, not after the probes in front of it were scored. Probe files are small.
+        List<ProbeItem> items = new ArrayList<>();
+        LamaReader.forEach(probes, items::add);
         ProbeScores scores = new ProbeScores();
-        List<ProbeItem> batch = new ArrayList<>();
-        try (Progress progress = new Progress("probe", -1, "probes")) {
-            LamaReader.forEach(probes, item -> {
-                batch.add(item);
-                if (batch.size() == options.batchSize()) {
-                    score(batch, scores);
-                    progress.step(batch.size());
-                    batch.clear();
-                }
-            });
-            score(batch, scores);
-            progress.step(batch.size());
+        try (Progress progress = new Progress("probe", items.size(), "probes")) {
+            for (int from = 0; from < items.size(); from += options.batchSize()) {
+                List<ProbeItem> batch = items.subList(from, Math.min(items.size(), from + options.batchSize()));
+                score(batch, scores);
+                progress.step(batch.size());
+            }
         }
         return scores;
     }
