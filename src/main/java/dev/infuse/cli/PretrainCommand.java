@@ -68,7 +68,7 @@ final class PretrainCommand implements Callable<Integer> {
     double mlmProbability;
 
     @Option(names = "--packing", defaultValue = "packed",
-            description = "packed (consecutive whole passages of a document), fill (the same, cutting the last passage at a word so every instance is full) or line (one passage each); default ${DEFAULT-VALUE}.")
+            description = "packed (consecutive whole passages of a document), fill (the same, cutting the last passage at a word so every instance is full to its last word), full (cutting at the exact token, inside a word if need be, so instances are exactly full and need no padding mask) or line (one passage each); default ${DEFAULT-VALUE}.")
     String packing;
 
     @Option(names = "--max-steps", required = true, description = "Optimizer steps to train.")
@@ -172,6 +172,6 @@ final class PretrainCommand implements Callable<Integer> {
                 return p;
             }
         }
-        throw new InfuseException("unknown --packing \"" + packing + "\": expected packed, fill or line");
+        throw new InfuseException("unknown --packing \"" + packing + "\": expected packed, fill, full or line");
     }
 }

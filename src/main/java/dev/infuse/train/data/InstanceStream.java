@@ -14,14 +14,16 @@ import java.util.List;
  *
  * <p>PACKED fills each instance with consecutive whole passages of one document (RoBERTa's DOC-SENTENCES),
  * so little compute goes to padding; FILL also cuts a passage at the word boundary nearest the end of an
- * instance and carries the rest into the next one, so instances are full to the last word (what Hugging
- * Face's run_mlm does with its grouped texts), still without crossing a document; LINE gives every
+ * instance and carries the rest into the next one, so instances are full to the last word, still without
+ * crossing a document; FULL cuts at the exact token, inside a word if need be, as Hugging Face's run_mlm
+ * groups its texts, so every instance but a document's last is exactly full and a batch of them needs no
+ * padding mask (the word's pieces on each side of the cut count as a word of their own); LINE gives every
  * passage its own instance. A passage longer than an instance is cut into several, at word boundaries
  * where possible, in every mode. Only the current
  * passage is held in memory.
  */
 public final class InstanceStream implements AutoCloseable {
-    public enum Packing { PACKED, FILL, LINE }
+    public enum Packing { PACKED, FILL, FULL, LINE }
 
     private final PassageSource source;
     private final Tokenizer tokenizer;
@@ -92,8 +94,13 @@ public final class InstanceStream implements AutoCloseable {
             }
             int from = cursor.token();
             int room = capacity - ids.size();
+            if (room == 0) {
+                break; // exactly full (FULL packing, or a passage that fit to the last slot)
+            }
             int to = Math.min(body.ids().length, from + room);
-            if (to < body.ids().length && ids.isEmpty()) {
+            if (to < body.ids().length && packing == Packing.FULL) {
+                // FULL: the instance ends exactly at its capacity; the rest of the passage opens the next
+            } else if (to < body.ids().length && ids.isEmpty()) {
                 to = wordBoundary(body, from, to);
             } else if (to < body.ids().length) {
                 int cut = packing == Packing.FILL ? wordStart(body, from, to) : from;

@@ -76,6 +76,26 @@ class InstanceStreamTest {
     }
 
     @Test
+    void fullCutsAtTheExactTokenSoEveryInstanceButADocumentsLastIsFull() throws Exception {
+        WordPieceTokenizer t = tok();
+        // Room for 5 body tokens: "a b c d long" fills the first; "##er" goes on in the second as a word of its own.
+        try (InstanceStream s = new InstanceStream(new PlainCorpus(corpus("a b", "c d longer", "a", "", "b c")), t, 7,
+                InstanceStream.Packing.FULL)) {
+            TokenInstance first = s.next().tokens();
+            assertEquals("[CLS] a b c d long [SEP]", words(first, t));
+            assertArrayEquals(new int[] {-1, 0, 1, 2, 3, 4, -1}, first.wordIds());
+            TokenInstance second = s.next().tokens();
+            assertEquals("[CLS] ##er a [SEP]", words(second, t), "the passage goes on at the very next piece");
+            assertArrayEquals(new int[] {-1, 0, 1, -1}, second.wordIds());
+            assertEquals("[CLS] b c [SEP]", words(s.next().tokens(), t), "a document still ends an instance");
+        }
+        try (InstanceStream s = new InstanceStream(new PlainCorpus(corpus("a longest longer b")), t, 5, InstanceStream.Packing.FULL)) {
+            assertEquals("[CLS] a long ##est [SEP]", words(s.next().tokens(), t), "a long passage is cut at the token too");
+            assertEquals("[CLS] long ##er b [SEP]", words(s.next().tokens(), t));
+        }
+    }
+
+    @Test
     void longPassagesAreCutAtWordBoundariesAndWordIdsRestartPerInstance() throws Exception {
         WordPieceTokenizer t = tok();
         try (InstanceStream s = new InstanceStream(new PlainCorpus(corpus("a longer b longest c")), t, 6, InstanceStream.Packing.LINE)) {
