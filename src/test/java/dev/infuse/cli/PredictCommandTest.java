@@ -166,6 +166,10 @@ class PredictCommandTest {
         CliRun format = CliRun.of("predict", "--model", ner.toString(), "--input", typing.toString(), "--format", "csv");
         assertEquals(1, format.code());
         assertTrue(format.err().contains("unknown --format"), format.err());
+        Path typingModel = finetune("typing", TinyTasks.typing(tmp.resolve("ty.jsonl"), 20, 4));
+        CliRun spans = CliRun.of("predict", "--model", typingModel.toString(), "--input", typing.toString());
+        assertEquals(1, spans.code());
+        assertTrue(spans.err().contains("plain text works for ner and classify; a typing model needs its task file"), spans.err());
         CliRun notModel = CliRun.of("predict", "--model", model.toString(), "--input", typing.toString());
         assertEquals(1, notModel.code());
         assertTrue(notModel.err().contains("not a fine-tuned model"), notModel.err());
