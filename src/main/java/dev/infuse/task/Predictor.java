@@ -68,11 +68,11 @@ public final class Predictor {
         return new Predictions(out, probs, raw);
     }
 
-    /** The first index of the largest value; NaN never wins (a row of NaN gives 0). */
+    /** The first index of the largest value; NaN never wins over a number (a row of NaN gives 0). */
     static int argMax(float[] row) {
         int best = 0;
         for (int i = 1; i < row.length; i++) {
-            if (row[i] > row[best] || Float.isNaN(row[best])) {
+            if (!Float.isNaN(row[i]) && (Float.isNaN(row[best]) || row[i] > row[best])) {
                 best = i;
             }
         }
