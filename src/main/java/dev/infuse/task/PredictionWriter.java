@@ -76,15 +76,15 @@ public final class PredictionWriter {
         List<NerSentence> sentences = set.sentences();
         for (int i = 0; i < sentences.size(); i++) {
             NerSentence s = sentences.get(i);
-            int[] pred = p.labels().get(i);
             for (int k = 0; k < s.size(); k++) {
+                int pred = p.label(i, k);
                 w.write(s.words().get(k));
                 if (withGold) {
                     w.write('\t');
                     w.write(s.tags().get(k));
                 }
                 w.write('\t');
-                w.write(pred[k] < 0 ? "O" : labels.name(pred[k])); // a word truncation dropped is scored as O
+                w.write(pred < 0 ? "O" : labels.name(pred)); // a word truncation dropped is scored as O
                 w.write('\n');
             }
             w.write('\n');
@@ -96,12 +96,12 @@ public final class PredictionWriter {
         List<NerSentence> sentences = set.sentences();
         for (int i = 0; i < sentences.size(); i++) {
             NerSentence s = sentences.get(i);
-            int[] pred = p.labels().get(i);
             List<String> names = new ArrayList<>();
             List<Float> scores = new ArrayList<>();
             for (int k = 0; k < s.size(); k++) {
-                names.add(pred[k] < 0 ? "O" : labels.name(pred[k]));
-                scores.add(pred[k] < 0 ? null : p.scores().get(i)[k]);
+                int pred = p.label(i, k);
+                names.add(pred < 0 ? "O" : labels.name(pred));
+                scores.add(pred < 0 ? null : p.score(i, k));
             }
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("words", s.words());
@@ -125,9 +125,9 @@ public final class PredictionWriter {
             if (options.withGold()) {
                 o.put("gold", set.gold(i));
             }
-            int id = p.labels().get(i)[0];
+            int id = p.label(i, 0);
             o.put("label", id < 0 ? null : labels.name(id)); // null: truncation cut the target away
-            o.put("score", id < 0 ? null : p.scores().get(i)[0]);
+            o.put("score", id < 0 ? null : p.score(i, 0));
             if (options.logits()) {
                 o.put("logits", p.logits().get(i)[0]);
             }

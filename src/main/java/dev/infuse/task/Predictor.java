@@ -16,10 +16,35 @@ public final class Predictor {
     private Predictor() {}
 
     /**
-     * Every item's predicted label id, its probability and the raw logits. {@code labels().get(i)[item]} is -1
-     * (probability 0, logits null) where truncation dropped the item.
+     * Every item's logits, {@code logits().get(i)[item]}, null where truncation dropped the item; the label and
+     * its probability are read from them.
      */
-    public record Predictions(List<int[]> labels, List<float[]> scores, List<float[][]> logits) {}
+    public record Predictions(List<float[][]> logits) {
+        /** The predicted label id of item {@code item} of example {@code i}, -1 where nothing was predicted. */
+        public int label(int i, int item) {
+            float[] row = logits.get(i)[item];
+            return row == null ? -1 : argMax(row);
+        }
+
+        /** The predicted label's softmax probability; NaN where nothing was predicted. */
+        public float score(int i, int item) {
+            float[] row = logits.get(i)[item];
+            return row == null ? Float.NaN : probability(row, argMax(row));
+        }
+
+        /** Every example's label ids, {@code labels().get(i)[item]}, as {@link TaskSet#score} takes them. */
+        public List<int[]> labels() {
+            List<int[]> out = new ArrayList<>(logits.size());
+            for (int i = 0; i < logits.size(); i++) {
+                int[] ids = new int[logits.get(i).length];
+                for (int item = 0; item < ids.length; item++) {
+                    ids[item] = label(i, item);
+                }
+                out.add(ids);
+            }
+            return out;
+        }
+    }
 
     /**
      * {@code predicted.get(i)[item]}: the label id for every item of example i, -1 where nothing was
@@ -29,17 +54,11 @@ public final class Predictor {
         return run(model, set, batchSize).labels();
     }
 
-    /** Like {@link #predict}, with each prediction's softmax probability and logits. */
+    /** Like {@link #predict}, keeping each prediction's logits. */
     public static Predictions run(TaskModel model, TaskSet set, int batchSize) {
         Tensors.noGrad();
-        List<int[]> out = new ArrayList<>();
-        List<float[]> probs = new ArrayList<>();
         List<float[][]> raw = new ArrayList<>();
         for (int i = 0; i < set.size(); i++) {
-            int[] p = new int[set.items(i)];
-            Arrays.fill(p, -1);
-            out.add(p);
-            probs.add(new float[set.items(i)]);
             raw.add(new float[set.items(i)][]);
         }
         int c = model.labels().size();
@@ -56,16 +75,12 @@ public final class Predictor {
             for (int k = 0; k < batch.examples().size(); k++) {
                 int example = batch.examples().get(k);
                 for (Target t : batch.encoded().get(k).targets()) {
-                    float[] row = Arrays.copyOfRange(logits, j * c, (j + 1) * c);
+                    raw.get(example)[t.ref()] = Arrays.copyOfRange(logits, j * c, (j + 1) * c);
                     j++;
-                    int best = argMax(row);
-                    out.get(example)[t.ref()] = best;
-                    probs.get(example)[t.ref()] = probability(row, best);
-                    raw.get(example)[t.ref()] = row;
                 }
             }
         });
-        return new Predictions(out, probs, raw);
+        return new Predictions(raw);
     }
 
     /** The first index of the largest value; NaN never wins over a number (a row of NaN gives 0). */
