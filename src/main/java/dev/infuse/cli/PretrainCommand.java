@@ -51,7 +51,6 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "mlm", description = "mlm, or zeo for ZEO's joint objective (default ${DEFAULT-VALUE}).")
     String method;
 
-
     @Mixin
     ZeoOptions.Loss zeoLoss;
 
@@ -60,9 +59,6 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--vectors", paramLabel = "FILE", description = "zeo: knowledge vectors from infuse zeo vectors.")
     Path vectors;
-
-
-
 
     @Option(names = "--mlm-probability", defaultValue = "0.15", description = "Share of tokens to predict (default ${DEFAULT-VALUE}).")
     double mlmProbability;

@@ -48,9 +48,10 @@ final class ProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProbeEvaluator.Options options = new ProbeEvaluator.Options(batchSize, wholeWord);
-        ProbeLog log = predictions == null ? null : new ProbeLog(topK);
+        ProbeLog log = null;
         if (predictions != null) {
             OutputFiles.requireWritable("--predictions", predictions);
+            log = new ProbeLog(topK);
         }
         try (MaskedLm lm = MaskedLm.load(model.name)) {
             PeltPlugin plug = entityTable.plugin(lm);

@@ -71,10 +71,6 @@ final class ZeoCommand extends GroupCommand {
         @Mixin
         RunDirOptions run;
 
-
-
-
-
         @Mixin
         ZeoOptions.Instances zeoInstances;
 

@@ -26,8 +26,6 @@ final class ZeoInstancesCommand implements Callable<Integer> {
     @Option(names = "--vectors", required = true, paramLabel = "FILE", description = "Knowledge vectors: which entities link, and their types.")
     Path vectors;
 
-
-
     @Mixin
     ZeoOptions.Instances zeoInstances;
 

@@ -38,10 +38,9 @@ final class ModelCard {
         b.append("The head reads the ").append(layout.pooling()).append(".\n\n");
         switch (layout.kind()) {
             case TOKEN_CLASSIFICATION, SEQUENCE_CLASSIFICATION -> {
-                b.append("```python\nfrom transformers import AutoModelFor")
-                        .append(layout.kind() == HfTaskLayout.Kind.TOKEN_CLASSIFICATION ? "TokenClassification" : "SequenceClassification")
-                        .append(", AutoTokenizer\nmodel = AutoModelFor")
-                        .append(layout.kind() == HfTaskLayout.Kind.TOKEN_CLASSIFICATION ? "TokenClassification" : "SequenceClassification")
+                String auto = "AutoModelFor"
+                        + (layout.kind() == HfTaskLayout.Kind.TOKEN_CLASSIFICATION ? "TokenClassification" : "SequenceClassification");
+                b.append("```python\nfrom transformers import ").append(auto).append(", AutoTokenizer\nmodel = ").append(auto)
                         .append(".from_pretrained(\"DIR\")\ntokenizer = AutoTokenizer.from_pretrained(\"DIR\")\n```\n\n");
                 b.append("`").append(layout.architecture()).append("` computes infuse's logits");
                 if (layout.kind() == HfTaskLayout.Kind.TOKEN_CLASSIFICATION) {
