@@ -15,6 +15,7 @@ import dev.infuse.train.LoopSettings;
 import dev.infuse.train.LrSchedule;
 import dev.infuse.train.MlmBatch;
 import dev.infuse.train.Objective;
+import dev.infuse.train.StepReport;
 import dev.infuse.train.TrainListener;
 import dev.infuse.train.Trainables;
 import dev.infuse.train.Trainer;
@@ -95,10 +96,10 @@ public final class EngineBench {
             log.accept("training step B=8 T=128 ...");
             // The random weights were drawn into Java arrays that are garbage now; a checkpoint is read through
             // memory-mapped files instead, so the heap they grew is not part of what a training step needs.
+            // The matmul benchmark's matrices are freed too; the trainer hands them back before its first
+            // step, as the anchor's torch side does (malloc_trim) before it resets its peak.
             System.gc();
-            Memory.resetPeak();
-            log.accept(String.format("  resident before the first step: %.0f MB", Memory.rssMb()));
-            Train train = train(model, 8, 128, Math.max(5, repeats), trace);
+            Train train = train(model, 8, 128, Math.max(5, repeats), trace, log);
             Tensors.noGrad();
             log.accept("forward B=8 T=128 ...");
             double f8 = forwardSeconds(model, 8, 128, repeats);
@@ -173,11 +174,11 @@ public final class EngineBench {
      * positions, backward, global-norm clipping at 1 and an AdamW update of every encoder and head parameter.
      */
     static Train train(BertModel model, int batch, int length, int steps) {
-        return train(model, batch, length, steps, null);
+        return train(model, batch, length, steps, null, s -> {});
     }
 
     /** @param trace where to write PyTorch's profile of the timed steps (a Chrome trace), or null */
-    static Train train(BertModel model, int batch, int length, int steps, java.nio.file.Path trace) {
+    static Train train(BertModel model, int batch, int length, int steps, java.nio.file.Path trace, Consumer<String> log) {
         BertInput in = BertInput.builder().setInputIds(randomIds(batch, length, model.config().vocabSize())).build();
         int masked = Math.max(1, batch * length * 15 / 100);
         long[] positions = new long[masked];
@@ -208,19 +209,28 @@ public final class EngineBench {
             }
         };
         double[][] t = new double[4][steps]; // whole step, forward, backward, update
-        TrainListener timer = r -> {
-            if (trace != null && r.step() == WARM_UP) {
-                ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+        TrainListener timer = new TrainListener() {
+            @Override
+            public void onStart(long step, long maxSteps) {
+                Memory.resetPeak(); // after the trainer has released the C heap's free memory, before any step
+                log.accept(String.format("  resident before the first step: %.0f MB", Memory.rssMb()));
             }
-            if (trace != null && r.step() == steps + WARM_UP) {
-                ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString());
-            }
-            int k = (int) r.step() - WARM_UP - 1;
-            if (k >= 0) {
-                t[0][k] = r.seconds();
-                t[1][k] = r.parts().forward();
-                t[2][k] = r.parts().backward();
-                t[3][k] = r.parts().update();
+
+            @Override
+            public void onStep(StepReport r) {
+                if (trace != null && r.step() == WARM_UP) {
+                    ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+                }
+                if (trace != null && r.step() == steps + WARM_UP) {
+                    ai.djl.pytorch.jni.JniUtils.stopProfile(trace.toString());
+                }
+                int k = (int) r.step() - WARM_UP - 1;
+                if (k >= 0) {
+                    t[0][k] = r.seconds();
+                    t[1][k] = r.parts().forward();
+                    t[2][k] = r.parts().backward();
+                    t[3][k] = r.parts().update();
+                }
             }
         };
         LoopSettings loop = new LoopSettings(steps + WARM_UP, 1e-5f, 0, LrSchedule.Kind.CONSTANT, 1f, 1, 0.01f, 42);

@@ -2,6 +2,7 @@ package dev.infuse.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.infuse.InfuseException;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
@@ -57,6 +58,21 @@ public final class AdamW implements AutoCloseable {
 
     public long stepCount() {
         return step;
+    }
+
+    /**
+     * Allocates the zero moments of every parameter that has none yet (a fresh run, or parameters a checkpoint
+     * did not cover), as the first update would. Called before the first forward pass, so the moments (twice
+     * the trained weights: 880 MB for BERT-base) are laid out beside the weights, and not in the holes the
+     * first step's activations leave behind, where they would split the space every later step's activations
+     * need and make the C heap grow.
+     */
+    public void prepare(Map<String, NDArray> params) {
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            Shape shape = e.getValue().getShape();
+            firstMoment.computeIfAbsent(e.getKey(), k -> state.zeros(shape));
+            secondMoment.computeIfAbsent(e.getKey(), k -> state.zeros(shape));
+        }
     }
 
     /** Applies one update with learning rate {@code lr} to every parameter that has a gradient, then drops the gradient. */

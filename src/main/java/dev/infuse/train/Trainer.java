@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.infuse.engine.Engines;
+import dev.infuse.engine.NativeHeap;
 import dev.infuse.engine.Tensors;
 import dev.infuse.mask.Masker;
 import dev.infuse.model.BertModel;
@@ -51,6 +52,8 @@ public final class Trainer<B extends Batch> {
     public long run(long startStep) {
         long step = startStep;
         params.recordGradients(true);
+        NativeHeap.release(); // what loading freed would otherwise stay resident under every step
+        adam.prepare(params.trained());
         listeners.forEach(l -> l.onStart(startStep, settings.maxSteps()));
         try (NDManager root = Engines.newManager()) {
             while (step < settings.maxSteps()) {

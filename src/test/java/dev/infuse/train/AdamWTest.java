@@ -44,6 +44,38 @@ class AdamWTest {
         }
     }
 
+    /** The trainer allocates the moments before the first step; the updates must not change by a bit. */
+    @Test
+    void momentsPreparedBeforeTheFirstStepGiveTheSameUpdates() {
+        float[] lazy = threeSteps(false);
+        float[] prepared = threeSteps(true);
+        assertArrayEquals(lazy, prepared, 0f);
+    }
+
+    private static float[] threeSteps(boolean prepare) {
+        float[] w0 = {0.5f, -1.5f, 2f, 0.01f};
+        try (NDManager m = Engines.newManager(); AdamW adam = new AdamW(AdamW.Settings.withDecay(0.01f))) {
+            NDArray w = Tensors.copyOf(m, w0, new Shape(4));
+            NDArray frozen = Tensors.copyOf(m, w0, new Shape(4)); // trained but not in the loss
+            w.setRequiresGradient(true);
+            frozen.setRequiresGradient(true);
+            Map<String, NDArray> params = new java.util.TreeMap<>(Map.of("w", w, "unused", frozen));
+            if (prepare) {
+                adam.prepare(params);
+                org.junit.jupiter.api.Assertions.assertEquals(Set.of("m.w", "v.w", "m.unused", "v.unused"), adam.exportMoments().keySet());
+            }
+            for (int t = 1; t <= 3; t++) {
+                try (GradientCollector gc = Engines.get().newGradientCollector()) {
+                    gc.backward(w.mul(w).sum());
+                }
+                adam.step(params, Set.of(), 0.05f);
+            }
+            float[] out = java.util.Arrays.copyOf(w.toFloatArray(), 8);
+            System.arraycopy(frozen.toFloatArray(), 0, out, 4, 4);
+            return out;
+        }
+    }
+
     private static void reference(double[] w, float[] scale, double[][] m, double[][] v, int k, int t, AdamW.Settings s, float lr,
             boolean decay) {
         for (int i = 0; i < w.length; i++) {
