@@ -268,11 +268,10 @@ public final class BertModel implements ParameterOwner, AutoCloseable {
 
     /**
      * One encoder layer. Each intermediate is closed as soon as the op that reads it last has run ({@link
-     * #then}), as torch's reference counting frees it: memory freed in the order it was taken is what the
-     * next allocation of that size gets. Left to the layer's scope, the intermediates of a layer were freed
-     * together at its end, as holes between the activations autograd keeps, and the C heap grew by about
-     * 25 MB a layer more than the activations did (BERT-base, B=8, T=128). Autograd keeps its own references
-     * to what backward reads, so closing a handle here never frees a saved tensor.
+     * #then}), as torch's reference counting frees it, so the layer holds only what autograd keeps and the
+     * op in flight. Left to the layer's scope, about 34 MB of intermediates a layer (BERT-base, B=8, T=128)
+     * were freed together at its end, as holes between the activations autograd keeps. Autograd keeps its own
+     * references to what backward reads, so closing a handle here never frees a saved tensor.
      */
     private NDArray layer(int l, NDArray x, NDArray mask, boolean training) {
         String q = p + "encoder.layer." + l + ".";

@@ -22,6 +22,9 @@ public interface LayerHook extends ParameterOwner {
     enum Point { AFTER_ATTENTION, AFTER_FEED_FORWARD }
 
     /**
+     * Returns x itself, or a new tensor; in the second case the layer closes x's handle once this returns,
+     * so a hook must not keep x for later (autograd keeps what its backward needs on its own).
+     *
      * @param layer the encoder layer, from 0
      * @param x the sub-layer's output (B, T, H)
      * @return (B, T, H)
