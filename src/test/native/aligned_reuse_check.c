@@ -28,7 +28,7 @@ static void *aligned_block(size_t alignment, size_t n, unsigned char fill) {
 }
 
 int main(void) {
-    mallopt(M_MMAP_THRESHOLD, 32 << 20); /* as the launcher sets it: blocks under 32 MB come from the heap */
+    mallopt(M_MMAP_MAX, 0); /* as the launcher sets it: every block comes from the heap */
     size_t n = 3 << 20; /* one BERT-base activation at B=8, T=128 */
 
     /* The hole a freed tensor leaves is what the next tensor of that size gets. */

@@ -47,7 +47,7 @@ class AlignedReuseTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"), PreloadCheck.class.getName());
         // The launcher's allocator settings, with which the library's aligned blocks are served from the heap.
-        Map<String, String> launcher = Map.of("MALLOC_ARENA_MAX", "1", "MALLOC_MMAP_THRESHOLD_", "33554432");
+        Map<String, String> launcher = Map.of("MALLOC_ARENA_MAX", "1", "MALLOC_MMAP_MAX_", "0");
         Result plain = run(cmd, launcher);
         Map<String, String> preloaded = new java.util.HashMap<>(launcher);
         preloaded.put("LD_PRELOAD", library.toString());
