@@ -46,6 +46,7 @@ public final class ModelStore {
     public static Path resolve(String ref) {
         Path asPath = Path.of(ref);
         if (Files.isDirectory(asPath)) {
+            dev.infuse.io.RunLock.requireFinished(asPath, "a finished model");
             return asPath;
         }
         for (BuiltIn b : BUILT_IN) {

@@ -59,7 +59,18 @@ public final class FineTuning {
         if (job.kg() != null) { // the graph's content, so a resume with another graph is refused like one with other data
             identity.put("kg-sha256", KnowledgeGraph.read(job.kg().graph()).fingerprint());
         }
-        Path resumeFrom = OutputDir.prepare(job.outputDir(), FinetuneOutput.OURS, identity, job.resume(), job.overwrite(), log);
+        if (job.entityTable() != null) {
+            identity.put("entity-table-sha256", Provenance.sha256(job.entityTable()));
+        }
+        try (OutputDir.Run run = OutputDir.prepare(job.outputDir(), FinetuneOutput.OURS, identity, job.resume(), job.overwrite(), log)) {
+            Result r = run(job, train, dev, identity, run.resumeFrom(), listeners, log);
+            run.finish();
+            return r;
+        }
+    }
+
+    private static Result run(FinetuneJob job, TaskSet train, TaskSet dev, Map<String, Object> identity, Path resumeFrom,
+            List<TrainListener> listeners, PrintStream log) {
         Labels labels = new Labels(train.labelsInOrder());
         MaskedLm lm = MaskedLm.load(job.model());
         BertConfig c = lm.model().config();
@@ -128,7 +139,7 @@ public final class FineTuning {
             long start = 0;
             DevEvaluation.State from = DevEvaluation.State.FRESH;
             if (resumeFrom != null) {
-                TrainCheckpoint.State st = TrainCheckpoint.readState(resumeFrom);
+                TrainCheckpoint.State st = TrainCheckpoint.readState(resumeFrom, maxSteps);
                 TrainCheckpoint.restore(resumeFrom, params, adam, st.optimizerStep());
                 batches.seek(st.cursor());
                 from = DevEvaluation.read(resumeFrom);

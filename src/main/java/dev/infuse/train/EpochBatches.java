@@ -61,6 +61,10 @@ public final class EpochBatches<B extends Batch> implements BatchSource<B> {
 
     @Override
     public void seek(Cursor c) {
+        if (c.index() > perEpoch || c.passage() != 0 || c.token() != 0) {
+            throw new dev.infuse.InfuseException("cannot resume: the checkpoint's data cursor (epoch " + c.epoch() + ", batch " + c.index()
+                    + ") lies outside an epoch of " + perEpoch + " batches; the checkpoint was not written for this data");
+        }
         epoch = c.epoch();
         at = (int) c.index();
         order = null;

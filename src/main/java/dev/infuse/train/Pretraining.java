@@ -43,12 +43,22 @@ public final class Pretraining {
         identity.put("packing", job.packing().name().toLowerCase(java.util.Locale.ROOT));
         identity.put("corpus-sha256", corpusHash);
         identity.putAll(job.objective().identity());
-        Path resumeFrom = OutputDir.prepare(out, java.util.Set.of(), identity, job.resume(), job.overwrite(), log);
+        job.hooks().forEach(h -> identity.putAll(h.identity())); // before the comparison, so a resume with other hooks is refused
+        try (OutputDir.Run run = OutputDir.prepare(out, java.util.Set.of(), identity, job.resume(), job.overwrite(), log)) {
+            train(job, strategy, identity, corpusHash, run.resumeFrom(), extra, log);
+            run.finish();
+        }
+        return s.maxSteps();
+    }
+
+    private static void train(PretrainJob job, MaskingStrategy strategy, Map<String, Object> identity, String corpusHash, Path resumeFrom,
+            List<TrainListener> extra, PrintStream log) {
+        TrainSettings s = job.settings();
+        Path out = job.outputDir();
         if (Maskings.usesEntities(strategy) && !job.corpus().hasMentions()) {
             log.println("infuse: warning: " + job.corpus().describe() + " has no entity mentions; entity masking falls back to whole words");
         }
-        job.hooks().forEach(h -> identity.putAll(h.identity()));
-        TrainCheckpoint.State state = resumeFrom == null ? null : TrainCheckpoint.readState(resumeFrom);
+        TrainCheckpoint.State state = resumeFrom == null ? null : TrainCheckpoint.readState(resumeFrom, s.maxSteps());
         // On resume the weights come from the checkpoint; only the tokenizer comes from --model.
         try (MaskedLm lm = state == null ? MaskedLm.load(job.model())
                 : new MaskedLm(TrainCheckpoint.readModel(resumeFrom), Tokenizers.load(ModelStore.resolve(job.model())),
@@ -89,7 +99,6 @@ public final class Pretraining {
                 p.setting("steps", s.maxSteps());
                 lm.save(out, p);
                 saveModules(out, params);
-                return s.maxSteps();
             } finally {
                 closeHooks(model);
             }

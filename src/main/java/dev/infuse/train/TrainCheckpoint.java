@@ -1,7 +1,5 @@
 package dev.infuse.train;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.infuse.InfuseException;
@@ -48,6 +46,19 @@ public final class TrainCheckpoint {
     }
 
     private TrainCheckpoint() {}
+
+    /**
+     * Reads the state of checkpoint {@code dir} and checks it against the run that resumes it: the step must be
+     * within {@code maxSteps}.
+     */
+    public static State readState(Path dir, long maxSteps) {
+        State s = readState(dir);
+        if (s.step() > maxSteps) {
+            throw new InfuseException("cannot resume: the checkpoint in " + dir + " is at step " + s.step() + ", past this run's "
+                    + maxSteps + " steps; its trainer_state.json was not written by this run");
+        }
+        return s;
+    }
 
     public static final String MODULES = "modules.safetensors";
 
@@ -112,6 +123,8 @@ public final class TrainCheckpoint {
             return new State(o.get("step").getAsLong(), o.get("optimizer_step").getAsLong(), cursor, identity);
         } catch (IOException e) {
             throw new InfuseException("cannot read " + file + ": " + e.getMessage());
+        } catch (InfuseException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new InfuseException("malformed checkpoint state " + file + ": " + e.getMessage());
         }
@@ -179,7 +192,6 @@ public final class TrainCheckpoint {
         Map<String, String> id = new java.util.TreeMap<>();
         s.identity().forEach((k, v) -> id.put(k, String.valueOf(v)));
         o.put("identity", id);
-        Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
-        return gson.toJson(o) + "\n";
+        return dev.infuse.io.Jsons.pretty().toJson(o) + "\n";
     }
 }

@@ -30,7 +30,10 @@ class OutputDirTest {
         Path out = Files.createDirectories(tmp.resolve("run"));
         Files.writeString(out.resolve("metrics.jsonl"), "{\"step\":1,\"loss\":NaN}\n");
         Files.createDirectories(out.resolve(".checkpoint-new"));
-        assertNull(OutputDir.prepare(out, Set.of(), Map.of("lr", 1), false, false, log));
+        try (OutputDir.Run run = OutputDir.prepare(out, Set.of(), Map.of("lr", 1), false, false, log)) {
+            assertNull(run.resumeFrom());
+            run.finish();
+        }
         try (Stream<Path> left = Files.list(out)) {
             assertEquals(0, left.count(), "the leftovers are gone");
         }
@@ -64,6 +67,45 @@ class OutputDirTest {
         Path out = Files.createDirectories(tmp.resolve("ft"));
         Files.writeString(out.resolve("dev_scores.jsonl"), "");
         assertThrows(InfuseException.class, () -> OutputDir.prepare(out, Set.of(), Map.of(), false, false, log));
-        assertNull(OutputDir.prepare(out, Set.of("dev_scores.jsonl"), Map.of(), false, false, log));
+        try (OutputDir.Run run = OutputDir.prepare(out, Set.of("dev_scores.jsonl"), Map.of(), false, false, log)) {
+            assertNull(run.resumeFrom());
+        }
+    }
+
+    @Test
+    void aSettingTheEarlierRunHadAndThisOneLacksIsADifference() {
+        assertEquals("kg-sha256: 3f2a there, (unset) here", OutputDir.differences(Map.of("lr", 1, "kg-sha256", "3f2a"), Map.of("lr", 1)));
+        assertEquals("entity-table-sha256: (unset) there, 9c here", OutputDir.differences(Map.of("lr", 1), Map.of("lr", 1, "entity-table-sha256", "9c")));
+        assertEquals("", OutputDir.differences(Map.of("lr", 1), Map.of("lr", "1")));
+    }
+
+    @Test
+    void aKillDuringTheFirstCheckpointWriteLeavesADirectoryThatRestartsWithANotice() throws Exception {
+        Path out = tmp.resolve("ft");
+        try (OutputDir.Run run = OutputDir.prepare(out, Set.of("task.json"), Map.of("lr", 1), false, false, log)) {
+            assertNull(run.resumeFrom());
+            Files.writeString(out.resolve("config.json"), "{}"); // the best model was saved ...
+            Files.writeString(out.resolve("task.json"), "{}");
+            Files.createDirectories(out.resolve(".checkpoint-new")); // ... and the checkpoint write was cut short
+        } // closed without finish(): a kill
+        InfuseException load = assertThrows(InfuseException.class, () -> dev.infuse.io.RunLock.requireFinished(out, "a finished model"));
+        assertTrue(load.getMessage().contains("stopped before it finished"), load.getMessage());
+        try (OutputDir.Run again = OutputDir.prepare(out, Set.of("task.json"), Map.of("lr", 1), false, false, log)) {
+            assertNull(again.resumeFrom());
+            again.finish();
+        }
+        String notices = err.toString(StandardCharsets.UTF_8);
+        assertTrue(notices.contains("taking over " + out), notices);
+        assertTrue(notices.contains("starting over: " + out + " holds only what an unfinished run left before its first checkpoint (.checkpoint-new, config.json, task.json)"), notices);
+        try (Stream<Path> left = Files.list(out)) {
+            assertEquals(0, left.count(), "the unfinished model is gone, and the finished run left no mark");
+        }
+    }
+
+    @Test
+    void aFailedPrepareRemovesTheDirectoryItCreated() {
+        Path out = tmp.resolve("never");
+        assertThrows(InfuseException.class, () -> OutputDir.prepare(out, Set.of(), Map.of(), true, false, log));
+        assertTrue(!Files.exists(out), "no empty directory is left behind");
     }
 }
