@@ -46,6 +46,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tasks", split = ",", defaultValue = "probe,typing,ner", description = "Any of probe, typing, ner (default ${DEFAULT-VALUE}).")
     List<String> tasks;
 
+    @Range(min = 1)
     @Option(names = "--seeds", defaultValue = "1", description = "How many seeds (--seed, --seed + 1, ...); the report gives mean and spread (default ${DEFAULT-VALUE}).")
     int seeds;
 
@@ -58,36 +59,45 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--output-dir", paramLabel = "DIR", description = "Report, results and per-method work (default: $INFUSE_HOME/bench/<domain name>).")
     Path outputDir;
 
+    @Range(min = 1)
     @Option(names = "--pretrain-steps", defaultValue = "100", description = "Steps of every pretraining method (default ${DEFAULT-VALUE}).")
     int pretrainSteps;
 
+    @Range(min = 1)
     @Option(names = "--pretrain-batch", defaultValue = "8", description = "Pretraining batch (default ${DEFAULT-VALUE}).")
     int pretrainBatch;
 
+    @Range(min = 3)
     @Option(names = "--pretrain-length", defaultValue = "128", description = "Pretraining tokens per instance (default ${DEFAULT-VALUE}).")
     int pretrainLength;
 
+    @Range(min = 0)
     @Option(names = "--train-top-layers", defaultValue = "4", description = "Encoder layers pretraining updates, from the top (default ${DEFAULT-VALUE}).")
     int topLayers;
 
     @Option(names = "--pretrain-lr", defaultValue = "5e-5", description = "Pretraining peak learning rate (default ${DEFAULT-VALUE}).")
     float pretrainLr;
 
+    @Range(min = 1)
     @Option(names = "--probe-sample", defaultValue = "10", description = "Keep one probe in N (default ${DEFAULT-VALUE}).")
     int probeSample;
 
+    @Range(min = 0)
     @Option(names = "--train-examples", defaultValue = "1500", description = "Training examples per task, 0 for all (default ${DEFAULT-VALUE}).")
     int trainExamples;
 
+    @Range(min = 0)
     @Option(names = "--dev-examples", defaultValue = "500", description = "Dev examples per task, 0 for all (default ${DEFAULT-VALUE}).")
     int devExamples;
 
+    @Range(min = 0)
     @Option(names = "--test-examples", defaultValue = "1100", description = "Test examples per task, 0 for all (default ${DEFAULT-VALUE}).")
     int testExamples;
 
     @Option(names = "--transfer", defaultValue = "top", description = "Frozen encoder read by the task heads: top, mix or embeddings (default ${DEFAULT-VALUE}).")
     String transfer;
 
+    @Range(min = 3)
     @Option(names = "--max-seq-length", defaultValue = "80", description = "Task example tokens, specials included (default ${DEFAULT-VALUE}).")
     int maxSeqLength;
 
@@ -97,6 +107,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--norm", defaultValue = "7", description = "Norm of plugged PELT vectors (default ${DEFAULT-VALUE}).")
     float norm;
 
+    @Range(min = 3)
     @Option(names = "--vector-length", defaultValue = "64", description = "ZEO description tokens per knowledge vector (default ${DEFAULT-VALUE}).")
     int vectorLength;
 

@@ -16,6 +16,7 @@ final class BenchEngineCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    @Range(min = 1)
     @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats per measurement (median; default ${DEFAULT-VALUE}).")
     int repeats;
 

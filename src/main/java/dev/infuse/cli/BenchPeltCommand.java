@@ -23,6 +23,7 @@ final class BenchPeltCommand implements Callable<Integer> {
     @Option(names = "--domain", paramLabel = "DIR", description = "Domain bundle (default: the bundled FOLDOC).")
     Path domain;
 
+    @Range(min = 1)
     @Option(names = "--occurrences", defaultValue = "1024", description = "Mention windows to embed (default ${DEFAULT-VALUE}).")
     int occurrences;
 

@@ -39,6 +39,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--probes", paramLabel = "FILE", description = "LAMA probes (default: the FOLDOC benchmark's).")
     Path probes;
 
+    @Range(min = 1)
     @Option(names = "--sample", defaultValue = "20", description = "Use one probe in N, chosen by a hash of its entity (default ${DEFAULT-VALUE}).")
     int sample;
 

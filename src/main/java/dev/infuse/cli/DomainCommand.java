@@ -100,6 +100,7 @@ final class DomainCommand extends GroupCommand {
         @Option(names = "--output", required = true, paramLabel = "DIR", description = "Where the new bundle goes.")
         Path output;
 
+        @Range(min = 1)
         @Option(names = "--max-words", paramLabel = "N", defaultValue = "2147483647",
                 description = "Also cut a first sentence after its N-th word (default: no limit).")
         int maxWords;

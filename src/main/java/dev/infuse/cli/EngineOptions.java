@@ -5,6 +5,7 @@ import picocli.CommandLine.Option;
 
 /** Options for commands that start the engine. */
 public final class EngineOptions {
+    @Range(min = 1)
     @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads for the engine (default: all cores).")
     void setThreads(int n) {
         if (n < 1) {

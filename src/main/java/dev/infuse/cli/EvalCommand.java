@@ -37,6 +37,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--test", required = true, paramLabel = "FILE", description = "Test data in the task's format.")
     Path test;
 
+    @Range(min = 1)
     @Option(names = "--batch-size", defaultValue = "32", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -56,19 +57,30 @@ final class EvalCommand implements Callable<Integer> {
             if (source.dictionary != null) {
                 throw new dev.infuse.InfuseException("--predictions needs --model: the dictionary baseline writes no predictions");
             }
-            OutputFiles.requireWritable("--predictions", predictions);
+            OutputFiles.requireWritable("--predictions", predictions, test, source.model == null ? null : source.model.resolve(TaskModel.TASK_FILE));
         }
         if (source.dictionary != null) {
             if (kg.graph != null) {
                 throw new dev.infuse.InfuseException("--kg needs --model: the dictionary baseline reads no graph");
             }
-            DictionaryBaseline d = DictionaryBaseline.train(NerSet.read(source.dictionary).sentences());
-            report("dictionary:" + source.dictionary, "ner", d.score(NerSet.read(test)));
+            DictionaryBaseline d = DictionaryBaseline.train(NerSet.read(InputFiles.readable("--dictionary", source.dictionary)).sentences());
+            NerSet gold = NerSet.read(InputFiles.readable("--test", test));
+            if (gold.size() == 0) {
+                throw new dev.infuse.InfuseException("--test " + test + " holds no examples; there is nothing to score");
+            }
+            report("dictionary:" + source.dictionary, "ner", d.score(gold));
             return 0;
         }
-        TaskSet set = Tasks.read(TaskModel.taskOf(source.model), test);
+        String task = TaskModel.taskOf(source.model);
+        TaskSet set = Tasks.read(task, InputFiles.readable("--test", test));
+        if (set.size() == 0) {
+            throw new dev.infuse.InfuseException("--test " + test + " holds no examples; there is nothing to score");
+        }
         try (TaskModel m = TaskModel.load(source.model, kg::over)) {
             Predictor.Predictions p = Predictor.run(m, set, batchSize);
+            Predictor.truncationWarning(p, task.equals("ner") ? "words" : "examples", m.maxSeqLength(),
+                    task.equals("ner") ? "they are scored as O, so their gold entities count as missed" : "they count as errors")
+                    .ifPresent(System.err::println);
             Scores s = Predictor.evaluate(m, set, p, System.err);
             if (predictions != null) {
                 PredictionWriter.write(predictions, set, p, m.labels(), PredictionWriter.Options.scored());

@@ -22,6 +22,7 @@ final class FillMaskCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
 
+    @Range(min = 1)
     @Option(names = "--top-k", defaultValue = "5", description = "Candidates per mask (default ${DEFAULT-VALUE}).")
     int topK;
 

@@ -39,12 +39,15 @@ final class FinetuneCommand implements Callable<Integer> {
             description = "full (train the encoder), or a frozen encoder's embeddings, top layer, or scalar mix of all layers (default ${DEFAULT-VALUE}).")
     String transfer;
 
+    @Range(min = 0)
     @Option(names = "--train-top-layers", paramLabel = "K", defaultValue = "0", description = "With --transfer full: train only the top K encoder layers.")
     int topLayers;
 
+    @Range(min = 1)
     @Option(names = "--batch-size", defaultValue = "16", description = "Examples per step (default ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Range(min = 3)
     @Option(names = "--max-seq-length", defaultValue = "128", description = "Tokens per example, specials included (default ${DEFAULT-VALUE}).")
     int maxSeqLength;
 
@@ -54,15 +57,19 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--head-lr", description = "Peak learning rate of the fresh task head (default: --lr). A short run wants it larger, e.g. 1e-3.")
     Float headLr;
 
+    @Range(min = 1)
     @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training set (default ${DEFAULT-VALUE}).")
     int epochs;
 
+    @Range(min = 0)
     @Option(names = "--max-steps", defaultValue = "0", description = "Optimizer steps instead of --epochs (0: use --epochs).")
     int maxSteps;
 
+    @Range(min = 0)
     @Option(names = "--eval-every", defaultValue = "0", description = "Steps between dev evaluations (default: once per epoch).")
     int evalEvery;
 
+    @Range(min = 1)
     @Option(names = "--patience", defaultValue = "3", description = "Stop after this many dev evaluations without improvement (default ${DEFAULT-VALUE}).")
     int patience;
 

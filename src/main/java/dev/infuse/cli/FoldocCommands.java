@@ -71,6 +71,7 @@ final class FoldocCommands {
         @Option(names = "--vocab", required = true, paramLabel = "VOCAB.txt", description = "BERT WordPiece vocabulary (uncased).")
         Path vocab;
 
+        @Range(min = 1)
         @Option(names = "--rare-max", defaultValue = "5", description = "Most corpus mentions a 'rare' entity may have (default ${DEFAULT-VALUE}).")
         int rareMax;
 

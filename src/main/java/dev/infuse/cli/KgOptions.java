@@ -11,6 +11,7 @@ final class KgOptions {
             description = "A knowledge graph for K-BERT: a .spo file (subject<TAB>predicate<TAB>object) or a domain bundle directory (its triples).")
     Path graph;
 
+    @Range(min = 1)
     @Option(names = "--kg-branches", paramLabel = "N",
             description = "At most N (predicate, object) branches per linked subject, picked with --seed (default 2; eval: what training used).")
     Integer branches;

@@ -64,6 +64,10 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return ex instanceof InfuseException ? 1 : 3;
         });
+        cmd.setExecutionStrategy(parsed -> {
+            Ranges.check(parsed); // a ParameterException here goes to the handler above, like a parse error
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cmd.execute(args);
     }
 

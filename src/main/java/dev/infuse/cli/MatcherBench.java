@@ -27,9 +27,11 @@ final class MatcherBench implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Range(min = 1)
     @Option(names = "--names", defaultValue = "100000", description = "Dictionary size (default ${DEFAULT-VALUE}).")
     int names;
 
+    @Range(min = 1)
     @Option(names = "--megabytes", defaultValue = "50", description = "Text to match, in MB (default ${DEFAULT-VALUE}).")
     int megabytes;
 

@@ -31,9 +31,11 @@ final class PeltCommand extends GroupCommand {
         @Option(names = "--output", required = true, paramLabel = "FILE", description = "The table file to write (safetensors).")
         Path output;
 
+        @Range(min = 1)
         @Option(names = "--max-occurrences", defaultValue = "256", description = "Mentions per entity at most (default ${DEFAULT-VALUE}).")
         int maxOccurrences;
 
+        @Range(min = 3)
         @Option(names = "--max-seq-length", defaultValue = "64", description = "Window length with [CLS] and [SEP] (default ${DEFAULT-VALUE}).")
         int maxSeqLength;
 
@@ -43,12 +45,13 @@ final class PeltCommand extends GroupCommand {
         @Mixin
         SeedOption seed;
 
+        @Range(min = 1)
         @Option(names = "--batch-size", defaultValue = "64", description = "Windows per forward pass (default ${DEFAULT-VALUE}).")
         int batchSize;
 
         @Override
         public Integer call() {
-            OutputFiles.requireWritable("--output", output);
+            OutputFiles.requireWritable("--output", output, OutputFiles.filesIn(domain.dir));
             Set<String> selection = entities == null ? Set.of() : new HashSet<>(Arrays.asList(entities));
             PeltOptions d = PeltOptions.defaults();
             PeltOptions options = new PeltOptions(maxOccurrences, maxSeqLength, selection, seed.value, batchSize,

@@ -10,7 +10,6 @@ import dev.infuse.task.Tasks;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -45,6 +44,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--logits", description = "Add each prediction's raw logits to the jsonl (ids as in config.json's id2label); NER needs --jsonl.")
     boolean logits;
 
+    @Range(min = 1)
     @Option(names = "--batch-size", defaultValue = "32", description = "Examples per forward pass (default ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -53,33 +53,33 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (batchSize < 1) {
-            throw new InfuseException("--batch-size must be at least 1, found " + batchSize);
-        }
         boolean text = switch (format.toLowerCase(Locale.ROOT)) {
             case "auto" -> input.getFileName().toString().matches(".*\\.txt(\\.gz)?");
             case "text" -> true;
             case "task" -> false;
             default -> throw new InfuseException("unknown --format \"" + format + "\": expected auto, task or text");
         };
+        if (output != null && output.toString().equals("-")) {
+            output = null; // standard output
+        }
         if (output != null) {
-            OutputFiles.requireWritable("--output", output);
+            OutputFiles.requireWritable("--output", output, input, model.resolve(TaskModel.TASK_FILE), model.resolve("model.safetensors"));
         }
         String task = TaskModel.taskOf(model);
         if (logits && task.equals("ner") && !jsonl) {
             throw new InfuseException("--logits with an NER model needs --jsonl: CoNLL has no column for logits");
         }
         PredictionWriter.Options options = new PredictionWriter.Options(!text, jsonl, logits);
-        if (Files.isDirectory(input)) {
-            throw new InfuseException("--input " + input + " is a directory; it takes a file");
+        Path source = InputFiles.readable("--input", input);
+        TaskSet set = text ? PlainText.read(task, source) : Tasks.read(task, source);
+        if (set.size() == 0) {
+            throw new InfuseException("--input " + input + " holds no examples");
         }
-        if (!Files.isRegularFile(input)) {
-            throw new InfuseException("no such file: " + input);
-        }
-        TaskSet set = text ? PlainText.read(task, input) : Tasks.read(task, input);
         try (TaskModel m = TaskModel.load(model, kg::over)) {
             Predictor.Predictions p = Predictor.run(m, set, batchSize);
             m.knowledgeReport("input").forEach(System.err::println);
+            Predictor.truncationWarning(p, task.equals("ner") ? "words" : "examples", m.maxSeqLength(),
+                    "they get an empty label" + (jsonl || !task.equals("ner") ? " and are listed under \"truncated\"" : "")).ifPresent(System.err::println);
             if (output == null) {
                 PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
                 PredictionWriter.write(set, p, m.labels(), options, out);

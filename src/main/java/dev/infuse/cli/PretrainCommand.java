@@ -67,21 +67,25 @@ final class PretrainCommand implements Callable<Integer> {
             description = "packed (consecutive whole passages of a document), fill (the same, cutting the last passage at a word so every instance is full to its last word), full (cutting at the exact token, inside a word if need be, so instances are exactly full and need no padding mask) or line (one passage each); default ${DEFAULT-VALUE}.")
     String packing;
 
+    @Range(min = 1)
     @Option(names = "--max-steps", required = true, description = "Optimizer steps to train.")
     int maxSteps;
 
     @Mixin
     RunDirOptions run;
 
+    @Range(min = 1)
     @Option(names = "--batch-size", defaultValue = "8", description = "Instances per micro-batch (default ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Range(min = 3)
     @Option(names = "--max-seq-length", defaultValue = "128", description = "Tokens per instance, specials included (default ${DEFAULT-VALUE}).")
     int maxSeqLength;
 
     @Option(names = "--lr", defaultValue = "5e-5", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
     float lr;
 
+    @Range(min = 0)
     @Option(names = "--warmup", description = "Warm-up steps (default: 10%% of --max-steps).")
     Integer warmup;
 
@@ -91,18 +95,21 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--clip", defaultValue = "1.0", description = "Largest global gradient norm; 0 turns clipping off (default ${DEFAULT-VALUE}).")
     float clip;
 
+    @Range(min = 1)
     @Option(names = "--accumulate", defaultValue = "1", description = "Micro-batches per optimizer step (default ${DEFAULT-VALUE}).")
     int accumulate;
 
     @Option(names = "--weight-decay", defaultValue = "0.01", description = "Decoupled AdamW weight decay (default ${DEFAULT-VALUE}).")
     float weightDecay;
 
+    @Range(min = 0)
     @Option(names = "--train-top-layers", paramLabel = "K", defaultValue = "0", description = "Train only the top K encoder layers and the MLM head.")
     int topLayers;
 
     @Option(names = "--train-embeddings-only", description = "Train only the embeddings.")
     boolean embeddingsOnly;
 
+    @Range(min = 0)
     @Option(names = "--save-every", defaultValue = "500", description = "Steps between checkpoints; 0 saves only at the end (default ${DEFAULT-VALUE}).")
     int saveEvery;
 

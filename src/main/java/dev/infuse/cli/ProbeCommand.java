@@ -29,6 +29,7 @@ final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--whole-word-answers", description = "Rank only over whole-word vocabulary entries.")
     boolean wholeWord;
 
+    @Range(min = 1)
     @Option(names = "--batch-size", defaultValue = "32", description = "Probes per forward pass (default ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -36,6 +37,7 @@ final class ProbeCommand implements Callable<Integer> {
             description = "Also write every probe's top-k candidates with their probabilities and the answer's rank, as jsonl.")
     Path predictions;
 
+    @Range(min = 1)
     @Option(names = "--top-k", defaultValue = "10", paramLabel = "K", description = "Candidates per probe in --predictions (default ${DEFAULT-VALUE}).")
     int topK;
 
@@ -50,7 +52,7 @@ final class ProbeCommand implements Callable<Integer> {
         ProbeEvaluator.Options options = new ProbeEvaluator.Options(batchSize, wholeWord);
         ProbeLog log = null;
         if (predictions != null) {
-            OutputFiles.requireWritable("--predictions", predictions);
+            OutputFiles.requireWritable("--predictions", predictions, probes);
             log = new ProbeLog(topK);
         }
         try (MaskedLm lm = MaskedLm.load(model.name)) {

@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
  * {@code @Mixin SeedOption seed = new SeedOption(7);} instead of declaring the flag again.
  */
 final class SeedOption {
+    @Range(min = Long.MIN_VALUE, max = Long.MAX_VALUE)
     @Option(names = "--seed", paramLabel = "<seed>", description = "Seed for every random choice the command makes (default ${DEFAULT-VALUE}).")
     long value;
 

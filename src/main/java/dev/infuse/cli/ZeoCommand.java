@@ -32,15 +32,17 @@ final class ZeoCommand extends GroupCommand {
         @Option(names = "--pooling", defaultValue = "mean", description = "mean (over real tokens) or cls (default ${DEFAULT-VALUE}).")
         String pooling;
 
+        @Range(min = 3)
         @Option(names = "--max-seq-length", description = "Description tokens at most, specials included (default: 128, or the model's positions if fewer).")
         Integer maxSeqLength;
 
+        @Range(min = 1)
         @Option(names = "--batch-size", defaultValue = "32", description = "Descriptions per forward pass (default ${DEFAULT-VALUE}).")
         int batchSize;
 
         @Override
         public Integer call() {
-            OutputFiles.requireWritable("--output", output);
+            OutputFiles.requireWritable("--output", output, OutputFiles.filesIn(domain.dir));
             VectorBuilder.Pooling p = VectorBuilder.Pooling.parse(pooling);
             DomainBundle bundle = DomainBundle.open(domain.dir);
             try (MaskedLm lm = MaskedLm.load(model.name)) {
@@ -77,6 +79,7 @@ final class ZeoCommand extends GroupCommand {
         @Mixin
         ZeoOptions.Loss zeoLoss;
 
+        @Range(min = 1)
         @Option(names = "--max-steps", defaultValue = "200", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
         int maxSteps;
 

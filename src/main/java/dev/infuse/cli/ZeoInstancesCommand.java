@@ -29,12 +29,14 @@ final class ZeoInstancesCommand implements Callable<Integer> {
     @Mixin
     ZeoOptions.Instances zeoInstances;
 
+    @Range(min = 3)
     @Option(names = "--max-seq-length", defaultValue = "128", description = "Window length with [CLS] and [SEP] (default ${DEFAULT-VALUE}).")
     int maxSeqLength;
 
     @Mixin
     SeedOption seed;
 
+    @Range(min = 1)
     @Option(names = "--limit", defaultValue = "1000", description = "Windows at most (default ${DEFAULT-VALUE}).")
     long limit;
 

@@ -13,6 +13,7 @@ final class ZeoOptions {
                 description = "ZEO: template pool turning the bundle's types and triples into extra sentences.")
         Path templates;
 
+        @Range(min = 1)
         @Option(names = "--neg-entity", paramLabel = "N", defaultValue = "1",
                 description = "ZEO: negatives of another type per linked mention (default ${DEFAULT-VALUE}).")
         int negEntity;
@@ -20,6 +21,7 @@ final class ZeoOptions {
 
     /** Which terms the joint loss has, and their weight. */
     static final class Loss {
+        @Range(min = 0, max = 2)
         @Option(names = "--inject", defaultValue = "2",
                 description = "ZEO: 0 = MLM only, 1 = triplet only, 2 = MLM + W * triplet (default ${DEFAULT-VALUE}).")
         int inject;

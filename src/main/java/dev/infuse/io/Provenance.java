@@ -1,6 +1,5 @@
 package dev.infuse.io;
 
-import com.google.gson.GsonBuilder;
 import dev.infuse.InfuseException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +46,7 @@ public final class Provenance {
     }
 
     public void write(Path file) {
-        AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toMap()) + "\n");
+        AtomicFiles.writeString(file, Jsons.pretty().toJson(toMap()) + "\n");
     }
 
     /** What {@link #write} writes: the fields, then {@code inputs} and {@code settings}. */

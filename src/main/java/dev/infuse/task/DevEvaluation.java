@@ -2,6 +2,7 @@ package dev.infuse.task;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import dev.infuse.io.Jsons;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
@@ -114,7 +115,7 @@ final class DevEvaluation implements TrainListener {
         h.put(s.primaryName(), s.primary());
         h.put("scores", s.all());
         history.add(h);
-        FinetuneOutput.appendLine(scoresFile, new Gson().toJson(h));
+        FinetuneOutput.appendLine(scoresFile, Jsons.compact().toJson(h));
         log.println(String.format("infuse: step %d dev %s %.4f", step, s.primaryName(), s.primary()));
         return s;
     }

@@ -74,6 +74,10 @@ public final class JsonlReader {
         if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
             throw new InfuseException(where + ": missing integer \"" + field + "\"");
         }
-        return e.getAsInt();
+        try {
+            return e.getAsBigDecimal().intValueExact(); // 0.5 or 1e12 is refused, not cut to 0 or wrapped
+        } catch (ArithmeticException | NumberFormatException notInt) {
+            throw new InfuseException(where + ": \"" + field + "\" is " + e.getAsString() + ", expected a whole number of characters");
+        }
     }
 }

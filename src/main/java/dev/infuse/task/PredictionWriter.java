@@ -1,7 +1,6 @@
 package dev.infuse.task;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import dev.infuse.InfuseException;
 import dev.infuse.io.AtomicFiles;
 import dev.infuse.task.ner.NerSentence;
@@ -24,7 +23,7 @@ import java.util.Map;
  * label's probability).
  */
 public final class PredictionWriter {
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+    private static final Gson GSON = dev.infuse.io.Jsons.compact();
 
     private PredictionWriter() {}
 
@@ -34,10 +33,20 @@ public final class PredictionWriter {
      * @param withGold whether the set's labels are gold to repeat (a task file) or placeholders (plain text)
      * @param jsonl NER as jsonl (a sentence a line: words, gold, labels, scores) instead of CoNLL; the other tasks are always jsonl
      * @param logits add each prediction's raw logits (label ids as in config.json's id2label) to jsonl
+     * @param asScored what eval scored: a word {@code --max-seq-length} cut away is written as the "O" it was scored
+     *     as; otherwise it gets an empty label (and jsonl lists it under {@code truncated}), since nothing predicted it
      */
-    public record Options(boolean withGold, boolean jsonl, boolean logits) {
+    public record Options(boolean withGold, boolean jsonl, boolean logits, boolean asScored) {
+        public Options(boolean withGold, boolean jsonl, boolean logits) {
+            this(withGold, jsonl, logits, false);
+        }
+
         public static Options scored() {
-            return new Options(true, false, false);
+            return new Options(true, false, false, true);
+        }
+
+        String cut() {
+            return asScored ? "O" : "";
         }
     }
 
@@ -60,7 +69,7 @@ public final class PredictionWriter {
                 if (options.logits()) {
                     throw new InfuseException("logits need jsonl: CoNLL has no column for them");
                 }
-                writeConll(ner, p, labels, withGold, w);
+                writeConll(ner, p, labels, options, w);
             } else if (set instanceof SingleLabelSet<?> single) {
                 writeJsonl(single, p, labels, options, w);
             } else {
@@ -72,7 +81,8 @@ public final class PredictionWriter {
         }
     }
 
-    private static void writeConll(NerSet set, Predictor.Predictions p, Labels labels, boolean withGold, BufferedWriter w) throws IOException {
+    private static void writeConll(NerSet set, Predictor.Predictions p, Labels labels, Options options, BufferedWriter w) throws IOException {
+        boolean withGold = options.withGold();
         List<NerSentence> sentences = set.sentences();
         for (int i = 0; i < sentences.size(); i++) {
             NerSentence s = sentences.get(i);
@@ -84,7 +94,7 @@ public final class PredictionWriter {
                     w.write(s.tags().get(k));
                 }
                 w.write('\t');
-                w.write(pred < 0 ? "O" : labels.name(pred)); // a word truncation dropped is scored as O
+                w.write(pred < 0 ? options.cut() : labels.name(pred));
                 w.write('\n');
             }
             w.write('\n');
@@ -98,10 +108,14 @@ public final class PredictionWriter {
             NerSentence s = sentences.get(i);
             List<String> names = new ArrayList<>();
             List<Float> scores = new ArrayList<>();
+            List<Integer> cut = new ArrayList<>();
             for (int k = 0; k < s.size(); k++) {
                 int pred = p.label(i, k);
-                names.add(pred < 0 ? "O" : labels.name(pred));
+                names.add(pred < 0 ? options.cut() : labels.name(pred));
                 scores.add(pred < 0 ? null : p.score(i, k));
+                if (pred < 0) {
+                    cut.add(k);
+                }
             }
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("words", s.words());
@@ -110,6 +124,9 @@ public final class PredictionWriter {
             }
             o.put("labels", names);
             o.put("scores", scores);
+            if (!cut.isEmpty()) {
+                o.put("truncated", cut); // the words past --max-seq-length, by index: nothing predicted them
+            }
             if (options.logits()) {
                 o.put("logits", p.logits().get(i)); // a word truncation dropped has null
             }
@@ -128,6 +145,9 @@ public final class PredictionWriter {
             int id = p.label(i, 0);
             o.put("label", id < 0 ? null : labels.name(id)); // null: truncation cut the target away
             o.put("score", id < 0 ? null : p.score(i, 0));
+            if (id < 0) {
+                o.put("truncated", true);
+            }
             if (options.logits()) {
                 o.put("logits", p.logits().get(i)[0]);
             }

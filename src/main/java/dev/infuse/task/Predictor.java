@@ -32,6 +32,22 @@ public final class Predictor {
             return row == null ? Float.NaN : probability(row, argMax(row));
         }
 
+        /** Items no logits were computed for, because {@code --max-seq-length} cut them away. */
+        public long dropped() {
+            long n = 0;
+            for (float[][] example : logits) {
+                for (float[] item : example) {
+                    n += item == null ? 1 : 0;
+                }
+            }
+            return n;
+        }
+
+        /** How many items there are in all. */
+        public long items() {
+            return logits.stream().mapToLong(e -> e.length).sum();
+        }
+
         /** Every example's label ids, {@code labels().get(i)[item]}, as {@link TaskSet#score} takes them. */
         public List<int[]> labels() {
             List<int[]> out = new ArrayList<>(logits.size());
@@ -56,6 +72,9 @@ public final class Predictor {
 
     /** Like {@link #predict}, keeping each prediction's logits. */
     public static Predictions run(TaskModel model, TaskSet set, int batchSize) {
+        if (batchSize < 1) {
+            throw new dev.infuse.InfuseException("--batch-size must be at least 1, found " + batchSize);
+        }
         Tensors.noGrad();
         List<float[][]> raw = new ArrayList<>();
         for (int i = 0; i < set.size(); i++) {
@@ -75,12 +94,35 @@ public final class Predictor {
             for (int k = 0; k < batch.examples().size(); k++) {
                 int example = batch.examples().get(k);
                 for (Target t : batch.encoded().get(k).targets()) {
-                    raw.get(example)[t.ref()] = Arrays.copyOfRange(logits, j * c, (j + 1) * c);
+                    float[] row = Arrays.copyOfRange(logits, j * c, (j + 1) * c);
+                    requireFinite(row, example, t.ref());
+                    raw.get(example)[t.ref()] = row;
                     j++;
                 }
             }
         });
         return new Predictions(raw);
+    }
+
+    /** A non-finite logit means the model is broken; scoring or writing it would look like a result. */
+    private static void requireFinite(float[] row, int example, int item) {
+        for (int i = 0; i < row.length; i++) {
+            if (!Float.isFinite(row[i])) {
+                throw new dev.infuse.InfuseException("the model computed a logit of " + row[i] + " for item " + (item + 1) + " of example "
+                        + (example + 1) + " (label id " + i + "); its weights or inputs produce non-finite numbers");
+            }
+        }
+    }
+
+    /**
+     * One warning line when {@code --max-seq-length} cut items away, or nothing; {@code what} says what the
+     * cut items become.
+     */
+    public static java.util.Optional<String> truncationWarning(Predictions p, String unit, int maxSeqLength, String what) {
+        long cut = p.dropped();
+        return cut == 0 ? java.util.Optional.empty()
+                : java.util.Optional.of("infuse: warning: " + cut + " of " + p.items() + " " + unit + " lie past --max-seq-length "
+                        + maxSeqLength + " and were not predicted; " + what);
     }
 
     /** The first index of the largest value; NaN never wins over a number (a row of NaN gives 0). */

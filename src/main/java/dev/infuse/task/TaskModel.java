@@ -2,8 +2,7 @@ package dev.infuse.task;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.infuse.InfuseException;
@@ -191,6 +190,7 @@ public final class TaskModel implements AutoCloseable {
             // A copy, so the run directory is complete: eval needs the very vectors training saw.
             table.write(dir.resolve(TABLE_FILE));
             o.put("entity_table", TABLE_FILE);
+            o.put("entity_table_sha256", Provenance.sha256(dir.resolve(TABLE_FILE)));
             o.put("entity_norm", entityNorm);
         }
         if (kbert != null) {
@@ -204,8 +204,7 @@ public final class TaskModel implements AutoCloseable {
             g.put("seed", kg.seed());
             o.put("kg", g);
         }
-        Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
-        AtomicFiles.writeString(dir.resolve(TASK_FILE), gson.toJson(o) + "\n");
+        AtomicFiles.writeString(dir.resolve(TASK_FILE), dev.infuse.io.Jsons.pretty().toJson(o) + "\n");
     }
 
     /** Loads what {@link #save} wrote; a plain model directory without a head is a clear error. */
@@ -218,11 +217,20 @@ public final class TaskModel implements AutoCloseable {
      * {@code kg} first: {@code infuse eval --kg ...} changes them there.
      */
     public static TaskModel load(Path dir, UnaryOperator<KbertOptions> kg) {
+        dev.infuse.io.RunLock.requireFinished(dir, "a finished model");
         JsonObject o = taskFile(dir);
         List<String> names = new ArrayList<>();
         o.getAsJsonArray("labels").forEach(e -> names.add(e.getAsString()));
         String task = o.get("task").getAsString();
         Transfer transfer = Transfer.parse(o.get("transfer").getAsString());
+        SavedTaskCheck.labels(dir, names);
+        if (o.has("entity_table")) {
+            SavedTaskCheck.sha256(dir.resolve(o.get("entity_table").getAsString()), string(o, "entity_table_sha256"), "a PELT entity table");
+        }
+        if (o.has("kg")) {
+            JsonObject g = o.getAsJsonObject("kg");
+            SavedTaskCheck.sha256(dir.resolve(g.get("file").getAsString()), string(g, "sha256"), "a K-BERT graph");
+        }
         MaskedLm lm;
         Map<String, HostTensor> headTensors;
         if (Files.exists(dir.resolve(HEAD_FILE))) { // written before the head moved into model.safetensors
@@ -238,6 +246,10 @@ public final class TaskModel implements AutoCloseable {
         TaskHead head;
         try {
             head = TaskHead.load(headTensors, transfer, Tasks.groups(task));
+            if (head.classes() != names.size()) {
+                head.close();
+                SavedTaskCheck.head(dir, head.classes(), names.size());
+            }
         } catch (RuntimeException e) {
             lm.close();
             throw e;
@@ -271,17 +283,28 @@ public final class TaskModel implements AutoCloseable {
         if (!Files.isRegularFile(meta)) {
             throw new InfuseException(dir + " is not a fine-tuned model (no " + TASK_FILE + "); run infuse finetune first");
         }
+        JsonObject o;
         try {
-            JsonObject o = JsonParser.parseString(Files.readString(meta)).getAsJsonObject();
+            o = JsonParser.parseString(Files.readString(meta)).getAsJsonObject();
             for (String key : List.of("task", "labels", "transfer", "max_seq_length")) {
                 if (!o.has(key)) {
                     throw new InfuseException("no \"" + key + "\"");
                 }
             }
-            return o;
+            o.getAsJsonArray("labels").forEach(JsonElement::getAsString);
         } catch (IOException | RuntimeException e) {
             throw new InfuseException("cannot read " + meta + ": " + e.getMessage());
         }
+        String task = o.get("task").getAsString();
+        if (!Tasks.known(task)) {
+            throw new InfuseException(meta + " names task \"" + task + "\", which infuse does not know (expected one of "
+                    + String.join(", ", Tasks.NAMES) + ")");
+        }
+        return o;
+    }
+
+    private static String string(JsonObject o, String key) {
+        return o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsString() : null;
     }
 
     @Override

@@ -28,6 +28,11 @@ public final class Tasks {
                 () -> new InfuseException("unknown --task \"" + task + "\": expected one of " + String.join(", ", NAMES)));
     }
 
+    /** Whether {@code task} names a task kind. */
+    public static boolean known(String task) {
+        return REGISTRY.create(task).isPresent();
+    }
+
     public static TaskSet read(String task, Path file) {
         if (Files.isDirectory(file)) {
             throw new InfuseException(file + " is a directory; a task file is expected (CoNLL, jsonl or K-BERT tsv)");

@@ -69,7 +69,7 @@ public final class MetricsLog implements TrainListener, AutoCloseable {
         lastStep = now;
         o.put("epoch", r.cursor().epoch());
         try {
-            out.write(GSON.toJson(o));
+            out.write(dev.infuse.io.Jsons.compact().toJson(o));
             out.newLine();
             out.flush();
         } catch (IOException e) {

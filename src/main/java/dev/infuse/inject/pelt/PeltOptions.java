@@ -36,8 +36,12 @@ public record PeltOptions(int maxOccurrences, int maxSeqLength, Set<String> enti
         return new PeltOptions(maxOccurrences, maxSeqLength, selection, seed, batchSize, chunkSize, checkpointSeconds);
     }
 
-    /** The settings that change the table's contents; a partial build resumes only if these match. */
+    /**
+     * Every setting that changes a byte of the table; a partial build resumes only if these match. The batch size
+     * is one: windows are padded to their batch's longest, and the padded matrix products round differently.
+     */
     String key() {
-        return maxOccurrences + "|" + maxSeqLength + "|" + new java.util.TreeSet<>(entities) + "|" + seed + "|" + chunkSize;
+        return "max-occurrences=" + maxOccurrences + "|max-seq-length=" + maxSeqLength + "|entities=" + new java.util.TreeSet<>(entities)
+                + "|seed=" + seed + "|chunk=" + chunkSize + "|batch-size=" + batchSize;
     }
 }

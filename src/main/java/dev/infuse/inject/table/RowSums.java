@@ -52,7 +52,8 @@ public final class RowSums {
                 log.accept("resuming the build from " + file + " (" + s.chunksDone + " chunks done)");
                 return s;
             }
-            log.accept("ignoring " + file + ": it was made with other settings, model or inputs");
+            log.accept("starting over: " + file + " was made with other settings, model or inputs (" + KeyDiff.of(meta.get("key"), key)
+                    + "), so its sums cannot be continued");
         } catch (RuntimeException e) {
             log.accept("ignoring unreadable " + file + ": " + e.getMessage());
         }

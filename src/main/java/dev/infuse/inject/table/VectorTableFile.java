@@ -54,13 +54,23 @@ public final class VectorTableFile {
         Map<String, String> meta = new HashMap<>();
         Map<String, HostTensor> t;
         try {
-            t = Safetensors.readWithMetadata(file, meta);
+            t = Safetensors.readWithMetadata(file, meta, false); // unusableRows names a non-finite row by its entity
         } catch (InfuseException e) {
             throw new InfuseException("corrupt " + noun + ": " + e.getMessage());
         }
-        if (!format.equals(meta.get("format")) || !t.containsKey("sums") || !t.containsKey("counts")
-                || meta.get("model_fingerprint") == null || meta.get("entities") == null) {
-            throw new InfuseException("corrupt " + noun + " " + file + ": not an infuse " + kind + " (format " + meta.get("format") + ")");
+        if (!format.equals(meta.get("format"))) {
+            throw new InfuseException("corrupt " + noun + " " + file + ": not an infuse " + kind + " (its format is " + meta.get("format")
+                    + ", expected " + format + ")");
+        }
+        for (String tensor : List.of("sums", "counts")) {
+            if (!t.containsKey(tensor)) {
+                throw new InfuseException("corrupt " + noun + " " + file + ": it has no \"" + tensor + "\" tensor");
+            }
+        }
+        for (String key : List.of("model_fingerprint", "entities")) {
+            if (meta.get(key) == null) {
+                throw new InfuseException("corrupt " + noun + " " + file + ": its metadata has no \"" + key + "\"");
+            }
         }
         List<W> rows;
         try {

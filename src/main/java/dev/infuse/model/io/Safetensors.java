@@ -46,6 +46,14 @@ public final class Safetensors {
 
     /** Reads every tensor and fills {@code metadata} (when not null) with the header's {@code __metadata__}. */
     public static Map<String, HostTensor> readWithMetadata(Path file, Map<String, String> metadata) {
+        return readWithMetadata(file, metadata, true);
+    }
+
+    /**
+     * As above; {@code finite} false leaves the check for NaN and infinities to a caller that names the bad
+     * rows in its own terms (an entity table names the entity).
+     */
+    public static Map<String, HostTensor> readWithMetadata(Path file, Map<String, String> metadata, boolean finite) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -78,7 +86,11 @@ public final class Safetensors {
             checkLayout(file, entries, size - dataStart);
             Map<String, HostTensor> out = new LinkedHashMap<>();
             for (Entry e : entries) {
-                out.put(e.name(), map(ch, e, dataStart));
+                HostTensor t = map(ch, e, dataStart);
+                if (finite) {
+                    requireFinite(file, e.name(), t);
+                }
+                out.put(e.name(), t);
             }
             return out;
         } catch (NoSuchFileException e) {
@@ -124,14 +136,14 @@ public final class Safetensors {
             JsonArray shapeJson = info.getAsJsonArray("shape");
             shape = new long[shapeJson.size()];
             for (int i = 0; i < shape.length; i++) {
-                shape[i] = shapeJson.get(i).getAsLong();
+                shape[i] = exactLong(shapeJson.get(i));
             }
             JsonArray off = info.getAsJsonArray("data_offsets");
             if (off.size() != 2) {
                 throw new IllegalStateException("data_offsets has " + off.size() + " numbers");
             }
-            begin = off.get(0).getAsLong();
-            end = off.get(1).getAsLong();
+            begin = exactLong(off.get(0));
+            end = exactLong(off.get(1));
         } catch (RuntimeException e) {
             throw new InfuseException(file + ": tensor " + name + " has a malformed dtype, shape or data_offsets ("
                     + excerpt(String.valueOf(e.getMessage()), 200) + ")");
@@ -147,7 +159,16 @@ public final class Safetensors {
                 throw new InfuseException(file + ": tensor " + name + " has a negative dimension in shape " + Arrays.toString(shape));
             }
         }
-        long n = HostTensor.numel(shape);
+        long n;
+        try {
+            n = 1;
+            for (long d : shape) {
+                n = Math.multiplyExact(n, d);
+            }
+            Math.multiplyExact(n, width);
+        } catch (ArithmeticException tooBig) {
+            throw new InfuseException(file + ": tensor " + name + " has shape " + Arrays.toString(shape) + ", too large for any file");
+        }
         if (begin < 0 || end < begin || end - begin != n * width) {
             throw new InfuseException(file + ": tensor " + name + " of shape " + Arrays.toString(shape) + " and dtype "
                     + dtype + " needs " + n * width + " bytes, its offsets [" + begin + ", " + end + ") span " + (end - begin));
@@ -203,6 +224,26 @@ public final class Safetensors {
             case "F16" -> new HostTensor(e.shape(), widenHalf(map.asShortBuffer(), n));
             default -> new HostTensor(e.shape(), widenBfloat16(map.asShortBuffer(), n));
         };
+    }
+
+    /**
+     * No model, table, optimizer state or checkpoint infuse reads holds NaN or an infinity: one would reach every
+     * output through the matrix products and surface far away as "loss is NaN" or an all-"O" tagging.
+     */
+    static void requireFinite(Path file, String name, HostTensor t) {
+        FloatBuffer d = t.data();
+        for (int i = 0, n = d.remaining(); i < n; i++) {
+            float v = d.get(i);
+            if (!Float.isFinite(v)) {
+                throw new InfuseException(file + ": tensor " + name + " holds " + v + " at flat index " + i + " of " + n
+                        + "; a weight file must hold finite numbers only");
+            }
+        }
+    }
+
+    /** A header number as a long; one that does not fit is refused rather than wrapped around. */
+    private static long exactLong(JsonElement e) {
+        return e.getAsBigInteger().longValueExact();
     }
 
     /** At most {@code max} chars of {@code text}, on one line, with an ellipsis when cut. */

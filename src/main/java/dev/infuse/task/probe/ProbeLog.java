@@ -1,7 +1,6 @@
 package dev.infuse.task.probe;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import dev.infuse.InfuseException;
 import dev.infuse.io.AtomicFiles;
 import dev.infuse.text.Tokenizer;
@@ -19,7 +18,7 @@ import java.util.TreeMap;
  * whole by {@link #write}, so a run cut short leaves no half file.
  */
 public final class ProbeLog {
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+    private static final Gson GSON = dev.infuse.io.Jsons.compact();
 
     private final int k;
     private final TreeMap<Integer, String> lines = new TreeMap<>(); // by line: skipped probes arrive before their batch is scored
