@@ -37,7 +37,12 @@ class PredictCommandTest {
     }
 
     static Path finetune(String task, Path train) {
-        Path out = tmp.resolve(task + "-run");
+        return finetuneInto(tmp, model, task, train);
+    }
+
+    /** A 16-step fine-tune of {@code model} into {@code dir/TASK-run}. */
+    static Path finetuneInto(Path dir, Path model, String task, Path train) {
+        Path out = dir.resolve(task + "-run");
         CliRun r = CliRun.of("finetune", "--model", model.toString(), "--task", task, "--train", train.toString(), "--dev", train.toString(),
                 "--output-dir", out.toString(), "--max-steps", "16", "--lr", "2e-3", "--batch-size", "8", "--max-seq-length", "32");
         assertEquals(0, r.code(), r.err());

@@ -101,6 +101,12 @@ class TaskFilesTest {
     }
 
     @Test
+    void aFractionalOffsetIsRefusedNotCutToAWholeOne() throws IOException {
+        Path typing = write("half.jsonl", "{\"text\":\"Unix runs\",\"start\":0.5,\"end\":4,\"label\":\"os\"}\n");
+        assertEquals(typing + ":1: \"start\" is 0.5, expected a whole number of characters", refusal(() -> TypingSet.read(typing)));
+    }
+
+    @Test
     void emptySpansAreCalledEmpty() throws IOException {
         Path typing = write("typing.jsonl", "{\"text\":\"Unix runs\",\"start\":4,\"end\":4,\"label\":\"os\"}\n");
         assertEquals(typing + ":1: span [4, 4) is empty, expected start < end", refusal(() -> TypingSet.read(typing)));

@@ -57,4 +57,15 @@ class EntityTableTest {
         assertArrayEquals(new float[] {3, 4}, t.sum("e0"));
         assertArrayEquals(new float[] {0, 7}, t.vector("e1", 7));
     }
+
+    @Test
+    void aTableMissingOnlyItsFingerprintSaysSo() {
+        Path f = write(2, new float[] {3, 4, 0, 1}, new float[] {2, 1});
+        java.util.Map<String, String> meta = new java.util.HashMap<>();
+        java.util.Map<String, dev.infuse.model.io.HostTensor> t = dev.infuse.model.io.Safetensors.readWithMetadata(f, meta);
+        meta.remove("model_fingerprint");
+        dev.infuse.model.io.Safetensors.write(f, new java.util.LinkedHashMap<>(t), meta);
+        InfuseException e = assertThrows(InfuseException.class, () -> EntityTable.read(f));
+        assertEquals("corrupt entity table " + f + ": its metadata has no \"model_fingerprint\"", e.getMessage());
+    }
 }

@@ -116,6 +116,22 @@ class PeltTest {
     }
 
     @Test
+    void aResumeWithAnotherBatchSizeStartsOverSayingWhy() {
+        Path other = tmp.resolve("batch.pelt");
+        PeltOptions two = small(4);
+        assertThrows(RuntimeException.class, () -> PeltBuilder.build(lm, DomainBundle.open(bundle), two, other, s -> { },
+                chunks -> {
+                    throw new RuntimeException("killed");
+                }));
+        PeltOptions three = new PeltOptions(two.maxOccurrences(), two.maxSeqLength(), two.entities(), two.seed(), 4, two.chunkSize(),
+                two.checkpointSeconds());
+        List<String> log = new ArrayList<>();
+        PeltBuilder.Report r = PeltBuilder.build(lm, DomainBundle.open(bundle), three, other, log::add);
+        assertEquals(0, r.chunksResumed(), "sums padded at another batch size are not continued");
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("starting over: ") && l.contains("batch-size=2 there, batch-size=4 here")), log.toString());
+    }
+
+    @Test
     void pluggingInsertsASlotAfterEachMentionWithARow() {
         Path out = tmp.resolve("plug.pelt");
         PeltBuilder.build(lm, DomainBundle.open(bundle), small(4), out, s -> { });

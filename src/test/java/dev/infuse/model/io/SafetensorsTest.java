@@ -116,4 +116,20 @@ class SafetensorsTest {
         assertEquals(6f, back.get("z").data().get(5));
         assertEquals(7f, back.get("a").data().get(0));
     }
+
+    @Test
+    void anOffsetPastTwoToThe63IsRefusedNotWrappedAround() throws IOException {
+        Path f = file("{" + f32("a", 1, 0, 4).replace("[0,4]", "[1180591620717411303424,1180591620717411303428]") + "}", 4);
+        InfuseException e = assertThrows(InfuseException.class, () -> Safetensors.read(f));
+        assertTrue(e.getMessage().startsWith(f + ": tensor a has a malformed dtype, shape or data_offsets ("), e.getMessage());
+        assertTrue(!e.getMessage().contains("overlap"), e.getMessage());
+    }
+
+    @Test
+    void aNonFiniteValueIsRefusedNamingTheTensorAndWhere() {
+        Path f = dir.resolve("nan.safetensors");
+        Safetensors.write(f, Map.of("w", new HostTensor(new long[] {2, 2}, FloatBuffer.wrap(new float[] {1, 2, Float.POSITIVE_INFINITY, 4}))));
+        InfuseException e = assertThrows(InfuseException.class, () -> Safetensors.read(f));
+        assertEquals(f + ": tensor w holds Infinity at flat index 2 of 4; a weight file must hold finite numbers only", e.getMessage());
+    }
 }
