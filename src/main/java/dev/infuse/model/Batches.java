@@ -72,6 +72,9 @@ public final class Batches {
                 in.optEmbedding(i, o.getKey(), o.getValue());
             }
         }
+        if (rows.stream().anyMatch(r -> !r.extras().isEmpty())) {
+            in.optContext(new ForwardContext(rows.stream().map(InputRow::extras).toList()));
+        }
         return in.setInputIds(ids).optPaddingMask(mask).optPositionIds(positions).optVisibility(visibility)
                 .optTokenTypeIds(types).build();
     }

@@ -17,6 +17,7 @@ import java.util.List;
  *     mutually exclusive with paddingMask
  * @param overrides per-position input embeddings that replace the word embedding at chosen positions
  * @param allHiddenStates whether to return every layer's hidden states, embeddings first
+ * @param context what the rows' knowledge plug-ins put beside their tokens, for the encoder's modules
  */
 public record BertInput(
         long[][] inputIds,
@@ -25,10 +26,16 @@ public record BertInput(
         int[][] paddingMask,
         boolean[][][] visibility,
         List<EmbeddingOverride> overrides,
-        boolean allHiddenStates) {
+        boolean allHiddenStates,
+        ForwardContext context) {
 
     /** The input embedding at (batch, position) is {@code vector} instead of the token's word embedding. */
     public record EmbeddingOverride(int batch, int position, float[] vector) {}
+
+    public BertInput(long[][] inputIds, long[][] tokenTypeIds, long[][] positionIds, int[][] paddingMask, boolean[][][] visibility,
+            List<EmbeddingOverride> overrides, boolean allHiddenStates) {
+        this(inputIds, tokenTypeIds, positionIds, paddingMask, visibility, overrides, allHiddenStates, ForwardContext.NONE);
+    }
 
     public BertInput {
         if (inputIds == null || inputIds.length == 0) {
@@ -74,6 +81,10 @@ public record BertInput(
             }
         }
         overrides = overrides == null ? List.of() : List.copyOf(overrides);
+        context = context == null ? ForwardContext.NONE : context;
+        if (!context.isEmpty() && context.rows().size() != inputIds.length) {
+            throw new InfuseException("the forward context has " + context.rows().size() + " rows, the batch " + inputIds.length);
+        }
         for (EmbeddingOverride o : overrides) {
             if (o.batch() < 0 || o.batch() >= inputIds.length || o.position() < 0 || o.position() >= t) {
                 throw new InfuseException("embedding override at [" + o.batch() + "," + o.position() + "] is outside the batch ["
@@ -117,6 +128,7 @@ public record BertInput(
         private boolean[][][] visibility;
         private final List<EmbeddingOverride> overrides = new ArrayList<>();
         private boolean allHiddenStates;
+        private ForwardContext context = ForwardContext.NONE;
 
         public Builder setInputIds(long[][] ids) {
             this.inputIds = ids;
@@ -153,8 +165,13 @@ public record BertInput(
             return this;
         }
 
+        public Builder optContext(ForwardContext context) {
+            this.context = context;
+            return this;
+        }
+
         public BertInput build() {
-            return new BertInput(inputIds, tokenTypeIds, positionIds, paddingMask, visibility, overrides, allHiddenStates);
+            return new BertInput(inputIds, tokenTypeIds, positionIds, paddingMask, visibility, overrides, allHiddenStates, context);
         }
     }
 }

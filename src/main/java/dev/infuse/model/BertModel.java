@@ -153,7 +153,7 @@ public final class BertModel implements ParameterOwner, AutoCloseable {
             if (in.allHiddenStates()) {
                 states.add(x);
             }
-            x = scoped(m, x, mask, l, training);
+            x = scoped(m, x, mask, l, in.context(), training);
         }
         if (in.allHiddenStates()) {
             states.add(x);
@@ -257,10 +257,10 @@ public final class BertModel implements ParameterOwner, AutoCloseable {
      * gigabyte for BERT-base at B=8, T=128) and page-fault fresh memory on each call. Autograd holds its own
      * references to what backward needs, so closing the Java handles is safe in training too.
      */
-    private NDArray scoped(NDManager m, NDArray x, NDArray mask, int l, boolean training) {
+    private NDArray scoped(NDManager m, NDArray x, NDArray mask, int l, ForwardContext ctx, boolean training) {
         try (NDManager scope = m.newSubManager()) {
             x.tempAttach(scope); // ops take their first operand's manager: everything below lands in scope
-            NDArray out = layer(l, x, mask, training);
+            NDArray out = layer(l, x, mask, ctx, training);
             out.attach(m);
             return out;
         }
@@ -273,33 +273,83 @@ public final class BertModel implements ParameterOwner, AutoCloseable {
      * were freed together at its end, as holes between the activations autograd keeps. Autograd keeps its own
      * references to what backward reads, so closing a handle here never frees a saved tensor.
      */
-    private NDArray layer(int l, NDArray x, NDArray mask, boolean training) {
+    private NDArray layer(int l, NDArray x, NDArray mask, ForwardContext ctx, boolean training) {
         String q = p + "encoder.layer." + l + ".";
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         int h = config.hiddenSize();
         float invSqrtHead = (float) (1 / Math.sqrt(config.headSize()));
         // Scaling the queries (B*T*H values) is cheaper than scaling the scores (B*nh*T*T).
-        NDArray qh = then(then(dense(x, q + "attention.self.query"), y -> Tensors.scale(y, invSqrtHead)), this::heads);
-        NDArray kh = then(dense(x, q + "attention.self.key"), this::heads); // (B, nh, T, hs)
-        NDArray vh = then(dense(x, q + "attention.self.value"), this::heads); // (B, nh, T, hs)
+        NDArray qh = then(then(proj(x, l, "attention.self.query", ctx, training), y -> Tensors.scale(y, invSqrtHead)), this::heads);
+        NDArray kh = then(proj(x, l, "attention.self.key", ctx, training), this::heads); // (B, nh, T, hs)
+        NDArray vh = then(proj(x, l, "attention.self.value", ctx, training), this::heads); // (B, nh, T, hs)
         NDArray scores = then(then(kh, k -> k.transpose(0, 1, 3, 2)), qh::matMul); // (B, nh, T, T)
         qh.close();
         if (mask != null) {
             scores = then(scores, y -> y.add(mask));
         }
         NDArray probs = then(then(scores, y -> y.softmax(-1)), y -> dropout(y, config.attentionProbsDropoutProb(), training));
-        NDArray ctx = then(then(then(probs, y -> y.matMul(vh)), y -> y.transpose(0, 2, 1, 3)), y -> y.reshape(b, t, h)); // (B, T, H)
+        NDArray context = then(then(then(probs, y -> y.matMul(vh)), y -> y.transpose(0, 2, 1, 3)), y -> y.reshape(b, t, h)); // (B, T, H)
         vh.close();
-        NDArray attn = then(then(ctx, y -> dense(y, q + "attention.output.dense")), y -> dropout(y, config.hiddenDropoutProb(), training));
-        attn = then(attn, y -> hooked(LayerHook.Point.AFTER_ATTENTION, l, y, training)); // (B, T, H)
-        NDArray a = then(then(attn, y -> y.add(x)), y -> norm(y, q + "attention.output.LayerNorm")); // (B, T, H)
-        NDArray inner = then(dense(a, q + "intermediate.dense"), this::activation); // (B, T, I)
-        NDArray out = then(then(inner, y -> dense(y, q + "output.dense")), y -> dropout(y, config.hiddenDropoutProb(), training));
-        out = then(out, y -> hooked(LayerHook.Point.AFTER_FEED_FORWARD, l, y, training)); // (B, T, H)
-        NDArray sum = then(out, y -> y.add(a));
-        a.close();
-        return then(sum, y -> norm(y, q + "output.LayerNorm")); // (B, T, H)
+        NDArray attn = then(then(context, y -> proj(y, l, "attention.output.dense", ctx, training)),
+                y -> dropout(y, config.hiddenDropoutProb(), training)); // (B, T, H)
+        NDArray a = block(LayerHook.Point.AFTER_ATTENTION, l, attn, x, false, q + "attention.output.LayerNorm", ctx, training); // (B, T, H)
+        NDArray inner = then(proj(a, l, "intermediate.dense", ctx, training), this::activation); // (B, T, I)
+        NDArray out = then(then(inner, y -> proj(y, l, "output.dense", ctx, training)), y -> dropout(y, config.hiddenDropoutProb(), training));
+        return block(LayerHook.Point.AFTER_FEED_FORWARD, l, out, a, true, q + "output.LayerNorm", ctx, training); // (B, T, H)
+    }
+
+    /**
+     * A residual block, {@code LayerNorm(h + x)}, with the hooks' say: each may change h first, and one may
+     * compute the whole block. Closes h's handle, and x's after its last reader when {@code closeX}.
+     */
+    private NDArray block(LayerHook.Point point, int l, NDArray h, NDArray x, boolean closeX, String norm, ForwardContext ctx,
+            boolean training) {
+        java.util.function.UnaryOperator<NDArray> ln = y -> norm(y, norm);
+        if (hooks.isEmpty()) { // the plain model's path, op for op
+            NDArray sum = then(h, y -> y.add(x));
+            if (closeX) {
+                x.close();
+            }
+            return then(sum, ln);
+        }
+        NDArray y = hookedBlock(point, l, h, x, ln, ctx, training);
+        if (closeX) {
+            x.close();
+        }
+        return y;
+    }
+
+    private NDArray hookedBlock(LayerHook.Point point, int l, NDArray h, NDArray x, java.util.function.UnaryOperator<NDArray> ln,
+            ForwardContext ctx, boolean training) {
+        LayerHook owner = null;
+        NDArray out = h;
+        for (LayerHook hook : hooks) {
+            out = then(out, y -> hook.output(new LayerHook.Block(point, l, y, x, ln, ctx, training)));
+            if (hook.ownsBlock(point, l)) {
+                if (owner != null) {
+                    throw new InfuseException(owner.getClass().getSimpleName() + " and " + hook.getClass().getSimpleName()
+                            + " both compute the residual block " + point + " of layer " + l + "; only one module can own it");
+                }
+                owner = hook;
+            }
+        }
+        if (owner == null) {
+            return then(then(out, y -> y.add(x)), ln);
+        }
+        LayerHook o = owner;
+        return then(out, y -> o.block(new LayerHook.Block(point, l, y, x, ln, ctx, training)));
+    }
+
+    /** A projection of layer l by its name within the layer, through every hook that wraps it (LoRA). */
+    private NDArray proj(NDArray x, int l, String module, ForwardContext ctx, boolean training) {
+        NDArray base = dense(x, p + "encoder.layer." + l + "." + module);
+        for (LayerHook hook : hooks) {
+            if (hook.wraps(l, module)) {
+                base = then(base, y -> hook.linear(l, module, x, y, ctx, training));
+            }
+        }
+        return base;
     }
 
     /** {@code op(x)}, with x's handle closed unless op returned x itself. */
@@ -309,13 +359,6 @@ public final class BertModel implements ParameterOwner, AutoCloseable {
             x.close();
         }
         return y;
-    }
-
-    private NDArray hooked(LayerHook.Point point, int l, NDArray x, boolean training) {
-        for (LayerHook h : hooks) {
-            x = h.apply(point, l, x, training);
-        }
-        return x;
     }
 
     /** (B, T, H) to (B, nh, T, hs). */

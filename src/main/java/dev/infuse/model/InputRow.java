@@ -15,9 +15,17 @@ import java.util.Map;
  * @param visibility an n×n matrix: {@code visibility[i][j]} says whether token i may attend to token j; every
  *     token must see at least one token. Null means every token sees every token of the row.
  * @param typeIds n segment ids; null for all zeros
+ * @param extras what knowledge plug-ins put beside the tokens (mention spans, entity ids), by their own keys;
+ *     it reaches the encoder's modules as the batch's {@link ForwardContext}
  */
-public record InputRow(long[] ids, Map<Integer, float[]> overrides, long[] positions, boolean[][] visibility, long[] typeIds) {
+public record InputRow(long[] ids, Map<Integer, float[]> overrides, long[] positions, boolean[][] visibility, long[] typeIds,
+        Map<String, Object> extras) {
+    public InputRow(long[] ids, Map<Integer, float[]> overrides, long[] positions, boolean[][] visibility, long[] typeIds) {
+        this(ids, overrides, positions, visibility, typeIds, Map.of());
+    }
+
     public InputRow {
+        extras = extras == null ? Map.of() : Map.copyOf(extras);
         if (ids == null) {
             throw new InfuseException("an input row needs its token ids");
         }
@@ -63,17 +71,24 @@ public record InputRow(long[] ids, Map<Integer, float[]> overrides, long[] posit
 
     /** This row with explicit position ids (null restores the default numbering). */
     public InputRow withPositions(long[] p) {
-        return new InputRow(ids, overrides, p, visibility, typeIds);
+        return new InputRow(ids, overrides, p, visibility, typeIds, extras);
     }
 
     /** This row with a visibility matrix (null restores full visibility). */
     public InputRow withVisibility(boolean[][] v) {
-        return new InputRow(ids, overrides, positions, v, typeIds);
+        return new InputRow(ids, overrides, positions, v, typeIds, extras);
     }
 
     /** This row with segment ids (null restores all zeros). */
     public InputRow withTypeIds(long[] t) {
-        return new InputRow(ids, overrides, positions, visibility, t);
+        return new InputRow(ids, overrides, positions, visibility, t, extras);
+    }
+
+    /** This row with one more extra, under a plug-in's key. */
+    public InputRow withExtra(String key, Object value) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(extras);
+        m.put(key, value);
+        return new InputRow(ids, overrides, positions, visibility, typeIds, m);
     }
 
     public int length() {

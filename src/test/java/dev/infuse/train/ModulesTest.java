@@ -64,8 +64,9 @@ class ModulesTest {
         }
 
         @Override
-        public NDArray apply(Point point, int l, NDArray x, boolean training) {
-            return point == Point.AFTER_FEED_FORWARD && l == layer ? x.add(x.mul(gate)) : x; // (B, T, H)
+        public NDArray output(Block b) {
+            NDArray x = b.output();
+            return b.point() == Point.AFTER_FEED_FORWARD && b.layer() == layer ? x.add(x.mul(gate)) : x; // (B, T, H)
         }
 
         @Override
