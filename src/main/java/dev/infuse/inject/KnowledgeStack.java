@@ -1,0 +1,86 @@
+package dev.infuse.inject;
+
+import dev.infuse.InfuseException;
+import dev.infuse.text.Tokenizer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The knowledge plug-ins of one model, composed in a declared order: the plug-in that tokenizes the text
+ * itself first (PELT's slots), then the ones that only add modules, then the one that rearranges the tokens
+ * (K-BERT's tree), so PELT's slots sit inside K-BERT's sentence and an adapter runs on top of both. Two
+ * plug-ins that want the same place cannot compose, and saying so names both.
+ */
+public final class KnowledgeStack implements AutoCloseable {
+    public static final KnowledgeStack NONE = new KnowledgeStack(List.of());
+
+    private final List<Knowledge> plugins;
+
+    public KnowledgeStack(List<Knowledge> plugins) {
+        List<Knowledge> sorted = new ArrayList<>(plugins);
+        sorted.sort(Comparator.comparingInt(k -> order(k.rowRole())));
+        for (Knowledge.RowRole role : List.of(Knowledge.RowRole.RETOKENIZES, Knowledge.RowRole.REARRANGES)) {
+            List<Knowledge> same = sorted.stream().filter(k -> k.rowRole() == role).toList();
+            if (same.size() > 1) {
+                throw new InfuseException(same.get(0).name() + " and " + same.get(1).name() + " cannot be combined: both "
+                        + (role == Knowledge.RowRole.RETOKENIZES ? "tokenize the text themselves" : "rearrange the tokens of a row"));
+            }
+        }
+        List<String> names = sorted.stream().map(Knowledge::name).toList();
+        if (names.size() != names.stream().distinct().count()) {
+            throw new InfuseException("knowledge method given twice: " + String.join(", ", names));
+        }
+        this.plugins = List.copyOf(sorted);
+    }
+
+    private static int order(Knowledge.RowRole r) {
+        return switch (r) {
+            case RETOKENIZES -> 0;
+            case NONE -> 1;
+            case REARRANGES -> 2;
+        };
+    }
+
+    public List<Knowledge> plugins() {
+        return plugins;
+    }
+
+    public boolean isEmpty() {
+        return plugins.isEmpty();
+    }
+
+    /** Text to a row through every plug-in, starting from the plain tokenization. */
+    public TextRow encode(Tokenizer tok, String text) {
+        TextRow row = TextRow.plain(tok.encode(text));
+        for (Knowledge k : plugins) {
+            row = k.encode(text, row);
+        }
+        return row;
+    }
+
+    /** Every plug-in's identity, in stack order. */
+    public Map<String, Object> identity() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        plugins.forEach(k -> m.putAll(k.identity()));
+        return m;
+    }
+
+    public List<String> report(String what) {
+        List<String> out = new ArrayList<>();
+        plugins.forEach(k -> out.addAll(k.report(what)));
+        return out;
+    }
+
+    /** "pelt+kbert", or "none". */
+    public String describe() {
+        return plugins.isEmpty() ? "none" : String.join("+", plugins.stream().map(Knowledge::name).toList());
+    }
+
+    @Override
+    public void close() {
+        plugins.forEach(Knowledge::close);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.infuse.inject;
+
+import dev.infuse.InfuseException;
+import dev.infuse.Registry;
+import java.util.List;
+
+/** Every knowledge method a saved model may name, by name. A new method is one line below. */
+public final class KnowledgeTypes {
+    private static final Registry<KnowledgeType> REGISTRY = new Registry<KnowledgeType>();
+
+    public static final List<String> NAMES = REGISTRY.names();
+
+    private KnowledgeTypes() {}
+
+    /** The loader of {@code name}; {@code where} names the file that asked, for the error. */
+    public static KnowledgeType get(String name, String where) {
+        return REGISTRY.create(name).orElseThrow(() -> new InfuseException(where + " names knowledge method \"" + name
+                + "\", which this infuse does not know (expected one of " + String.join(", ", NAMES) + ")"));
+    }
+}
