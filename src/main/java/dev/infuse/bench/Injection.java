@@ -6,6 +6,7 @@ import dev.infuse.InfuseException;
 import dev.infuse.bench.methods.InjectionJob;
 import dev.infuse.bench.methods.InjectionMethod;
 import dev.infuse.bench.methods.InjectionMethods;
+import dev.infuse.inject.KnowledgeSpec;
 import dev.infuse.io.AtomicFiles;
 import dev.infuse.train.Freeze;
 import dev.infuse.train.TrainSettings;
@@ -25,8 +26,8 @@ import java.util.Set;
 public final class Injection {
     public static final List<String> METHODS = InjectionMethods.NAMES;
 
-    /** What the tasks read: {@code model} (directory or built-in name) plus an optional PELT table or K-BERT graph. */
-    public record Injected(String model, Path table, Path graph, double seconds) {}
+    /** What the tasks read: {@code model} (directory or built-in name) and the knowledge plug-ins on top of it. */
+    public record Injected(String model, List<KnowledgeSpec> knowledge, double seconds) {}
 
     private Injection() {}
 
@@ -44,11 +45,9 @@ public final class Injection {
             Path vectors, PrintStream log) {
         InjectionMethod m = InjectionMethods.get(method);
         Path done = dir.resolve("done.json");
-        Path table = m.table(dir);
-        Path graph = m.graph(dir);
         String model = m.model(base, dir);
         if (Files.exists(done)) {
-            return new Injected(model, table, graph, readSeconds(done));
+            return new Injected(model, m.knowledge(dir, seed, budget.peltNorm()), readSeconds(done));
         }
         long t0 = System.nanoTime();
         log.println("infuse bench: injecting with " + method + " into " + dir);
@@ -60,7 +59,7 @@ public final class Injection {
         o.addProperty("seconds", seconds);
         o.addProperty("model", model);
         AtomicFiles.writeString(done, o + "\n");
-        return new Injected(model, table, graph, seconds);
+        return new Injected(model, m.knowledge(dir, seed, budget.peltNorm()), seconds);
     }
 
     static TrainSettings settings(Budget b, long seed) {

@@ -1,8 +1,8 @@
 package dev.infuse.bench;
 
-import dev.infuse.inject.kbert.KbertOptions;
-import dev.infuse.inject.pelt.EntityTable;
-import dev.infuse.inject.pelt.PeltPlugin;
+import dev.infuse.inject.Knowledge;
+import dev.infuse.inject.KnowledgeSpec;
+import dev.infuse.inject.KnowledgeStack;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.task.FrozenFeatures;
 import dev.infuse.task.Labels;
@@ -24,17 +24,18 @@ final class TaskRunner {
     private TaskRunner() {}
 
     /**
-     * P@1, P@10 and MRR overall and per bucket; probes are deterministic, so one seed stands for all. A K-BERT
-     * graph is not used here: a cloze probe asks the masked LM itself, and K-BERT only shapes fine-tuning inputs.
+     * P@1, P@10 and MRR overall and per bucket; probes are deterministic, so one seed stands for all. Plug-ins
+     * that rearrange rows (K-BERT's tree) are left out: a cloze probe asks the masked LM itself, and a tree only
+     * shapes fine-tuning inputs.
      */
     static List<Measurement> probe(String method, Injection.Injected in, Path probes, Budget budget, long seed) {
         List<Measurement> out = new ArrayList<>();
-        try (MaskedLm lm = MaskedLm.load(in.model())) {
+        try (MaskedLm lm = MaskedLm.load(in.model()); KnowledgeStack stack = open(in, lm, budget.maxSeqLength(), seed, true)) {
             ProbeEvaluator.Options o = new ProbeEvaluator.Options(32, false);
-            ProbeEvaluator ev = in.table() == null ? new ProbeEvaluator(lm, ProbeEvaluator.plainEncoder(lm.tokenizer()), o)
-                    : new ProbeEvaluator(lm, ProbeEvaluator.peltEncoder(new PeltPlugin(EntityTable.read(in.table()), lm.tokenizer(),
-                            budget.peltNorm()), lm.tokenizer()), o);
-            ProbeScores s = ev.evaluate(probes);
+            ProbeScores s;
+            try (ProbeEvaluator.Plugged plugged = ProbeEvaluator.plugged(lm, stack)) {
+                s = new ProbeEvaluator(lm, plugged.encoder(), o).evaluate(probes);
+            }
             addProbe(out, method, "all", s.overall(), seed);
             s.byBucket().forEach((b, m) -> addProbe(out, method, b, m, seed));
         }
@@ -52,18 +53,16 @@ final class TaskRunner {
             Budget budget, List<Long> seeds) {
         List<Measurement> out = new ArrayList<>();
         Labels labels = new Labels(train.labelsInOrder());
-        EntityTable table = in.table() == null ? null : EntityTable.read(in.table()); // before the model, so a bad table leaks nothing
         MaskedLm lm = MaskedLm.load(in.model());
         int layers = lm.model().config().numHiddenLayers();
         int hidden = lm.model().config().hiddenSize();
         int groups = Tasks.groups(task);
         // The head here only fixes the shapes; each seed trains its own on the cached features.
         TaskHead shape = TaskHead.random(hidden, layers, groups, labels.size(), budget.transfer(), 0);
-        // K-BERT's branches are drawn once, with the first seed: the features are computed once for every seed's head.
-        KbertOptions kg = in.graph() == null ? null : new KbertOptions(in.graph(), KbertOptions.DEFAULT_BRANCHES, true, seeds.get(0));
         TaskModel built;
         try {
-            built = new TaskModel(lm, shape, task, labels, budget.transfer(), budget.maxSeqLength(), table, budget.peltNorm(), kg);
+            built = new TaskModel(lm, shape, task, labels, budget.transfer(), budget.maxSeqLength(),
+                    open(in, lm, budget.maxSeqLength(), seeds.get(0), false));
         } catch (RuntimeException e) {
             shape.close();
             lm.close();
@@ -83,6 +82,25 @@ final class TaskRunner {
             }
         }
         return out;
+    }
+
+    /** The method's plug-ins opened on {@code lm}; {@code masked} leaves out those that rearrange rows. */
+    private static KnowledgeStack open(Injection.Injected in, MaskedLm lm, int maxSeqLength, long seed, boolean masked) {
+        List<Knowledge> plugins = new ArrayList<>();
+        try {
+            for (KnowledgeSpec spec : in.knowledge()) {
+                Knowledge k = spec.open(lm, maxSeqLength, seed);
+                if (masked && k.rowRole() == Knowledge.RowRole.REARRANGES) {
+                    k.close();
+                } else {
+                    plugins.add(k);
+                }
+            }
+            return new KnowledgeStack(plugins);
+        } catch (RuntimeException e) {
+            plugins.forEach(Knowledge::close);
+            throw e;
+        }
     }
 
     /** The primary metric and its companions, overall and per bucket where the task has buckets. */

@@ -3,10 +3,11 @@ package dev.infuse.cli;
 import dev.infuse.InfuseException;
 import dev.infuse.domain.DomainBundle;
 import dev.infuse.engine.Engines;
+import dev.infuse.inject.KnowledgeStack;
 import dev.infuse.inject.pelt.EntityTable;
 import dev.infuse.inject.pelt.PeltBuilder;
+import dev.infuse.inject.pelt.PeltKnowledge;
 import dev.infuse.inject.pelt.PeltOptions;
-import dev.infuse.inject.pelt.PeltPlugin;
 import dev.infuse.model.FillMask;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.model.ModelStore;
@@ -74,8 +75,11 @@ final class DemoCommand implements Callable<Integer> {
             PeltOptions po = PeltOptions.defaults().withEntities(rare);
             PeltBuilder.Report r = PeltBuilder.build(lm, DomainBundle.open(bundleDir), po, table, System.err::println);
             EntityTable t = EntityTable.read(table);
-            PeltPlugin plug = new PeltPlugin(t, lm.tokenizer(), 7f);
-            ProbeScores after = new ProbeEvaluator(lm, ProbeEvaluator.peltEncoder(plug, lm.tokenizer()), opts).evaluate(subset);
+            ProbeScores after;
+            try (KnowledgeStack pelt = new KnowledgeStack(List.of(new PeltKnowledge.Spec(table, 7f).open(lm, 512, 0)));
+                    ProbeEvaluator.Plugged plugged = ProbeEvaluator.plugged(lm, pelt)) {
+                after = new ProbeEvaluator(lm, plugged.encoder(), opts).evaluate(subset);
+            }
             print(before, after);
             System.out.printf("%nPELT table: %s (%d entities from %d mention windows, %.0f s)%n", table, t.size(), r.windows(), r.seconds());
             System.out.printf("probes used: %s%n", subset);

@@ -1,6 +1,8 @@
 package dev.infuse.cli;
 
+import dev.infuse.inject.KnowledgeSpec;
 import dev.infuse.inject.pelt.EntityTable;
+import dev.infuse.inject.pelt.PeltKnowledge;
 import dev.infuse.inject.pelt.PeltPlugin;
 import dev.infuse.model.MaskedLm;
 import java.nio.file.Path;
@@ -13,6 +15,11 @@ final class EntityTableOptions {
 
     @Option(names = "--norm", defaultValue = "7", description = "Norm of plugged entity vectors (default ${DEFAULT-VALUE}).")
     float norm;
+
+    /** The knowledge plug-in for a run, or null without a table. */
+    KnowledgeSpec spec() {
+        return table == null ? null : new PeltKnowledge.Spec(table, norm);
+    }
 
     /** The plug-in, or null without a table; a table from another model is refused. */
     PeltPlugin plugin(MaskedLm lm) {

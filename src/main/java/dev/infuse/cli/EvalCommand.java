@@ -2,12 +2,12 @@ package dev.infuse.cli;
 
 import dev.infuse.task.PredictionWriter;
 import dev.infuse.task.Predictor;
-import dev.infuse.task.TaskSet;
-import dev.infuse.task.ner.DictionaryBaseline;
-import dev.infuse.task.ner.NerSet;
 import dev.infuse.task.Scores;
 import dev.infuse.task.TaskModel;
+import dev.infuse.task.TaskSet;
 import dev.infuse.task.Tasks;
+import dev.infuse.task.ner.DictionaryBaseline;
+import dev.infuse.task.ner.NerSet;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -76,7 +76,7 @@ final class EvalCommand implements Callable<Integer> {
         if (set.size() == 0) {
             throw new dev.infuse.InfuseException("--test " + test + " holds no examples; there is nothing to score");
         }
-        try (TaskModel m = TaskModel.load(source.model, kg::over)) {
+        try (TaskModel m = TaskModel.load(source.model, kg.edits())) {
             Predictor.Predictions p = Predictor.run(m, set, batchSize);
             Predictor.truncationWarning(p, task.equals("ner") ? "words" : "examples", m.maxSeqLength(),
                     task.equals("ner") ? "they are scored as O, so their gold entities count as missed" : "they count as errors")

@@ -1,6 +1,7 @@
 package dev.infuse.cli;
 
 import dev.infuse.InfuseException;
+import dev.infuse.inject.KnowledgeSpec;
 import dev.infuse.task.FineTuning;
 import dev.infuse.task.FinetuneJob;
 import dev.infuse.task.Transfer;
@@ -88,6 +89,14 @@ final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
+    /** Every plug-in the flags ask for; their stack decides the order. */
+    private List<KnowledgeSpec> knowledge() {
+        List<KnowledgeSpec> out = new java.util.ArrayList<>();
+        java.util.Optional.ofNullable(entityTable.spec()).ifPresent(out::add);
+        java.util.Optional.ofNullable(kg.spec(seed.value)).ifPresent(out::add);
+        return out;
+    }
+
     @Override
     public Integer call() {
         if (headLr != null && !(headLr > 0)) { // the job reads 0 as "same as --lr"; typed, it is a mistake
@@ -95,8 +104,8 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         Path outputDir = run.dir;
         FinetuneJob job = new FinetuneJob(model.name, task, train, dev, Transfer.parse(transfer), topLayers, batchSize, maxSeqLength, lr,
-                epochs, maxSteps, evalEvery, patience, warmupRatio, seed.value, outputDir, run.overwrite, run.resume, entityTable.table,
-                entityTable.norm, headLr == null ? 0f : headLr, kg.forTraining(seed.value));
+                epochs, maxSteps, evalEvery, patience, warmupRatio, seed.value, outputDir, run.overwrite, run.resume,
+                headLr == null ? 0f : headLr, knowledge());
         FineTuning.Result r;
         try (MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
             r = FineTuning.run(job, List.of(metrics, ProgressLine.forStderr("finetune")), System.err);

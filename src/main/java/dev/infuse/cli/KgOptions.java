@@ -1,8 +1,13 @@
 package dev.infuse.cli;
 
+import com.google.gson.JsonObject;
 import dev.infuse.InfuseException;
+import dev.infuse.inject.KnowledgeSpec;
+import dev.infuse.inject.kbert.KbertKnowledge;
 import dev.infuse.inject.kbert.KbertOptions;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Option;
 
 /** {@code --kg}, {@code --kg-branches}, {@code --kg-no-visible-matrix}: K-BERT's sentence trees in a command's inputs. */
@@ -29,16 +34,26 @@ final class KgOptions {
         return new KbertOptions(graph, branches == null ? KbertOptions.DEFAULT_BRANCHES : branches, !noVisibleMatrix, seed);
     }
 
-    /** What a saved run recorded ({@code recorded}, null without a graph), changed by whichever flags were given. */
-    KbertOptions over(KbertOptions recorded) {
-        if (graph == null && recorded == null) {
-            requireNoOthers();
-            return null;
+    /** The plug-in for a new run, or null without {@code --kg}. */
+    KnowledgeSpec spec(long seed) {
+        KbertOptions o = forTraining(seed);
+        return o == null ? null : new KbertKnowledge.Spec(o);
+    }
+
+    /**
+     * How a saved model's graph entry changes under the flags given (none: it stays as recorded); a model trained
+     * without a graph gets one only from {@code --kg}.
+     */
+    Map<String, UnaryOperator<JsonObject>> edits() {
+        if (graph == null && branches == null && !noVisibleMatrix) {
+            return Map.of();
         }
-        Path g = graph != null ? graph : recorded.graph();
-        int b = branches != null ? branches : recorded != null ? recorded.branches() : KbertOptions.DEFAULT_BRANCHES;
-        boolean vm = !noVisibleMatrix && (recorded == null || recorded.visibleMatrix());
-        return new KbertOptions(g, b, vm, recorded != null ? recorded.seed() : 42); // 42: --seed's default
+        return Map.of(KbertKnowledge.NAME, saved -> {
+            if (saved == null && graph == null) {
+                requireNoOthers();
+            }
+            return KbertKnowledge.edit(saved, graph, branches, noVisibleMatrix);
+        });
     }
 
     private void requireNoOthers() {

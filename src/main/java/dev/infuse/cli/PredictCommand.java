@@ -75,7 +75,7 @@ final class PredictCommand implements Callable<Integer> {
         if (set.size() == 0) {
             throw new InfuseException("--input " + input + " holds no examples");
         }
-        try (TaskModel m = TaskModel.load(model, kg::over)) {
+        try (TaskModel m = TaskModel.load(model, kg.edits())) {
             Predictor.Predictions p = Predictor.run(m, set, batchSize);
             m.knowledgeReport("input").forEach(System.err::println);
             Predictor.truncationWarning(p, task.equals("ner") ? "words" : "examples", m.maxSeqLength(),

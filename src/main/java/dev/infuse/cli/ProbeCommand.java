@@ -1,14 +1,12 @@
 package dev.infuse.cli;
 
-import dev.infuse.inject.pelt.PeltPlugin;
-import dev.infuse.model.InputRow;
+import dev.infuse.inject.KnowledgeStack;
 import dev.infuse.model.MaskedLm;
-import dev.infuse.task.probe.ProbeItem;
-import dev.infuse.task.probe.ProbeLog;
-import java.util.function.Function;
 import dev.infuse.task.probe.ProbeEvaluator;
+import dev.infuse.task.probe.ProbeLog;
 import dev.infuse.task.probe.ProbeScores;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -55,10 +53,10 @@ final class ProbeCommand implements Callable<Integer> {
             OutputFiles.requireWritable("--predictions", predictions, probes);
             log = new ProbeLog(topK);
         }
-        try (MaskedLm lm = MaskedLm.load(model.name)) {
-            PeltPlugin plug = entityTable.plugin(lm);
-            Function<ProbeItem, InputRow> encoder = plug == null ? ProbeEvaluator.plainEncoder(lm.tokenizer()) : ProbeEvaluator.peltEncoder(plug, lm.tokenizer());
-            ProbeScores s = new ProbeEvaluator(lm, encoder, options).logTo(log).evaluate(probes);
+        try (MaskedLm lm = MaskedLm.load(model.name);
+                KnowledgeStack stack = new KnowledgeStack(entityTable.spec() == null ? List.of() : List.of(entityTable.spec().open(lm, 512, 0)));
+                ProbeEvaluator.Plugged plugged = ProbeEvaluator.plugged(lm, stack)) {
+            ProbeScores s = new ProbeEvaluator(lm, plugged.encoder(), options).logTo(log).evaluate(probes);
             if (log != null) {
                 log.write(predictions);
                 System.err.println("infuse: wrote " + log.size() + " probe outcomes to " + predictions);

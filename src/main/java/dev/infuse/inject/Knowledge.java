@@ -46,6 +46,14 @@ public interface Knowledge extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Whether the encoder stays frozen while this plug-in's modules train (an adapter's point); a command may
+     * still ask to train the encoder too.
+     */
+    default boolean freezesEncoder() {
+        return false;
+    }
+
     /** What it did to the texts encoded since the last call ({@code what} names them), as log lines. */
     default List<String> report(String what) {
         return List.of();

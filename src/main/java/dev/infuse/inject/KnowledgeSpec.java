@@ -14,6 +14,11 @@ public interface KnowledgeSpec {
     /** The settings and input hashes that change the numbers, keys prefixed by the method's name. */
     Map<String, Object> identity();
 
+    /** The files it writes into a model directory, so a rerun knows them as this run's own. */
+    default java.util.List<String> files() {
+        return java.util.List.of();
+    }
+
     /**
      * The plug-in on {@code lm}: files read and checked against the model, modules created with fresh
      * parameters from {@code seed} (a resume then restores them from the checkpoint).

@@ -1,6 +1,8 @@
 package dev.infuse.inject;
 
 import dev.infuse.InfuseException;
+import dev.infuse.model.BertModel;
+import dev.infuse.model.LayerHook;
 import dev.infuse.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,11 +56,34 @@ public final class KnowledgeStack implements AutoCloseable {
 
     /** Text to a row through every plug-in, starting from the plain tokenization. */
     public TextRow encode(Tokenizer tok, String text) {
-        TextRow row = TextRow.plain(tok.encode(text));
+        return encode(tok, text, Map.of());
+    }
+
+    /** The same, with hints for the plug-ins in the first row's extras (a probe's {@link SubjectHint}). */
+    public TextRow encode(Tokenizer tok, String text, Map<String, Object> hints) {
+        TextRow row = new TextRow(tok.encode(text), Map.of(), null, null, hints);
         for (Knowledge k : plugins) {
             row = k.encode(text, row);
         }
         return row;
+    }
+
+    /** The plug-ins' modules added to {@code model}'s encoder until the returned handle is closed. */
+    public Attached attach(BertModel model) {
+        List<LayerHook> added = new ArrayList<>();
+        for (Knowledge k : plugins) {
+            for (LayerHook h : k.modules()) {
+                model.addHook(h);
+                added.add(h);
+            }
+        }
+        return () -> added.forEach(model::removeHook);
+    }
+
+    /** Modules attached to an encoder; closing detaches them (the plug-ins keep their parameters). */
+    public interface Attached extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** Every plug-in's identity, in stack order. */

@@ -6,7 +6,9 @@ import java.util.List;
 
 /** Every knowledge method a saved model may name, by name. A new method is one line below. */
 public final class KnowledgeTypes {
-    private static final Registry<KnowledgeType> REGISTRY = new Registry<KnowledgeType>();
+    private static final Registry<KnowledgeType> REGISTRY = new Registry<KnowledgeType>()
+            .register(dev.infuse.inject.pelt.PeltKnowledge.NAME, () -> dev.infuse.inject.pelt.PeltKnowledge::load)
+            .register(dev.infuse.inject.kbert.KbertKnowledge.NAME, () -> dev.infuse.inject.kbert.KbertKnowledge::load);
 
     public static final List<String> NAMES = REGISTRY.names();
 

@@ -3,8 +3,8 @@ package dev.infuse.task;
 import ai.djl.ndarray.types.Shape;
 import dev.infuse.InfuseException;
 import dev.infuse.engine.Tensors;
-import dev.infuse.inject.kbert.KnowledgeGraph;
-import dev.infuse.inject.pelt.EntityTable;
+import dev.infuse.inject.Knowledge;
+import dev.infuse.inject.KnowledgeStack;
 import dev.infuse.io.Provenance;
 import dev.infuse.model.BertConfig;
 import dev.infuse.model.BertModel;
@@ -16,8 +16,8 @@ import dev.infuse.train.EpochBatches;
 import dev.infuse.train.Freeze;
 import dev.infuse.train.LoopSettings;
 import dev.infuse.train.Losses;
-import dev.infuse.train.OutputDir;
 import dev.infuse.train.LrSchedule;
+import dev.infuse.train.OutputDir;
 import dev.infuse.train.TrainCheckpoint;
 import dev.infuse.train.TrainListener;
 import dev.infuse.train.Trainables;
@@ -56,13 +56,11 @@ public final class FineTuning {
         identity.put("model", job.model());
         identity.put("train-sha256", Provenance.sha256(job.train()));
         identity.put("dev-sha256", Provenance.sha256(job.dev()));
-        if (job.kg() != null) { // the graph's content, so a resume with another graph is refused like one with other data
-            identity.put("kg-sha256", KnowledgeGraph.read(job.kg().graph()).fingerprint());
-        }
-        if (job.entityTable() != null) {
-            identity.put("entity-table-sha256", Provenance.sha256(job.entityTable()));
-        }
-        try (OutputDir.Run run = OutputDir.prepare(job.outputDir(), FinetuneOutput.OURS, identity, job.resume(), job.overwrite(), log)) {
+        // Each plug-in's settings and input hashes: a resume with another graph, table or adapter size is refused.
+        job.knowledge().forEach(k -> identity.putAll(k.identity()));
+        Set<String> ours = new java.util.HashSet<>(FinetuneOutput.OURS);
+        job.knowledge().forEach(k -> ours.addAll(k.files()));
+        try (OutputDir.Run run = OutputDir.prepare(job.outputDir(), ours, identity, job.resume(), job.overwrite(), log)) {
             Result r = run(job, train, dev, identity, run.resumeFrom(), listeners, log);
             run.finish();
             return r;
@@ -74,18 +72,18 @@ public final class FineTuning {
         Labels labels = new Labels(train.labelsInOrder());
         MaskedLm lm = MaskedLm.load(job.model());
         BertConfig c = lm.model().config();
-        EntityTable table = null;
+        List<Knowledge> plugins = new ArrayList<>();
         try {
             c.requireSequenceLength("--max-seq-length", job.maxSeqLength());
-            if (job.entityTable() != null) {
-                table = EntityTable.read(job.entityTable());
-                table.requireModel(lm, job.entityTable());
+            for (int i = 0; i < job.knowledge().size(); i++) { // opened on the base model: a table is checked against it
+                plugins.add(job.knowledge().get(i).open(lm, job.maxSeqLength(), job.seed() * 31 + i));
             }
         } catch (RuntimeException e) {
+            plugins.forEach(Knowledge::close);
             lm.close();
             throw e;
         }
-        if (resumeFrom != null) { // weights from the checkpoint; tokenizer (and the table check above) from the base model
+        if (resumeFrom != null) { // weights from the checkpoint; tokenizer (and the plug-ins' checks above) from the base model
             BertModel restored = TrainCheckpoint.readModel(resumeFrom);
             lm.model().close();
             lm = new MaskedLm(restored, lm.tokenizer(), resumeFrom.toString());
@@ -94,8 +92,9 @@ public final class FineTuning {
         TaskHead head = TaskHead.random(c.hiddenSize(), c.numHiddenLayers(), Tasks.groups(job.task()), labels.size(), job.transfer(), job.seed());
         TaskModel built;
         try {
-            built = new TaskModel(lm, head, job.task(), labels, job.transfer(), job.maxSeqLength(), table, job.entityNorm(), job.kg());
+            built = new TaskModel(lm, head, job.task(), labels, job.transfer(), job.maxSeqLength(), new KnowledgeStack(plugins));
         } catch (RuntimeException e) {
+            plugins.forEach(Knowledge::close);
             head.close();
             lm.close();
             throw e;
@@ -122,7 +121,7 @@ public final class FineTuning {
             Map<String, Object> identity, List<TrainListener> listeners, PrintStream log) {
         BertModel encoder = model.lm().model();
         // The MLM head and pooler get no gradient from a task loss; leaving them out keeps weight decay off them.
-        Set<String> open = job.transfer().frozen() ? Set.of() : new Freeze(job.topLayers(), false).trainable(encoder.config());
+        Set<String> open = encoderTrains(job, model) ? new Freeze(job.topLayers(), false).trainable(encoder.config()) : Set.of();
         String prefix = ParameterSpec.prefix(encoder.config());
         Trainables params = new Trainables().encoder(encoder, n -> open.contains(n) && n.startsWith(prefix))
                 .module(model.head(), job.headPeakLr() / job.lr());
@@ -157,18 +156,20 @@ public final class FineTuning {
         }
     }
 
+    /** The encoder trains unless the transfer freezes it or a plug-in's modules train alone (an adapter). */
+    static boolean encoderTrains(FinetuneJob job, TaskModel model) {
+        return !job.transfer().frozen() && model.knowledge().plugins().stream().noneMatch(Knowledge::freezesEncoder);
+    }
+
     private static void save(FinetuneJob job, TaskModel model, Scores s, long step) {
         Provenance p = Provenance.of("finetuned-model").input("base_model", job.model())
                 .input("train", job.train().toString()).input("train_sha256", Provenance.sha256(job.train()))
                 .input("dev", job.dev().toString()).input("dev_sha256", Provenance.sha256(job.dev()));
-        if (job.entityTable() != null) {
-            p.input("entity_table_sha256", Provenance.sha256(job.entityTable()));
-        }
-        if (model.graphFingerprint() != null) { // of the graph as written beside the model (knowledge_graph.spo)
-            p.input("kg_sha256", model.graphFingerprint());
-        }
+        model.knowledge().identity().forEach(p::setting);
         job.settings().forEach(p::setting);
         p.setting("best_step", step).setting("dev_" + s.primaryName(), s.primary());
-        model.save(job.outputDir(), p);
+        // A run whose plug-in trains alone (an adapter) is saved apart from the base model, as PEFT saves it.
+        boolean adapterOnly = !encoderTrains(job, model) && model.knowledge().plugins().stream().anyMatch(Knowledge::freezesEncoder);
+        model.save(job.outputDir(), p, job.model(), !adapterOnly);
     }
 }

@@ -1,9 +1,10 @@
 package dev.infuse.task;
 
 import dev.infuse.InfuseException;
-import dev.infuse.inject.kbert.KbertOptions;
+import dev.infuse.inject.KnowledgeSpec;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,25 +16,19 @@ import java.util.Objects;
  * @param evalEvery steps between dev evaluations; 0 means once per epoch
  * @param patience stop after this many evaluations without a better dev score
  * @param resume continue the run in {@code outputDir} from its checkpoint
- * @param entityTable a PELT table built by {@code model} whose entity slots go into every input, or null
  * @param headLr the task head's peak learning rate; 0 means {@code lr}
- * @param kg a K-BERT graph that turns every input into a sentence tree, and its settings; or null
+ * @param knowledge the knowledge plug-ins every input and the encoder get (PELT's table, K-BERT's graph, an
+ *     adapter), in any order: their stack orders them
  */
 public record FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
         int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
-        Path outputDir, boolean overwrite, boolean resume, Path entityTable, float entityNorm, float headLr, KbertOptions kg) {
+        Path outputDir, boolean overwrite, boolean resume, float headLr, List<KnowledgeSpec> knowledge) {
+    /** A job with no knowledge plug-in and the head at {@code lr}. */
     public FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
             int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
-            Path outputDir, boolean overwrite, boolean resume, Path entityTable, float entityNorm, float headLr) {
+            Path outputDir, boolean overwrite, boolean resume) {
         this(model, task, train, dev, transfer, topLayers, batchSize, maxSeqLength, lr, epochs, maxSteps, evalEvery, patience,
-                warmupRatio, seed, outputDir, overwrite, resume, entityTable, entityNorm, headLr, null);
-    }
-
-    public FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
-            int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
-            Path outputDir, boolean overwrite, boolean resume, Path entityTable, float entityNorm) {
-        this(model, task, train, dev, transfer, topLayers, batchSize, maxSeqLength, lr, epochs, maxSteps, evalEvery, patience,
-                warmupRatio, seed, outputDir, overwrite, resume, entityTable, entityNorm, 0f);
+                warmupRatio, seed, outputDir, overwrite, resume, 0f, List.of());
     }
 
     public FinetuneJob {
@@ -60,12 +55,7 @@ public record FinetuneJob(String model, String task, Path train, Path dev, Trans
         if (!(warmupRatio >= 0 && warmupRatio < 1)) {
             throw new InfuseException("--warmup-ratio must be in [0, 1), found " + warmupRatio);
         }
-        if (entityTable != null && !(entityNorm > 0)) {
-            throw new InfuseException("--norm must be positive, found " + entityNorm);
-        }
-        if (entityTable != null && kg != null) {
-            throw new InfuseException("--entity-table and --kg cannot be used together yet: a PELT slot inside a sentence tree has no rule");
-        }
+        knowledge = List.copyOf(knowledge);
         if (topLayers > 0 && transfer.frozen()) {
             throw new InfuseException("--train-top-layers needs --transfer full; " + transfer.flag() + " freezes the whole encoder");
         }
@@ -101,12 +91,8 @@ public record FinetuneJob(String model, String task, Path train, Path dev, Trans
         m.put("patience", patience);
         m.put("warmup-ratio", warmupRatio);
         m.put("seed", seed);
-        if (entityTable != null) {
-            m.put("entity-table", entityTable.toString());
-            m.put("norm", entityNorm);
-        }
-        if (kg != null) {
-            m.putAll(kg.settings());
+        if (!knowledge.isEmpty()) {
+            m.put("knowledge", String.join("+", knowledge.stream().map(KnowledgeSpec::name).toList()));
         }
         return m;
     }

@@ -14,8 +14,7 @@ import java.util.Set;
 /** Files of a fine-tuning run's output directory; {@link dev.infuse.train.OutputDir} decides what a run may do with it. */
 final class FinetuneOutput {
     /** What a fine-tuning run writes besides what every training run does. */
-    static final Set<String> OURS = Set.of("dev_scores.jsonl", TaskModel.HEAD_FILE, TaskModel.TASK_FILE, TaskModel.CARD_FILE, TaskModel.TABLE_FILE,
-            TaskModel.GRAPH_FILE);
+    static final Set<String> OURS = Set.of("dev_scores.jsonl", TaskModel.HEAD_FILE, TaskModel.TASK_FILE, TaskModel.CARD_FILE);
     static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     private FinetuneOutput() {}

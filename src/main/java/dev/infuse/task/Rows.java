@@ -1,5 +1,6 @@
 package dev.infuse.task;
 
+import dev.infuse.inject.TextRow;
 import dev.infuse.model.InputRow;
 import dev.infuse.text.Encoding;
 import dev.infuse.text.Tokenizer;
@@ -11,7 +12,7 @@ public final class Rows {
     private Rows() {}
 
     /** The first {@code maxLen - 1} tokens and a final [SEP] when the encoding is longer than {@code maxLen}. */
-    public static InputRow cut(RowEncoder.Row r, int maxLen, Tokenizer tok) {
+    public static InputRow cut(TextRow r, int maxLen, Tokenizer tok) {
         Encoding e = r.encoding();
         int n = Math.min(e.size(), maxLen);
         long[] ids = new long[n];
@@ -28,7 +29,7 @@ public final class Rows {
                 overrides.put(p, v);
             }
         });
-        return new InputRow(ids, overrides, cutPositions(r.positions(), n), cutVisibility(r.visibility(), n), types(e, n));
+        return new InputRow(ids, overrides, cutPositions(r.positions(), n), cutVisibility(r.visibility(), n), types(e, n), r.extras());
     }
 
     /**

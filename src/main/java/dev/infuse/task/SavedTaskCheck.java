@@ -4,7 +4,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.infuse.InfuseException;
-import dev.infuse.io.Provenance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +14,7 @@ import java.util.Set;
 /**
  * The files of a saved task model must agree before anything is scored with it: {@code task.json}'s labels are
  * distinct and are {@code config.json}'s {@code id2label} and {@code label2id}, which transformers reads, and
- * the files {@code task.json} names still have the SHA-256 it recorded. Each disagreement is one line naming the
- * file.
+ * the head has one output per label. Each disagreement is one line naming the file.
  */
 final class SavedTaskCheck {
     private SavedTaskCheck() {}
@@ -63,22 +61,6 @@ final class SavedTaskCheck {
         if (outputs != labels) {
             throw new InfuseException(dir + ": the task head has " + outputs + " outputs but " + TaskModel.TASK_FILE + " lists " + labels
                     + " labels");
-        }
-    }
-
-    /** A file a model depends on still has the hash recorded when it was saved (null: nothing recorded). */
-    static void sha256(Path file, String recorded, String what) {
-        if (recorded == null) {
-            return;
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new InfuseException(file + " is missing: the model was trained with " + what + " and needs it");
-        }
-        String now = Provenance.sha256(file);
-        if (!now.equals(recorded)) {
-            throw new InfuseException(file + " was changed after training: its SHA-256 is " + now.substring(0, 12) + "..., "
-                    + TaskModel.TASK_FILE + " recorded " + recorded.substring(0, Math.min(12, recorded.length()))
-                    + "...; restore it, or retrain");
         }
     }
 

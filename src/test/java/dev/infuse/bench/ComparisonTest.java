@@ -70,7 +70,7 @@ class ComparisonTest {
     @Test
     void everyMethodMeetsEveryTaskAndARerunReusesTheCells() throws Exception {
         Path out = tmp.resolve("out");
-        List<String> methods = List.of("none", "pelt", "kbert", "entity-mask", "zeo:1");
+        List<String> methods = List.of("none", "pelt", "kbert", "entity-mask", "zeo:1", "pelt+kbert", "entity-mask+pelt");
         comparison(methods, out).run(new PrintStream(new ByteArrayOutputStream()));
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
         Set<String> cells = new TreeSet<>();
@@ -89,6 +89,10 @@ class ComparisonTest {
         assertTrue(csv.stream().anyMatch(l -> l.startsWith("none,typing,accuracy,all,2,")));
         assertTrue(Files.exists(out.resolve("report.md")) && Files.exists(out.resolve("chart.png")) && Files.exists(out.resolve("provenance.json")));
         assertTrue(Files.exists(out.resolve("methods/pelt/table.pelt")));
+        // A combination runs each part in its own directory; PELT's table is built by the model entity-mask made.
+        assertTrue(Files.exists(out.resolve("methods/pelt+kbert/pelt/table.pelt")) && Files.exists(out.resolve("methods/pelt+kbert/kbert/graph.spo")));
+        assertTrue(Files.exists(out.resolve("methods/entity-mask+pelt/entity-mask/model.safetensors")));
+        assertTrue(Files.readString(out.resolve("methods/entity-mask+pelt/pelt/table.pelt.provenance.json")).contains("entity-mask+pelt/entity-mask"));
         assertEquals(List.of("cat\tsat on\tsun", "dog\tran in\tsea", "dog\tsee also\tcat"), Files.readAllLines(out.resolve("methods/kbert/graph.spo")));
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();

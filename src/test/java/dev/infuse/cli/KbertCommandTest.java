@@ -38,14 +38,16 @@ class KbertCommandTest {
         assertEquals(0, ft.code(), ft.err());
         assertTrue(ft.err().contains("infuse: kbert: graph " + graph + " (2 subjects, 3 triples, 1 branches a subject, visible matrix on); training:"),
                 ft.err());
-        JsonObject task = JsonParser.parseString(Files.readString(out.resolve("task.json"))).getAsJsonObject().getAsJsonObject("kg");
+        JsonObject task = JsonParser.parseString(Files.readString(out.resolve("task.json"))).getAsJsonObject().getAsJsonArray("knowledge").get(0)
+                .getAsJsonObject();
+        assertEquals("kbert", task.get("name").getAsString());
         assertEquals("knowledge_graph.spo", task.get("file").getAsString());
         assertEquals(1, task.get("branches").getAsInt());
         assertTrue(task.get("visible_matrix").getAsBoolean());
         assertEquals(42, task.get("seed").getAsLong());
         assertEquals(Files.readString(graph), Files.readString(out.resolve("knowledge_graph.spo")));
         String provenance = Files.readString(out.resolve("provenance.json"));
-        assertTrue(provenance.contains("\"kg-branches\": 1") && provenance.contains("kg_sha256"), provenance);
+        assertTrue(provenance.contains("\"kg-branches\": 1") && provenance.contains("kg-sha256"), provenance);
 
         JsonObject r = JsonParser.parseString(ft.out()).getAsJsonObject();
         CliRun ev = CliRun.of("eval", "--model", out.toString(), "--test", dev.toString(), "--json");

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.infuse.inject.KnowledgeStack;
 import dev.infuse.inject.pelt.EntityTable;
+import dev.infuse.inject.pelt.PeltKnowledge;
 import dev.infuse.inject.pelt.PeltPlugin;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.task.ner.NerSet;
@@ -51,7 +53,8 @@ class EntityTableTaskTest {
         try (MaskedLm lm = MaskedLm.load(model.toString())) {
             Labels labels = new Labels(set.labelsInOrder());
             Encoded plain = set.encode(0, RowEncoder.plain(lm.tokenizer()), 64, labels);
-            RowEncoder pelt = RowEncoder.pelt(lm.tokenizer(), new PeltPlugin(EntityTable.read(table), lm.tokenizer(), 7f));
+            RowEncoder pelt = RowEncoder.of(lm.tokenizer(),
+                    new KnowledgeStack(List.of(PeltKnowledge.of(new PeltPlugin(EntityTable.read(table), lm.tokenizer(), 7f), 7f))));
             Encoded slotted = set.encode(0, pelt, 64, labels);
             // [CLS] the cat ( [ENT] ) sat in the sun ( [ENT] ) [SEP]: 6 more tokens, two slot vectors.
             assertEquals(plain.row().length() + 6, slotted.row().length());
@@ -70,8 +73,8 @@ class EntityTableTaskTest {
         Path dev = TinyTasks.typing(tmp.resolve("dev.jsonl"), 20, 2);
         Path out = tmp.resolve("out");
         FineTuning.Result r = FineTuning.run(new FinetuneJob(model.toString(), "typing", train, dev, Transfer.FULL, 0, 8, 32, 2e-3f, 1, 20, 10,
-                5, 0.1f, 3, out, false, false, table, 7f), List.of(), QUIET);
-        assertTrue(Files.exists(out.resolve(TaskModel.TABLE_FILE)));
+                5, 0.1f, 3, out, false, false, 0f, List.of(new PeltKnowledge.Spec(table, 7f))), List.of(), QUIET);
+        assertTrue(Files.exists(out.resolve(PeltKnowledge.FILE)));
         try (TaskModel saved = TaskModel.load(out)) {
             assertEquals(r.best().primary(), Predictor.evaluate(saved, Tasks.read("typing", dev), 8, QUIET).primary(), 0.0);
         }

@@ -42,7 +42,7 @@ class FineTuningTest {
     }
 
     static FinetuneJob job(String task, Path train, Path dev, Transfer transfer, int steps, float lr, Path out) {
-        return new FinetuneJob(model.toString(), task, train, dev, transfer, 0, 8, 32, lr, 1, steps, 20, 100, 0.1f, 3, out, false, false, null, 7f);
+        return new FinetuneJob(model.toString(), task, train, dev, transfer, 0, 8, 32, lr, 1, steps, 20, 100, 0.1f, 3, out, false, false);
     }
 
     static double mean(List<Double> v, int from, int to) {
@@ -131,7 +131,7 @@ class FineTuningTest {
         assertThrows(IllegalStateException.class, () -> FineTuning.run(job("ner", train, dev, Transfer.FULL, 50, 2e-3f, cut), List.of(new Kill(27)), QUIET));
         assertTrue(Files.exists(cut.resolve("checkpoint/state.json")));
         FinetuneJob resume = new FinetuneJob(model.toString(), "ner", train, dev, Transfer.FULL, 0, 8, 32, 2e-3f, 1, 50, 20, 100, 0.1f, 3, cut,
-                false, true, null, 7f);
+                false, true);
         FineTuning.Result b = FineTuning.run(resume, List.of(), QUIET);
         assertEquals(a.best().primary(), b.best().primary(), 0.0);
         assertEquals(-1L, Files.mismatch(whole.resolve("model.safetensors"), cut.resolve("model.safetensors")));
@@ -148,9 +148,9 @@ class FineTuningTest {
         Path slow = tmp.resolve("h-slow");
         Path fast = tmp.resolve("h-fast");
         FineTuning.Result s = FineTuning.run(new FinetuneJob(model.toString(), "typing", train, held, Transfer.FULL, 0, 8, 32, 1e-6f, 1, 40,
-                40, 3, 0.1f, 3, slow, false, false, null, 7f), List.of(), QUIET);
+                40, 3, 0.1f, 3, slow, false, false), List.of(), QUIET);
         FineTuning.Result r = FineTuning.run(new FinetuneJob(model.toString(), "typing", train, held, Transfer.FULL, 0, 8, 32, 1e-6f, 1, 40,
-                40, 3, 0.1f, 3, fast, false, false, null, 7f, 1e-2f), List.of(), QUIET);
+                40, 3, 0.1f, 3, fast, false, false, 1e-2f, List.of()), List.of(), QUIET);
         assertTrue(r.best().primary() > s.best().primary(), "a head at 1e-2 beats one at 1e-6: " + r.history() + " " + s.history());
         // Both runs start from the same seeded head; at 1e-6 for 40 steps it can move at most 4e-5 per weight.
         String head = TaskHead.WEIGHT;
@@ -173,8 +173,7 @@ class FineTuningTest {
     void trainTopLayersLeavesEmbeddingsAndLowerLayersAlone() throws Exception {
         Path train = TinyTasks.typing(tmp.resolve("k-train.jsonl"), 30, 12);
         Path out = tmp.resolve("k-out");
-        FineTuning.run(new FinetuneJob(model.toString(), "typing", train, train, Transfer.FULL, 1, 8, 32, 1e-3f, 1, 6, 6, 3, 0.1f, 3, out, false, false,
-                null, 7f), List.of(), QUIET);
+        FineTuning.run(new FinetuneJob(model.toString(), "typing", train, train, Transfer.FULL, 1, 8, 32, 1e-3f, 1, 6, 6, 3, 0.1f, 3, out, false, false), List.of(), QUIET);
         var base = dev.infuse.model.io.Safetensors.read(model.resolve("model.safetensors"));
         var tuned = dev.infuse.model.io.Safetensors.read(out.resolve("model.safetensors"));
         for (String same : List.of("bert.embeddings.word_embeddings.weight", "bert.encoder.layer.0.output.dense.weight")) {

@@ -57,7 +57,7 @@ class HfTaskModelTest {
     static Path run(String task, Path data, Transfer transfer) {
         Path out = tmp.resolve(task + "-out");
         FineTuning.run(new FinetuneJob(model.toString(), task, data, data, transfer, 0, 8, 32, 2e-3f, 1, 12, 12, 3, 0.1f, 3, out, false,
-                false, null, 7f), List.of(), FineTuningTest.QUIET);
+                false), List.of(), FineTuningTest.QUIET);
         return out;
     }
 

@@ -34,7 +34,7 @@ class LinearProbeTest {
         Labels labels = new Labels(train.labelsInOrder());
         int h = lm.model().config().hiddenSize();
         TaskHead head = TaskHead.random(h, lm.model().config().numHiddenLayers(), Tasks.groups(task), labels.size(), transfer, seed);
-        return new TaskModel(lm, head, task, labels, transfer, 32, null, 0f);
+        return new TaskModel(lm, head, task, labels, transfer, 32);
     }
 
     @Test

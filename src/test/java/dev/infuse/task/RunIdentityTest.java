@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.infuse.InfuseException;
+import dev.infuse.inject.kbert.KbertKnowledge;
 import dev.infuse.inject.kbert.KbertOptions;
 import dev.infuse.model.io.HostTensor;
 import dev.infuse.model.io.Safetensors;
@@ -42,7 +43,7 @@ class RunIdentityTest {
 
     static FinetuneJob job(Path out, boolean resume, KbertOptions kg) {
         return new FinetuneJob(model.toString(), "ner", train, dev, Transfer.FULL, 0, 8, 32, 2e-3f, 1, 30, 10, 100, 0.1f, 3, out, false, resume,
-                null, 7f, 0f, kg);
+                0f, kg == null ? List.of() : List.of(new KbertKnowledge.Spec(kg)));
     }
 
     static Path killedWithAGraph(String name) {
@@ -103,9 +104,9 @@ class RunIdentityTest {
     void anEditedGraphBesideTheModelIsRefused() throws Exception {
         Path out = finished("edited-kg");
         TaskModel.load(out).close();
-        Files.writeString(out.resolve(TaskModel.GRAPH_FILE), "cat\tsat on\trug\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(out.resolve(KbertKnowledge.FILE), "cat\tsat on\trug\n", java.nio.file.StandardOpenOption.APPEND);
         InfuseException e = assertThrows(InfuseException.class, () -> TaskModel.load(out));
-        assertTrue(e.getMessage().startsWith(out.resolve(TaskModel.GRAPH_FILE) + " was changed after training: its SHA-256 is "), e.getMessage());
+        assertTrue(e.getMessage().startsWith(out.resolve(KbertKnowledge.FILE) + " was changed after training: its SHA-256 is "), e.getMessage());
     }
 
     @Test
@@ -143,5 +144,19 @@ class RunIdentityTest {
         InfuseException e = assertThrows(InfuseException.class, () -> TaskModel.load(out));
         assertEquals(weights + ": tensor classifier.bias holds NaN at flat index 1 of " + v.length + "; a weight file must hold finite numbers only",
                 e.getMessage());
+    }
+
+    @Test
+    void aModelSavedBeforePluginsHadTheirListStillLoads() throws Exception {
+        Path out = finished("old-format");
+        Path task = out.resolve(TaskModel.TASK_FILE);
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(task)).getAsJsonObject();
+        com.google.gson.JsonObject kg = o.remove("knowledge").getAsJsonArray().get(0).getAsJsonObject();
+        kg.remove("name");
+        o.add("kg", kg); // where the graph's entry lived before
+        Files.writeString(task, o.toString());
+        try (TaskModel m = TaskModel.load(out)) {
+            assertEquals("kbert", m.knowledge().describe());
+        }
     }
 }

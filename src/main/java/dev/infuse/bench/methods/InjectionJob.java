@@ -20,6 +20,11 @@ import java.util.Set;
 public record InjectionJob(String base, Path domain, TrainSettings pretraining, float contrastiveWeight, int vectorLength,
         Set<String> entities, Path dir, Path vectors, PrintStream log) {
 
+    /** The same job for another directory and base model: a part of a combination. */
+    InjectionJob in(Path partDir, String partBase) {
+        return new InjectionJob(partBase, domain, pretraining, contrastiveWeight, vectorLength, entities, partDir, vectors, log);
+    }
+
     /** Whether a training run in {@code dir} was killed after a checkpoint, and so continues from it. */
     static boolean hasCheckpoint(Path dir) {
         return Files.isDirectory(dir) && TrainCheckpoint.find(dir) != null;

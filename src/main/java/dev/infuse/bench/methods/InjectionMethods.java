@@ -22,9 +22,24 @@ public final class InjectionMethods {
 
     private InjectionMethods() {}
 
-    /** The method named {@code name}; an unknown name is one error line that lists the known ones. */
+    /**
+     * The method named {@code name}, or the combination {@code a+b}; an unknown name is one error line that lists
+     * the known ones.
+     */
     public static InjectionMethod get(String name) {
+        if (name.contains("+")) {
+            List<String> parts = List.of(name.split("\\+", -1));
+            if (parts.size() != parts.stream().distinct().count() || parts.contains("")) {
+                throw new InfuseException("method \"" + name + "\" in --methods names a part twice or an empty one");
+            }
+            return new CombinedInjection(parts, parts.stream().map(InjectionMethods::single).toList());
+        }
+        return single(name);
+    }
+
+    private static InjectionMethod single(String name) {
         return REGISTRY.create(name).orElseThrow(
-                () -> new InfuseException("unknown method \"" + name + "\" in --methods: expected " + String.join(", ", NAMES)));
+                () -> new InfuseException("unknown method \"" + name + "\" in --methods: expected " + String.join(", ", NAMES)
+                        + ", or several joined by + (pelt+kbert)"));
     }
 }

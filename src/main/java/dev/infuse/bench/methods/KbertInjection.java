@@ -1,8 +1,12 @@
 package dev.infuse.bench.methods;
 
 import dev.infuse.domain.DomainBundle;
+import dev.infuse.inject.KnowledgeSpec;
+import dev.infuse.inject.kbert.KbertKnowledge;
+import dev.infuse.inject.kbert.KbertOptions;
 import dev.infuse.inject.kbert.KnowledgeGraph;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code kbert}: the base model, unchanged, plus the bundle's triples as a K-BERT graph that the tasks turn into
@@ -15,9 +19,14 @@ final class KbertInjection implements InjectionMethod {
         return base;
     }
 
-    @Override
-    public Path graph(Path dir) {
+    private static Path graph(Path dir) {
         return dir.resolve("graph.spo");
+    }
+
+    /** Branches are drawn with the first seed: the features are computed once for every seed's head. */
+    @Override
+    public List<KnowledgeSpec> knowledge(Path dir, long seed, float peltNorm) {
+        return List.of(new KbertKnowledge.Spec(new KbertOptions(graph(dir), KbertOptions.DEFAULT_BRANCHES, true, seed)));
     }
 
     @Override

@@ -1,10 +1,13 @@
 package dev.infuse.bench.methods;
 
 import dev.infuse.domain.DomainBundle;
+import dev.infuse.inject.KnowledgeSpec;
 import dev.infuse.inject.pelt.PeltBuilder;
+import dev.infuse.inject.pelt.PeltKnowledge;
 import dev.infuse.inject.pelt.PeltOptions;
 import dev.infuse.model.MaskedLm;
 import java.nio.file.Path;
+import java.util.List;
 
 /** {@code pelt}: the base model, unchanged, plus an entity table for the entities the tasks name. */
 final class PeltInjection implements InjectionMethod {
@@ -13,9 +16,13 @@ final class PeltInjection implements InjectionMethod {
         return base;
     }
 
-    @Override
-    public Path table(Path dir) {
+    private static Path table(Path dir) {
         return dir.resolve("table.pelt");
+    }
+
+    @Override
+    public List<KnowledgeSpec> knowledge(Path dir, long seed, float peltNorm) {
+        return List.of(new PeltKnowledge.Spec(table(dir), peltNorm));
     }
 
     @Override

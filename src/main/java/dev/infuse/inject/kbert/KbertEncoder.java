@@ -67,7 +67,14 @@ public final class KbertEncoder {
 
     /** The whole tree of {@code text}, with what was inserted and cut; counted in {@link #report}. */
     public SentenceTree.Tree tree(String text) {
-        Encoding e = tok.encode(text);
+        return tree(text, tok.encode(text));
+    }
+
+    /**
+     * The tree of {@code text} built over {@code e}, an encoding of it whose offsets point into {@code text}
+     * (another plug-in's, with tokens of its own that have no offsets: those are never part of a subject).
+     */
+    public SentenceTree.Tree tree(String text, Encoding e) {
         List<SentenceTree.Anchor> anchors = new ArrayList<>();
         int previous = 0; // [CLS]
         for (MentionMatcher.Match m : graph.matcher().findAll(text)) {

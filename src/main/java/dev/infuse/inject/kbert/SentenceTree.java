@@ -60,9 +60,11 @@ public final class SentenceTree {
      * @param visibility the visible matrix, or null without it
      * @param inserted which tokens come from branches
      * @param branches branches that made it into the row; {@code insertedTokens} their tokens
+     * @param sentenceIndex for each tree token, the index of the sentence token it is, or -1 for a branch token:
+     *     what a plug-in that placed things on sentence tokens (PELT's slot vectors) needs to find them again
      */
     public record Tree(Encoding encoding, long[] positions, boolean[][] visibility, boolean[] inserted, int branches, int insertedTokens,
-            Cut cut) {}
+            Cut cut, int[] sentenceIndex) {}
 
     private SentenceTree() {}
 
@@ -147,7 +149,7 @@ public final class SentenceTree {
             }
         }
         return new Tree(encoding(sentence, ids, sentenceIndex), positions, visibility, inserted(branchOf), branchSubject.size(),
-                total - n, cut);
+                total - n, cut, sentenceIndex);
     }
 
     /** Whether tree slot i may attend to slot j, by the rules in the class comment. */

@@ -1,5 +1,7 @@
 package dev.infuse.task.classify;
 
+import dev.infuse.InfuseException;
+import dev.infuse.inject.TextRow;
 import dev.infuse.task.Encoded;
 import dev.infuse.task.JsonlReader;
 import dev.infuse.task.Labels;
@@ -8,7 +10,6 @@ import dev.infuse.task.Rows;
 import dev.infuse.task.SingleLabelSet;
 import dev.infuse.task.Target;
 import dev.infuse.task.TsvReader;
-import dev.infuse.InfuseException;
 import dev.infuse.text.Encoding;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class ClassifySet extends SingleLabelSet<ClassifySet.Example> {
 
     @Override
     public Encoded encode(int i, RowEncoder enc, int maxLen, Labels labels) {
-        RowEncoder.Row r = enc.encode(examples.get(i).text());
+        TextRow r = enc.encode(examples.get(i).text());
         Encoding e = r.encoding();
         return new Encoded(Rows.cut(r, maxLen, enc.tokenizer()), List.of(new Target(new int[][] {{0}}, 0, labels.id(examples.get(i).label()))));
     }

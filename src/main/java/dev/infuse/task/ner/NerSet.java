@@ -1,5 +1,6 @@
 package dev.infuse.task.ner;
 
+import dev.infuse.inject.TextRow;
 import dev.infuse.task.Encoded;
 import dev.infuse.task.Labels;
 import dev.infuse.task.RowEncoder;
@@ -81,7 +82,7 @@ public final class NerSet implements TaskSet {
             text.append(s.words().get(w));
             wordEnd[w] = text.length();
         }
-        RowEncoder.Row r = enc.encode(text.toString());
+        TextRow r = enc.encode(text.toString());
         Encoding e = r.encoding();
         int kept = Rows.kept(e, maxLen);
         List<Target> targets = new ArrayList<>();

@@ -3,7 +3,9 @@ package dev.infuse.task.probe;
 import ai.djl.ndarray.NDManager;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
-import dev.infuse.inject.pelt.PeltPlugin;
+import dev.infuse.inject.KnowledgeStack;
+import dev.infuse.inject.SubjectHint;
+import dev.infuse.inject.TextRow;
 import dev.infuse.io.Progress;
 import dev.infuse.model.FillMask;
 import dev.infuse.model.InputRow;
@@ -13,6 +15,7 @@ import dev.infuse.text.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -57,17 +60,31 @@ public final class ProbeEvaluator {
     }
 
     /**
-     * Probes with a PELT table plugged in: a probe's {@code entity} field links its subject, else the
-     * table's names link whatever they find.
+     * Probes through knowledge plug-ins, their modules attached to {@code lm}'s encoder until closed. Each probe
+     * hints its subject ({@link SubjectHint}), so a PELT table links the subject it is about.
      */
-    public static Function<ProbeItem, InputRow> peltEncoder(PeltPlugin plug, Tokenizer tok) {
-        return item -> {
+    public static Plugged plugged(MaskedLm lm, KnowledgeStack stack) {
+        Tokenizer tok = lm.tokenizer();
+        KnowledgeStack.Attached attached = stack.attach(lm.model());
+        Function<ProbeItem, InputRow> encoder = item -> {
             String text = item.sentence().replace("[MASK]", tok.maskToken());
-            List<PeltPlugin.Linked> links = !item.entity().isEmpty() && plug.table().contains(item.entity())
-                    ? PeltPlugin.linkSubject(text, item.subLabel(), item.entity())
-                    : List.of();
-            return plug.encode(text, links.isEmpty() ? plug.link(text) : links);
+            Map<String, Object> hints = item.entity().isEmpty() ? Map.of() : Map.of(SubjectHint.KEY, new SubjectHint(item.subLabel(), item.entity()));
+            TextRow r = stack.encode(tok, text, hints);
+            long[] ids = new long[r.encoding().size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = r.encoding().ids()[i];
+            }
+            return new InputRow(ids, r.overrides(), r.positions(), r.visibility(), null);
         };
+        return new Plugged(encoder, attached);
+    }
+
+    /** A probe encoder with the plug-ins' modules attached; closing detaches them. */
+    public record Plugged(Function<ProbeItem, InputRow> encoder, KnowledgeStack.Attached attached) implements AutoCloseable {
+        @Override
+        public void close() {
+            attached.close();
+        }
     }
 
     public ProbeScores evaluate(Path probes) {

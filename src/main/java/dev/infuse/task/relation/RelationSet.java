@@ -3,6 +3,7 @@ package dev.infuse.task.relation;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.infuse.InfuseException;
+import dev.infuse.inject.TextRow;
 import dev.infuse.task.Encoded;
 import dev.infuse.task.JsonlReader;
 import dev.infuse.task.Labels;
@@ -100,7 +101,7 @@ public final class RelationSet extends SingleLabelSet<RelationExample> {
             }
             word(text, x.tokens().get(k));
         }
-        RowEncoder.Row r = enc.encode(text.toString());
+        TextRow r = enc.encode(text.toString());
         Encoding e = r.encoding();
         int kept = Rows.kept(e, maxLen);
         int h = -1;

@@ -2,6 +2,7 @@ package dev.infuse.task.typing;
 
 import com.google.gson.JsonElement;
 import dev.infuse.InfuseException;
+import dev.infuse.inject.TextRow;
 import dev.infuse.task.Encoded;
 import dev.infuse.task.JsonlReader;
 import dev.infuse.task.Labels;
@@ -68,7 +69,7 @@ public final class TypingSet extends SingleLabelSet<TypingExample> {
     @Override
     public Encoded encode(int i, RowEncoder enc, int maxLen, Labels labels) {
         TypingExample x = examples.get(i);
-        RowEncoder.Row r = enc.encode(x.text());
+        TextRow r = enc.encode(x.text());
         Encoding e = r.encoding();
         int kept = Rows.kept(e, maxLen);
         List<Integer> span = new ArrayList<>();

@@ -10,6 +10,7 @@ import dev.infuse.InfuseException;
 import dev.infuse.domain.BundleWriter;
 import dev.infuse.domain.Entity;
 import dev.infuse.domain.Triple;
+import dev.infuse.inject.TextRow;
 import dev.infuse.inject.kbert.KnowledgeGraph.Branch;
 import dev.infuse.model.InputRow;
 import dev.infuse.task.Encoded;
@@ -44,7 +45,7 @@ class KbertInputTest {
         NerSet set = new NerSet(List.of(new NerSentence(List.of("cook", "visits", "beijing", "today"), List.of("B-PER", "O", "B-LOC", "O"), 1)));
         Labels labels = new Labels(set.labelsInOrder());
         KbertEncoder k = KbertTreeTest.encoder(EN, KbertTreeTest.english(), 64, true);
-        Encoded e = set.encode(0, RowEncoder.kbert(k), 64, labels);
+        Encoded e = set.encode(0, KbertTreeTest.rows(k), 64, labels);
         // Tree slots of the words: cook 1, visits 7, beijing 8, today 15; 2-6 and 9-14 are inserted.
         List<Integer> positions = new ArrayList<>();
         List<Integer> refs = new ArrayList<>();
@@ -68,10 +69,10 @@ class KbertInputTest {
         KbertEncoder k = KbertTreeTest.encoder(EN, KbertTreeTest.english(), 64, true);
         String text = "cook visits beijing today";
         TypingSet typing = new TypingSet(List.of(new TypingExample(text, 12, 19, "city", null, null)));
-        Encoded t = typing.encode(0, RowEncoder.kbert(k), 64, new Labels(List.of("city")));
+        Encoded t = typing.encode(0, KbertTreeTest.rows(k), 64, new Labels(List.of("city")));
         assertArrayEquals(new int[] {8}, t.targets().get(0).groups()[0], "beijing's own token, not its branches");
         ClassifySet cls = new ClassifySet(List.of(new ClassifySet.Example(text, "travel")));
-        Encoded c = cls.encode(0, RowEncoder.kbert(k), 64, new Labels(List.of("travel")));
+        Encoded c = cls.encode(0, KbertTreeTest.rows(k), 64, new Labels(List.of("travel")));
         assertArrayEquals(new int[] {0}, c.targets().get(0).groups()[0], "[CLS], which sees only the sentence");
         assertEquals(17, c.row().length());
     }
@@ -84,7 +85,7 @@ class KbertInputTest {
         assertEquals(List.of("他", "患", "糖", "尿", "病"), set.sentences().get(0).words());
         WordPieceTokenizer zh = KbertTreeTest.tokenizer("他", "患", "糖", "尿", "病", "类", "别", "疾");
         KnowledgeGraph g = KnowledgeGraph.of(Map.of("糖尿病", List.of(new Branch("类别", "疾病"))), "zh");
-        Encoded e = set.encode(0, RowEncoder.kbert(KbertTreeTest.encoder(zh, g, 64, true)), 64, new Labels(set.labelsInOrder()));
+        Encoded e = set.encode(0, KbertTreeTest.rows(KbertTreeTest.encoder(zh, g, 64, true)), 64, new Labels(set.labelsInOrder()));
         assertEquals(11, e.row().length(), "[CLS] + 5 characters + 4 inserted + [SEP]: 糖尿病 was linked");
         assertEquals(List.of(1, 2, 3, 4, 5), e.targets().stream().map(t -> t.groups()[0][0]).toList());
     }
@@ -144,7 +145,7 @@ class KbertInputTest {
         SentenceTree.Tree t = k14.tree("cook visits beijing today");
         assertEquals(new SentenceTree.Cut(1, 3, 0), t.cut(), "beijing's last branch, 'is a city', goes");
         assertEquals(List.of("[CLS]", "cook", "is", "chef", "works", "at", "apple", "visits", "beijing", "capital", "of", "china", "today", "[SEP]"),
-                KbertTreeTest.tokens(EN, new RowEncoder.Row(t.encoding(), Map.of(), t.positions(), t.visibility())));
+                KbertTreeTest.tokens(EN, new TextRow(t.encoding(), Map.of(), t.positions(), t.visibility(), Map.of())));
 
         KbertEncoder k11 = KbertTreeTest.encoder(EN, KbertTreeTest.english(), 11, true);
         t = k11.tree("cook visits beijing today");
@@ -154,7 +155,7 @@ class KbertInputTest {
         KbertEncoder k5 = KbertTreeTest.encoder(EN, KbertTreeTest.english(), 5, true);
         t = k5.tree("cook visits beijing today");
         assertEquals(new SentenceTree.Cut(4, 11, 1), t.cut(), "every branch, then one sentence token");
-        InputRow row = Rows.cut(RowEncoder.kbert(k5).encode("cook visits beijing today"), 5, EN);
+        InputRow row = Rows.cut(KbertTreeTest.rows(k5).encode("cook visits beijing today"), 5, EN);
         assertArrayEquals(new long[] {EN.clsId(), EN.tokenToId("cook"), EN.tokenToId("visits"), EN.tokenToId("beijing"), EN.sepId()}, row.ids());
 
         String report = String.join("\n", k5.report("training"));

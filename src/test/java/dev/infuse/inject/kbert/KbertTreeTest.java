@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.infuse.inject.TextRow;
 import dev.infuse.inject.kbert.KnowledgeGraph.Branch;
+import dev.infuse.inject.KnowledgeStack;
 import dev.infuse.task.RowEncoder;
 import dev.infuse.text.WordPieceTokenizer;
 import java.nio.file.Path;
@@ -49,7 +51,12 @@ class KbertTreeTest {
         return new KbertEncoder(tok, g, new KbertOptions(Path.of("g.spo"), 2, vm, 7), maxLen);
     }
 
-    static List<String> tokens(WordPieceTokenizer tok, RowEncoder.Row r) {
+    /** Rows through K-BERT alone, as a task model with only this plug-in builds them. */
+    static RowEncoder rows(KbertEncoder k) {
+        return RowEncoder.of(k.tokenizer(), new KnowledgeStack(List.of(KbertKnowledge.of(k))));
+    }
+
+    static List<String> tokens(WordPieceTokenizer tok, TextRow r) {
         return Arrays.stream(r.encoding().ids()).mapToObj(tok::idToToken).toList();
     }
 
@@ -76,7 +83,7 @@ class KbertTreeTest {
 
     @Test
     void englishTreeSoftPositionsAndVisibleMatrix() {
-        RowEncoder.Row r = RowEncoder.kbert(encoder(EN, english(), 64, true)).encode("cook visits beijing today");
+        TextRow r = rows(encoder(EN, english(), 64, true)).encode("cook visits beijing today");
         assertEquals(List.of("[CLS]", "cook", "is", "chef", "works", "at", "apple", "visits", "beijing", "capital", "of", "china", "is", "a",
                 "city", "today", "[SEP]"), tokens(EN, r));
         //                     CLS cook is chef works at apple visits beijing capital of china is a city today SEP
@@ -113,7 +120,7 @@ class KbertTreeTest {
         Map<String, List<Branch>> g = new LinkedHashMap<>();
         g.put("糖尿病", List.of(new Branch("类别", "疾病"), new Branch("科室", "内分泌科")));
         g.put("高血压", List.of(new Branch("类别", "疾病"), new Branch("科室", "心内科")));
-        RowEncoder.Row r = RowEncoder.kbert(encoder(zh, KnowledgeGraph.of(g, "zh"), 64, true)).encode("他患糖尿病和高血压");
+        TextRow r = rows(encoder(zh, KnowledgeGraph.of(g, "zh"), 64, true)).encode("他患糖尿病和高血压");
         assertEquals(List.of("[CLS]", "他", "患", "糖", "尿", "病", "类", "别", "疾", "病", "科", "室", "内", "分", "泌", "科", "和", "高", "血", "压",
                 "类", "别", "疾", "病", "科", "室", "心", "内", "科", "[SEP]"), tokens(zh, r));
         assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 6, 7, 8, 9, 10, 11, 6, 7, 8, 9, 10, 11, 12, 13, 10, 11, 12, 13, 14, 10},
@@ -157,8 +164,8 @@ class KbertTreeTest {
 
     @Test
     void withoutTheVisibleMatrixPositionsStaySoftAndEveryTokenSeesAll() {
-        RowEncoder.Row with = RowEncoder.kbert(encoder(EN, english(), 64, true)).encode("cook visits beijing today");
-        RowEncoder.Row without = RowEncoder.kbert(encoder(EN, english(), 64, false)).encode("cook visits beijing today");
+        TextRow with = rows(encoder(EN, english(), 64, true)).encode("cook visits beijing today");
+        TextRow without = rows(encoder(EN, english(), 64, false)).encode("cook visits beijing today");
         assertArrayEquals(with.encoding().ids(), without.encoding().ids());
         assertArrayEquals(with.positions(), without.positions());
         assertNull(without.visibility());
@@ -167,7 +174,7 @@ class KbertTreeTest {
     @Test
     void aTextWithoutSubjectsIsThePlainEncoding() {
         KbertEncoder k = encoder(EN, english(), 64, true);
-        RowEncoder.Row r = RowEncoder.kbert(k).encode("visits today");
+        TextRow r = rows(k).encode("visits today");
         assertEquals(EN.encode("visits today"), r.encoding());
         assertArrayEquals(new long[] {0, 1, 2, 3}, r.positions());
         for (boolean[] row : r.visibility()) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.infuse.engine.Engines;
+import dev.infuse.inject.TextRow;
 import dev.infuse.inject.kbert.KnowledgeGraph.Branch;
 import dev.infuse.model.Batches;
 import dev.infuse.model.BertConfig;
@@ -53,7 +54,7 @@ class KbertVisibilityTest {
 
     static List<float[]> layers(boolean vm, String object) {
         KbertEncoder k = KbertTreeTest.encoder(KbertTreeTest.EN, graph(object), 64, vm);
-        RowEncoder.Row r = RowEncoder.kbert(k).encode("cook visits beijing today");
+        TextRow r = KbertTreeTest.rows(k).encode("cook visits beijing today");
         InputRow row = Rows.cut(r, 64, KbertTreeTest.EN);
         BertInput in = Batches.padded(List.of(row), KbertTreeTest.EN.padId(), model.config());
         in = new BertInput(in.inputIds(), in.tokenTypeIds(), in.positionIds(), in.paddingMask(), in.visibility(), in.overrides(), true);
