@@ -87,7 +87,6 @@ public final class FineTuning {
             BertModel restored = TrainCheckpoint.readModel(resumeFrom);
             lm.model().close();
             lm = new MaskedLm(restored, lm.tokenizer(), resumeFrom.toString());
-            log.println("infuse: resuming at step " + TrainCheckpoint.readState(resumeFrom).step() + " from " + resumeFrom);
         }
         TaskHead head = TaskHead.random(c.hiddenSize(), c.numHiddenLayers(), Tasks.groups(job.task()), labels.size(), job.transfer(), job.seed());
         TaskModel built;
@@ -139,6 +138,7 @@ public final class FineTuning {
             DevEvaluation.State from = DevEvaluation.State.FRESH;
             if (resumeFrom != null) {
                 TrainCheckpoint.State st = TrainCheckpoint.readState(resumeFrom, maxSteps);
+                log.println("infuse: resuming at step " + st.step() + " from " + resumeFrom);
                 TrainCheckpoint.restore(resumeFrom, params, adam, st.optimizerStep());
                 batches.seek(st.cursor());
                 from = DevEvaluation.read(resumeFrom);

@@ -188,6 +188,7 @@ final class TaskModelFiles {
     }
 
     private static JsonObject taskFile(Path dir) {
+        RunLock.requireFinished(dir, "a finished model");
         Path meta = dir.resolve(TASK_FILE);
         if (!Files.isRegularFile(meta)) {
             throw new InfuseException(dir + " is not a fine-tuned model (no " + TASK_FILE + "); run infuse finetune first");
