@@ -78,29 +78,29 @@ public final class AdapterHubFiles {
         o.addProperty("model_type", bc.isRoberta() ? "roberta" : "bert");
         o.addProperty("name", a.adapterName());
         o.addProperty("version", "adapters.1.0.0");
-        AdapterJson.write(dir.resolve(AdapterJson.CONFIG), o);
+        AdapterFiles.write(dir.resolve(AdapterFiles.CONFIG), o);
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
         a.parameters().forEach((n, t) -> tensors.put(n, Checkpoints.toHost(t)));
         Safetensors.write(dir.resolve(WEIGHTS), tensors);
-        return AdapterJson.entry(dir, AdapterJson.CONFIG, WEIGHTS, a.identity());
+        return AdapterFiles.entry(dir, AdapterFiles.CONFIG, WEIGHTS, a.identity());
     }
 
     /** Whether {@code dir}'s adapter_config.json is AdapterHub's (a "config" object inside). */
     public static boolean isBottleneck(Path dir) {
-        Path f = dir.resolve(AdapterJson.CONFIG);
-        return Files.isRegularFile(f) && AdapterJson.read(f).has("config") && AdapterJson.read(f).get("config").isJsonObject();
+        Path f = dir.resolve(AdapterFiles.CONFIG);
+        return Files.isRegularFile(f) && AdapterFiles.read(f).has("config") && AdapterFiles.read(f).get("config").isJsonObject();
     }
 
     /** The adapter in {@code dir}, checked against the model {@code c}. */
     public static BottleneckAdapter read(Path dir, BertConfig c) {
-        Path file = dir.resolve(AdapterJson.CONFIG);
+        Path file = dir.resolve(AdapterFiles.CONFIG);
         String where = file.toString();
-        JsonObject o = AdapterJson.read(file);
+        JsonObject o = AdapterFiles.read(file);
         if (!o.has("config") || !o.get("config").isJsonObject()) {
             throw new InfuseException(where + " is not an AdapterHub adapter config (no \"config\" object)");
         }
         JsonObject k = o.getAsJsonObject("config");
-        if (!AdapterJson.isNull(k, "architecture") && !k.get("architecture").getAsString().equals("bottleneck")) {
+        if (!AdapterFiles.isNull(k, "architecture") && !k.get("architecture").getAsString().equals("bottleneck")) {
             throw new InfuseException(where + " holds a " + k.get("architecture").getAsString() + " adapter; infuse reads bottleneck adapters");
         }
         boolean mh = flag(k, "mh_adapter", false);
@@ -123,11 +123,11 @@ public final class AdapterHubFiles {
         require(k, "use_gating", false, where);
         require(k, "is_parallel", false, where);
         require(k, "phm_layer", false, where);
-        if (!AdapterJson.isNull(k, "scaling") && !(k.get("scaling").isJsonPrimitive() && k.get("scaling").getAsJsonPrimitive().isNumber()
+        if (!AdapterFiles.isNull(k, "scaling") && !(k.get("scaling").isJsonPrimitive() && k.get("scaling").getAsJsonPrimitive().isNumber()
                 && k.get("scaling").getAsDouble() == 1.0)) {
             throw new InfuseException(where + ": scaling " + k.get("scaling") + " is not supported (1.0)");
         }
-        if (!AdapterJson.isNull(k, "leave_out") && !k.getAsJsonArray("leave_out").isEmpty()) {
+        if (!AdapterFiles.isNull(k, "leave_out") && !k.getAsJsonArray("leave_out").isEmpty()) {
             throw new InfuseException(where + ": leave_out " + k.get("leave_out") + " is not supported; infuse puts the adapter in every layer");
         }
         JsonElement rf = k.get("reduction_factor");
@@ -136,8 +136,8 @@ public final class AdapterHubFiles {
             throw new InfuseException(where + ": reduction_factor " + rf + " must be a whole number of at least 1");
         }
         Bottleneck.NonLinearity act = Bottleneck.NonLinearity.parse(
-                AdapterJson.isNull(k, "non_linearity") ? layout.defaultAct.configName() : k.get("non_linearity").getAsString(), where);
-        String name = AdapterJson.isNull(o, "name") ? BottleneckAdapter.NAME : o.get("name").getAsString();
+                AdapterFiles.isNull(k, "non_linearity") ? layout.defaultAct.configName() : k.get("non_linearity").getAsString(), where);
+        String name = AdapterFiles.isNull(o, "name") ? BottleneckAdapter.NAME : o.get("name").getAsString();
         Path weights = dir.resolve(WEIGHTS);
         if (!Files.isRegularFile(weights)) {
             throw new InfuseException("missing " + weights + " beside " + file);
@@ -146,7 +146,7 @@ public final class AdapterHubFiles {
     }
 
     private static boolean flag(JsonObject k, String key, boolean fallback) {
-        return AdapterJson.isNull(k, key) ? fallback : k.get(key).getAsBoolean();
+        return AdapterFiles.isNull(k, key) ? fallback : k.get(key).getAsBoolean();
     }
 
     private static void require(JsonObject k, String key, boolean value, String where) {

@@ -131,6 +131,11 @@ public final class BottleneckAdapter implements LayerHook, Knowledge {
         return reduction;
     }
 
+    /** The bottleneck at AdapterHub's module path {@code at}, or null. */
+    Bottleneck module(String at) {
+        return byPlace.get(at);
+    }
+
     String adapterName() {
         return adapterName;
     }
@@ -183,11 +188,11 @@ public final class BottleneckAdapter implements LayerHook, Knowledge {
 
     /** The adapter a model directory's task.json names as {@code layout}, read from its AdapterHub files. */
     public static BottleneckAdapter load(dev.infuse.inject.LoadContext context, Layout layout) {
-        AdapterJson.checkEntry(context);
+        AdapterFiles.checkEntry(context);
         BottleneckAdapter a = AdapterHubFiles.read(context.dir(), context.lm().model().config());
         if (a.layout != layout) {
             a.close();
-            throw new dev.infuse.InfuseException(context.dir().resolve(AdapterJson.CONFIG) + " holds a " + a.layout.label
+            throw new dev.infuse.InfuseException(context.dir().resolve(AdapterFiles.CONFIG) + " holds a " + a.layout.label
                     + " adapter, task.json says " + layout.label);
         }
         return a;

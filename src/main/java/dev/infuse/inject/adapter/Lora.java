@@ -140,7 +140,7 @@ public final class Lora implements LayerHook, Knowledge {
 
     /** The LoRA a model directory's task.json names, read from its PEFT files (their SHA-256 checked against the entry). */
     public static Lora load(dev.infuse.inject.LoadContext context) {
-        AdapterJson.checkEntry(context);
+        AdapterFiles.checkEntry(context);
         return PeftFiles.read(context.dir(), context.lm().model().config());
     }
 

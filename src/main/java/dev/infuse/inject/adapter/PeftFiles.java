@@ -58,7 +58,7 @@ public final class PeftFiles {
         c.put("layers_pattern", null);
         c.put("layers_to_transform", null);
         c.put("loftq_config", new JsonObject());
-        c.put("lora_alpha", AdapterJson.number(s.alpha()));
+        c.put("lora_alpha", AdapterFiles.number(s.alpha()));
         c.put("lora_bias", false);
         c.put("lora_dropout", (double) s.dropout());
         c.put("megatron_config", null);
@@ -75,13 +75,13 @@ public final class PeftFiles {
         JsonObject o = new JsonObject();
         com.google.gson.Gson g = new com.google.gson.GsonBuilder().serializeNulls().create();
         c.forEach((k, v) -> o.add(k, v instanceof JsonElement e ? e : g.toJsonTree(v)));
-        AdapterJson.write(dir.resolve(AdapterJson.CONFIG), o);
+        AdapterFiles.write(dir.resolve(AdapterFiles.CONFIG), o);
 
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
         lora.parameters().forEach((n, a) -> tensors.put(n, Checkpoints.toHost(a)));
         context.head().forEach((n, t) -> tensors.put(Lora.PEFT_PREFIX + n, t));
         Safetensors.write(dir.resolve(WEIGHTS), tensors);
-        return AdapterJson.entry(dir, AdapterJson.CONFIG, WEIGHTS, lora.identity());
+        return AdapterFiles.entry(dir, AdapterFiles.CONFIG, WEIGHTS, lora.identity());
     }
 
     /** PEFT's task_type: TOKEN_CLS for NER, SEQ_CLS for the tasks that label a whole row, null for MLM pretraining. */
@@ -105,42 +105,42 @@ public final class PeftFiles {
 
     /** Whether {@code dir} holds a PEFT LoRA (its config says peft_type LORA). */
     public static boolean isLora(Path dir) {
-        Path f = dir.resolve(AdapterJson.CONFIG);
+        Path f = dir.resolve(AdapterFiles.CONFIG);
         if (!Files.isRegularFile(f)) {
             return false;
         }
-        JsonObject c = AdapterJson.read(f);
+        JsonObject c = AdapterFiles.read(f);
         return c.has("peft_type") && c.get("peft_type").isJsonPrimitive() && c.get("peft_type").getAsString().equals("LORA");
     }
 
     /** {@code adapter_config.json}'s base_model_name_or_path, or null. */
     public static String baseModel(Path dir) {
-        JsonObject c = AdapterJson.read(dir.resolve(AdapterJson.CONFIG));
-        return AdapterJson.isNull(c, "base_model_name_or_path") ? null : c.get("base_model_name_or_path").getAsString();
+        JsonObject c = AdapterFiles.read(dir.resolve(AdapterFiles.CONFIG));
+        return AdapterFiles.isNull(c, "base_model_name_or_path") ? null : c.get("base_model_name_or_path").getAsString();
     }
 
     /** The LoRA in {@code dir}, checked against the model {@code c}; every disagreement is one line naming the file. */
     public static Lora read(Path dir, BertConfig c) {
-        Path configFile = dir.resolve(AdapterJson.CONFIG);
-        JsonObject o = AdapterJson.read(configFile);
+        Path configFile = dir.resolve(AdapterFiles.CONFIG);
+        JsonObject o = AdapterFiles.read(configFile);
         String where = configFile.toString();
-        String type = AdapterJson.isNull(o, "peft_type") ? "(none)" : o.get("peft_type").getAsString();
+        String type = AdapterFiles.isNull(o, "peft_type") ? "(none)" : o.get("peft_type").getAsString();
         if (!type.equals("LORA")) {
             throw new InfuseException(where + " holds a PEFT " + type + " adapter; infuse reads LORA");
         }
         int r = integer(o, "r", 8, where);
-        double alpha = AdapterJson.isNull(o, "lora_alpha") ? 8 : o.get("lora_alpha").getAsDouble();
-        double dropout = AdapterJson.isNull(o, "lora_dropout") ? 0 : o.get("lora_dropout").getAsDouble();
+        double alpha = AdapterFiles.isNull(o, "lora_alpha") ? 8 : o.get("lora_alpha").getAsDouble();
+        double dropout = AdapterFiles.isNull(o, "lora_dropout") ? 0 : o.get("lora_dropout").getAsDouble();
         refuse(o, "bias", "none", where, "trained biases");
         refuse(o, "use_dora", false, where, "DoRA");
         refuse(o, "fan_in_fan_out", false, where, "fan_in_fan_out (BERT's projections are nn.Linear)");
         refuse(o, "lora_bias", false, where, "a LoRA bias");
         for (String k : List.of("rank_pattern", "alpha_pattern")) {
-            if (!AdapterJson.isNull(o, k) && o.get(k).isJsonObject() && !o.getAsJsonObject(k).isEmpty()) {
+            if (!AdapterFiles.isNull(o, k) && o.get(k).isJsonObject() && !o.getAsJsonObject(k).isEmpty()) {
                 throw new InfuseException(where + " sets " + k + "; infuse reads one rank and one alpha for every module");
             }
         }
-        boolean rs = !AdapterJson.isNull(o, "use_rslora") && o.get("use_rslora").getAsBoolean();
+        boolean rs = !AdapterFiles.isNull(o, "use_rslora") && o.get("use_rslora").getAsBoolean();
         float scale = (float) (rs ? alpha / Math.sqrt(r) : alpha / r);
 
         Path weights = dir.resolve(WEIGHTS);
@@ -212,7 +212,7 @@ public final class PeftFiles {
     }
 
     private static int integer(JsonObject o, String key, int fallback, String where) {
-        if (AdapterJson.isNull(o, key)) {
+        if (AdapterFiles.isNull(o, key)) {
             return fallback;
         }
         double v = o.get(key).getAsDouble();
@@ -223,7 +223,7 @@ public final class PeftFiles {
     }
 
     private static void refuse(JsonObject o, String key, Object plain, String where, String what) {
-        if (AdapterJson.isNull(o, key)) {
+        if (AdapterFiles.isNull(o, key)) {
             return;
         }
         JsonElement v = o.get(key);

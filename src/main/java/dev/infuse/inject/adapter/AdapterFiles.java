@@ -13,11 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reading and writing the adapter_config.json files: nulls kept (PEFT and AdapterHub write them), one error line for a bad file. */
-final class AdapterJson {
-    static final String CONFIG = "adapter_config.json";
+public final class AdapterFiles {
+    public static final String CONFIG = "adapter_config.json";
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
 
-    private AdapterJson() {}
+    private AdapterFiles() {}
 
     static void write(Path file, JsonObject o) {
         AtomicFiles.writeString(file, GSON.toJson(o) + "\n");
