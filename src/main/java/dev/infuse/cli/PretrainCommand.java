@@ -114,6 +114,9 @@ final class PretrainCommand implements Callable<Integer> {
     int saveEvery;
 
     @Mixin
+    AdapterOptions adapter;
+
+    @Mixin
     SeedOption seed;
 
     @Mixin
@@ -122,7 +125,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainSettings settings = new TrainSettings(batchSize, maxSeqLength, lr, warmup != null ? warmup : maxSteps / 10,
-                LrSchedule.Kind.parse(schedule), clip, accumulate, new Freeze(topLayers, embeddingsOnly), saveEvery, maxSteps, seed.value,
+                LrSchedule.Kind.parse(schedule), clip, accumulate, adapter.freeze(new Freeze(topLayers, embeddingsOnly)), saveEvery, maxSteps, seed.value,
                 weightDecay, mlmProbability);
         Objective.Spec objective = objective();
         String m = masking != null ? masking : objective instanceof ZeoSpec ? "entity" : "token";
@@ -134,7 +137,9 @@ final class PretrainCommand implements Callable<Integer> {
             corpus = new TemplateCorpus(corpus, DomainBundle.open(input.domain), zeoInstances.templates, seed.value);
         }
         Path outputDir = run.dir;
-        PretrainJob job = new PretrainJob(model.name, corpus, m, packing(), settings, outputDir, run.resume, run.overwrite, objective);
+        dev.infuse.train.HookSpec hook = adapter.hook();
+        PretrainJob job = new PretrainJob(model.name, corpus, m, packing(), settings, outputDir, run.resume, run.overwrite, objective,
+                hook == null ? List.of() : List.of(hook));
         long steps = Pretraining.run(job, List.of(), System.err);
         if (json.requested) {
             Map<String, Object> o = new LinkedHashMap<>();

@@ -2,13 +2,18 @@ package dev.infuse.inject;
 
 import dev.infuse.InfuseException;
 import dev.infuse.Registry;
+import dev.infuse.inject.adapter.BottleneckAdapter;
+import dev.infuse.inject.adapter.Lora;
 import java.util.List;
 
 /** Every knowledge method a saved model may name, by name. A new method is one line below. */
 public final class KnowledgeTypes {
     private static final Registry<KnowledgeType> REGISTRY = new Registry<KnowledgeType>()
             .register(dev.infuse.inject.pelt.PeltKnowledge.NAME, () -> dev.infuse.inject.pelt.PeltKnowledge::load)
-            .register(dev.infuse.inject.kbert.KbertKnowledge.NAME, () -> dev.infuse.inject.kbert.KbertKnowledge::load);
+            .register(dev.infuse.inject.kbert.KbertKnowledge.NAME, () -> dev.infuse.inject.kbert.KbertKnowledge::load)
+            .register("houlsby", () -> c -> BottleneckAdapter.load(c, BottleneckAdapter.Layout.HOULSBY))
+            .register("pfeiffer", () -> c -> BottleneckAdapter.load(c, BottleneckAdapter.Layout.PFEIFFER))
+            .register("lora", () -> Lora::load);
 
     public static final List<String> NAMES = REGISTRY.names();
 

@@ -412,7 +412,7 @@ public final class BertModel implements ParameterOwner, AutoCloseable {
      * multiplied by a boolean keep mask, which is what autograd keeps. The mask is drawn from torch's generator,
      * so the trainer's per-step seeding makes it reproducible as before.
      */
-    static NDArray dropout(NDArray x, float rate, boolean training) {
+    public static NDArray dropout(NDArray x, float rate, boolean training) {
         if (!training || rate == 0f) {
             return x;
         }

@@ -24,6 +24,10 @@ import java.util.Map;
  * with its provenance. What {@code infuse pretrain} runs.
  */
 public final class Pretraining {
+    /** What an adapter or LoRA hook writes beside the model (see {@link #saveKnowledge}); --overwrite may replace them. */
+    static final java.util.Set<String> ADAPTER_FILES = java.util.Set.of(dev.infuse.inject.adapter.AdapterFiles.CONFIG,
+            dev.infuse.inject.adapter.PeftFiles.WEIGHTS, dev.infuse.inject.adapter.AdapterHubFiles.WEIGHTS);
+
     private Pretraining() {}
 
     /** @param extra listeners beside the standard ones (metrics, progress, checkpoints); tests use them to stop a run */
@@ -44,7 +48,7 @@ public final class Pretraining {
         identity.put("corpus-sha256", corpusHash);
         identity.putAll(job.objective().identity());
         job.hooks().forEach(h -> identity.putAll(h.identity())); // before the comparison, so a resume with other hooks is refused
-        try (OutputDir.Run run = OutputDir.prepare(out, java.util.Set.of(), identity, job.resume(), job.overwrite(), log)) {
+        try (OutputDir.Run run = OutputDir.prepare(out, ADAPTER_FILES, identity, job.resume(), job.overwrite(), log)) {
             train(job, strategy, identity, corpusHash, run.resumeFrom(), extra, log);
             run.finish();
         }
@@ -70,6 +74,7 @@ public final class Pretraining {
                 model.addHook(job.hooks().get(i).create(model.config(), s.seed() * 31 + i));
             }
             Trainables params = new Trainables().encoder(model, s.freeze().trainable(model.config())::contains).module(objective);
+            log.println("infuse: " + share(params, model, objective));
             try (AdamW adam = new AdamW(s.loop().optimizer());
                     Batcher data = new Batcher(new InstanceStream(job.corpus(), lm.tokenizer(), s.maxSeqLength(), job.packing()),
                             new Masker(strategy, s.mlmProbability(), lm.tokenizer().maskId(), model.config().vocabSize(),
@@ -99,6 +104,7 @@ public final class Pretraining {
                 p.setting("steps", s.maxSteps());
                 lm.save(out, p);
                 saveModules(out, params);
+                saveKnowledge(out, model, s.freeze().trainable(model.config()).isEmpty() ? job.model() : out.toAbsolutePath().toString());
             } finally {
                 closeHooks(model);
             }
@@ -110,6 +116,31 @@ public final class Pretraining {
         Map<String, dev.infuse.model.io.HostTensor> modules = TrainCheckpoint.exportModules(params);
         if (!modules.isEmpty()) {
             dev.infuse.model.io.Safetensors.write(out.resolve(TrainCheckpoint.MODULES), modules);
+        }
+    }
+
+    /**
+     * "training 1,536 of 110,106,428 parameters (0.0014%)": what moves against everything the run holds. An adapter
+     * run is worth its name only when this share is small.
+     */
+    static String share(Trainables params, BertModel model, dev.infuse.model.ParameterOwner objective) {
+        long trained = params.trained().values().stream().mapToLong(a -> a.getShape().size()).sum();
+        long all = model.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum()
+                + model.hooks().stream().flatMap(h -> h.parameters().values().stream()).mapToLong(a -> a.getShape().size()).sum()
+                + objective.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+        return String.format(java.util.Locale.ROOT, "training %,d of %,d parameters (%.4f%%)", trained, all, 100.0 * trained / all);
+    }
+
+    /**
+     * A hook that is a knowledge plug-in (an adapter, a LoRA) writes its own files beside the model, in the format
+     * its users' tools read. Its base model is the one the run started from when the backbone stayed frozen, and
+     * the run's own model otherwise, since the adapter then only works on top of that.
+     */
+    private static void saveKnowledge(Path out, BertModel model, String baseModel) {
+        for (LayerHook h : model.hooks()) {
+            if (h instanceof dev.infuse.inject.Knowledge k) {
+                k.save(out, new dev.infuse.inject.SaveContext(baseModel, null, Map.of()));
+            }
         }
     }
 
