@@ -87,6 +87,9 @@ final class FinetuneCommand implements Callable<Integer> {
     KgOptions kg;
 
     @Mixin
+    AdapterOptions adapter;
+
+    @Mixin
     JsonOption json;
 
     /** Every plug-in the flags ask for; their stack decides the order. */
@@ -94,6 +97,7 @@ final class FinetuneCommand implements Callable<Integer> {
         List<KnowledgeSpec> out = new java.util.ArrayList<>();
         java.util.Optional.ofNullable(entityTable.spec()).ifPresent(out::add);
         java.util.Optional.ofNullable(kg.spec(seed.value)).ifPresent(out::add);
+        java.util.Optional.ofNullable(adapter.spec()).ifPresent(out::add);
         return out;
     }
 
@@ -105,7 +109,7 @@ final class FinetuneCommand implements Callable<Integer> {
         Path outputDir = run.dir;
         FinetuneJob job = new FinetuneJob(model.name, task, train, dev, Transfer.parse(transfer), topLayers, batchSize, maxSeqLength, lr,
                 epochs, maxSteps, evalEvery, patience, warmupRatio, seed.value, outputDir, run.overwrite, run.resume,
-                headLr == null ? 0f : headLr, knowledge());
+                headLr == null ? 0f : headLr, knowledge(), adapter.trainBackbone);
         FineTuning.Result r;
         try (MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
             r = FineTuning.run(job, List.of(metrics, ProgressLine.forStderr("finetune")), System.err);

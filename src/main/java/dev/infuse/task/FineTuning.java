@@ -124,6 +124,7 @@ public final class FineTuning {
         String prefix = ParameterSpec.prefix(encoder.config());
         Trainables params = new Trainables().encoder(encoder, n -> open.contains(n) && n.startsWith(prefix))
                 .module(model.head(), job.headPeakLr() / job.lr());
+        log.println("infuse: " + params.share(encoder, model.head()));
         List<Integer> lengths = data.stream().map(e -> e.row().length()).toList();
         // Each epoch shuffled, then grouped by length so a batch pads little (LengthBatches); the order comes from (seed, epoch).
         EpochBatches<TaskBatch> batches = new EpochBatches<>(data.size(), job.batchSize(), 0,
@@ -158,7 +159,7 @@ public final class FineTuning {
 
     /** The encoder trains unless the transfer freezes it or a plug-in's modules train alone (an adapter). */
     static boolean encoderTrains(FinetuneJob job, TaskModel model) {
-        return !job.transfer().frozen() && model.knowledge().plugins().stream().noneMatch(Knowledge::freezesEncoder);
+        return !job.transfer().frozen() && (job.trainBackbone() || model.knowledge().plugins().stream().noneMatch(Knowledge::freezesEncoder));
     }
 
     private static void save(FinetuneJob job, TaskModel model, Scores s, long step) {

@@ -19,10 +19,19 @@ import java.util.Objects;
  * @param headLr the task head's peak learning rate; 0 means {@code lr}
  * @param knowledge the knowledge plug-ins every input and the encoder get (PELT's table, K-BERT's graph, an
  *     adapter), in any order: their stack orders them
+ * @param trainBackbone train the encoder even though a plug-in's modules would train alone (an adapter)
  */
 public record FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
         int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
-        Path outputDir, boolean overwrite, boolean resume, float headLr, List<KnowledgeSpec> knowledge) {
+        Path outputDir, boolean overwrite, boolean resume, float headLr, List<KnowledgeSpec> knowledge, boolean trainBackbone) {
+    /** A job whose adapters, if any, train alone. */
+    public FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
+            int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
+            Path outputDir, boolean overwrite, boolean resume, float headLr, List<KnowledgeSpec> knowledge) {
+        this(model, task, train, dev, transfer, topLayers, batchSize, maxSeqLength, lr, epochs, maxSteps, evalEvery, patience,
+                warmupRatio, seed, outputDir, overwrite, resume, headLr, knowledge, false);
+    }
+
     /** A job with no knowledge plug-in and the head at {@code lr}. */
     public FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
             int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
@@ -93,6 +102,9 @@ public record FinetuneJob(String model, String task, Path train, Path dev, Trans
         m.put("seed", seed);
         if (!knowledge.isEmpty()) {
             m.put("knowledge", String.join("+", knowledge.stream().map(KnowledgeSpec::name).toList()));
+        }
+        if (trainBackbone) {
+            m.put("train-backbone", true);
         }
         return m;
     }

@@ -27,6 +27,9 @@ final class SavedTaskCheck {
             }
         }
         Path config = dir.resolve("config.json");
+        if (!Files.exists(config)) {
+            return; // an adapter run: the encoder and its config are the base model's, the labels only in task.json
+        }
         JsonObject c;
         try {
             c = JsonParser.parseString(Files.readString(config)).getAsJsonObject();

@@ -14,4 +14,9 @@ public interface HookSpec {
     Map<String, Object> identity();
 
     LayerHook create(BertConfig config, long seed);
+
+    /** The files the hook writes beside the model, so a rerun knows them as this run's own. */
+    default java.util.List<String> files() {
+        return java.util.List.of();
+    }
 }

@@ -124,7 +124,8 @@ public final class OutputDir {
             return null;
         }
         // No checkpoint: what is here is either a finished model (refused) or what a run left before its first checkpoint.
-        boolean leftovers = foreign.isEmpty() && (unfinished || !present.contains("config.json"));
+        // A finished model has a config.json, or a task.json when only its adapter and head were saved.
+        boolean leftovers = foreign.isEmpty() && (unfinished || (!present.contains("config.json") && !present.contains("task.json")));
         if (leftovers) {
             log.println("infuse: starting over: " + out + " holds only what an unfinished run left before its first checkpoint ("
                     + String.join(", ", present) + ")");

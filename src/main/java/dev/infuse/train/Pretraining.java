@@ -24,10 +24,6 @@ import java.util.Map;
  * with its provenance. What {@code infuse pretrain} runs.
  */
 public final class Pretraining {
-    /** What an adapter or LoRA hook writes beside the model (see {@link #saveKnowledge}); --overwrite may replace them. */
-    static final java.util.Set<String> ADAPTER_FILES = java.util.Set.of(dev.infuse.inject.adapter.AdapterFiles.CONFIG,
-            dev.infuse.inject.adapter.PeftFiles.WEIGHTS, dev.infuse.inject.adapter.AdapterHubFiles.WEIGHTS);
-
     private Pretraining() {}
 
     /** @param extra listeners beside the standard ones (metrics, progress, checkpoints); tests use them to stop a run */
@@ -48,7 +44,9 @@ public final class Pretraining {
         identity.put("corpus-sha256", corpusHash);
         identity.putAll(job.objective().identity());
         job.hooks().forEach(h -> identity.putAll(h.identity())); // before the comparison, so a resume with other hooks is refused
-        try (OutputDir.Run run = OutputDir.prepare(out, ADAPTER_FILES, identity, job.resume(), job.overwrite(), log)) {
+        java.util.Set<String> hookFiles = new java.util.HashSet<>(); // what a hook writes beside the model (see saveKnowledge)
+        job.hooks().forEach(h -> hookFiles.addAll(h.files()));
+        try (OutputDir.Run run = OutputDir.prepare(out, hookFiles, identity, job.resume(), job.overwrite(), log)) {
             train(job, strategy, identity, corpusHash, run.resumeFrom(), extra, log);
             run.finish();
         }
@@ -74,7 +72,7 @@ public final class Pretraining {
                 model.addHook(job.hooks().get(i).create(model.config(), s.seed() * 31 + i));
             }
             Trainables params = new Trainables().encoder(model, s.freeze().trainable(model.config())::contains).module(objective);
-            log.println("infuse: " + share(params, model, objective));
+            log.println("infuse: " + params.share(model, objective));
             try (AdamW adam = new AdamW(s.loop().optimizer());
                     Batcher data = new Batcher(new InstanceStream(job.corpus(), lm.tokenizer(), s.maxSeqLength(), job.packing()),
                             new Masker(strategy, s.mlmProbability(), lm.tokenizer().maskId(), model.config().vocabSize(),
@@ -117,18 +115,6 @@ public final class Pretraining {
         if (!modules.isEmpty()) {
             dev.infuse.model.io.Safetensors.write(out.resolve(TrainCheckpoint.MODULES), modules);
         }
-    }
-
-    /**
-     * "training 1,536 of 110,106,428 parameters (0.0014%)": what moves against everything the run holds. An adapter
-     * run is worth its name only when this share is small.
-     */
-    static String share(Trainables params, BertModel model, dev.infuse.model.ParameterOwner objective) {
-        long trained = params.trained().values().stream().mapToLong(a -> a.getShape().size()).sum();
-        long all = model.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum()
-                + model.hooks().stream().flatMap(h -> h.parameters().values().stream()).mapToLong(a -> a.getShape().size()).sum()
-                + objective.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
-        return String.format(java.util.Locale.ROOT, "training %,d of %,d parameters (%.4f%%)", trained, all, 100.0 * trained / all);
     }
 
     /**

@@ -100,6 +100,26 @@ public final class Trainables {
         return s == null ? lr : lr * s;
     }
 
+    /**
+     * "training 1,536 of 110,106,428 parameters (0.0014%)": what moves against everything the run holds, the
+     * encoder and every owner given; an adapter run is worth its name only when this share is small.
+     */
+    public String share(BertModel encoder, ParameterOwner... others) {
+        long trainedCount = trained.values().stream().mapToLong(a -> a.getShape().size()).sum();
+        long all = count(encoder);
+        for (LayerHook h : encoder.hooks()) {
+            all += count(h);
+        }
+        for (ParameterOwner o : others) {
+            all += count(o);
+        }
+        return String.format(java.util.Locale.ROOT, "training %,d of %,d parameters (%.4f%%)", trainedCount, all, 100.0 * trainedCount / all);
+    }
+
+    private static long count(ParameterOwner o) {
+        return o.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+    }
+
     /** Every owner except the encoder, in the order added. */
     public List<ParameterOwner> modules() {
         return Collections.unmodifiableList(modules);

@@ -214,6 +214,11 @@ public final class BottleneckAdapter implements LayerHook, Knowledge {
     }
 
     @Override
+    public boolean freezesEncoder() {
+        return true; // an adapter's point: the pretrained weights stay as they are
+    }
+
+    @Override
     public JsonObject save(Path dir, SaveContext context) {
         return AdapterHubFiles.write(this, dir, context);
     }

@@ -8,6 +8,7 @@ import dev.infuse.model.LayerHook;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.train.HookSpec;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,6 +41,11 @@ public record BottleneckSpec(BottleneckAdapter.Layout layout, int reduction) imp
     @Override
     public Map<String, Object> identity() {
         return identity(layout, reduction);
+    }
+
+    @Override
+    public List<String> files() {
+        return List.of(AdapterFiles.CONFIG, AdapterHubFiles.WEIGHTS);
     }
 
     @Override

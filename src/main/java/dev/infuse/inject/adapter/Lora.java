@@ -160,6 +160,11 @@ public final class Lora implements LayerHook, Knowledge {
     }
 
     @Override
+    public boolean freezesEncoder() {
+        return true; // an adapter's point: the pretrained weights stay as they are
+    }
+
+    @Override
     public JsonObject save(Path dir, SaveContext context) {
         return PeftFiles.write(this, dir, context);
     }

@@ -87,6 +87,11 @@ public record LoraSpec(int r, float alpha, float dropout, List<String> targets) 
     }
 
     @Override
+    public List<String> files() {
+        return List.of(AdapterFiles.CONFIG, PeftFiles.WEIGHTS);
+    }
+
+    @Override
     public Knowledge open(MaskedLm lm, int maxSeqLength, long seed) {
         return Lora.create(this, lm.model().config(), seed);
     }
