@@ -70,7 +70,7 @@ class ComparisonTest {
     @Test
     void everyMethodMeetsEveryTaskAndARerunReusesTheCells() throws Exception {
         Path out = tmp.resolve("out");
-        List<String> methods = List.of("none", "pelt", "kbert", "entity-mask", "zeo:1", "pelt+kbert", "entity-mask+pelt");
+        List<String> methods = List.of("none", "pelt", "kbert", "entity-mask", "zeo:1", "pelt+kbert", "entity-mask+pelt", "lora", "pelt+houlsby");
         comparison(methods, out).run(new PrintStream(new ByteArrayOutputStream()));
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
         Set<String> cells = new TreeSet<>();
@@ -93,6 +93,8 @@ class ComparisonTest {
         assertTrue(Files.exists(out.resolve("methods/pelt+kbert/pelt/table.pelt")) && Files.exists(out.resolve("methods/pelt+kbert/kbert/graph.spo")));
         assertTrue(Files.exists(out.resolve("methods/entity-mask+pelt/entity-mask/model.safetensors")));
         assertTrue(Files.readString(out.resolve("methods/entity-mask+pelt/pelt/table.pelt.provenance.json")).contains("entity-mask+pelt/entity-mask"));
+        // An adapter method pretrains its adapter on the corpus and leaves PEFT's (or AdapterHub's) files for the tasks.
+        assertTrue(Files.exists(out.resolve("methods/lora/adapter_model.safetensors")) && Files.exists(out.resolve("methods/pelt+houlsby/houlsby/adapter_config.json")));
         assertEquals(List.of("cat\tsat on\tsun", "dog\tran in\tsea", "dog\tsee also\tcat"), Files.readAllLines(out.resolve("methods/kbert/graph.spo")));
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();

@@ -16,7 +16,12 @@ public final class InjectionMethods {
             .register("zeo", () -> new ZeoInjection(2))
             .register("zeo:0", () -> new ZeoInjection(0))
             .register("zeo:1", () -> new ZeoInjection(1))
-            .register("zeo:2", () -> new ZeoInjection(2));
+            .register("zeo:2", () -> new ZeoInjection(2))
+            .register("lora", () -> new AdapterPretraining("lora", dev.infuse.inject.adapter.LoraSpec.defaults()))
+            .register("houlsby", () -> new AdapterPretraining("houlsby",
+                    new dev.infuse.inject.adapter.BottleneckSpec(dev.infuse.inject.adapter.BottleneckAdapter.Layout.HOULSBY, 16)))
+            .register("pfeiffer", () -> new AdapterPretraining("pfeiffer",
+                    new dev.infuse.inject.adapter.BottleneckSpec(dev.infuse.inject.adapter.BottleneckAdapter.Layout.PFEIFFER, 16)));
 
     public static final List<String> NAMES = REGISTRY.names();
 

@@ -16,7 +16,8 @@ class InjectionMethodsTest {
 
     @Test
     void theRegisteredNamesAreTheDocumentedOnes() {
-        assertEquals(List.of("none", "pelt", "kbert", "token-mask", "entity-mask", "zeo", "zeo:0", "zeo:1", "zeo:2"), InjectionMethods.NAMES);
+        assertEquals(List.of("none", "pelt", "kbert", "token-mask", "entity-mask", "zeo", "zeo:0", "zeo:1", "zeo:2", "lora", "houlsby",
+                "pfeiffer"), InjectionMethods.NAMES);
     }
 
     @Test
@@ -24,13 +25,14 @@ class InjectionMethodsTest {
         for (String name : InjectionMethods.NAMES) {
             InjectionMethod m = InjectionMethods.get(name);
             String expected = switch (name) {
-                case "none", "pelt", "kbert" -> "base";
+                case "none", "pelt", "kbert", "lora", "houlsby", "pfeiffer" -> "base";
                 case "token-mask", "entity-mask" -> DIR.toString();
                 default -> DIR.resolve("model").toString();
             };
             assertEquals(expected, m.model("base", DIR), name);
             List<String> plugins = m.knowledge(DIR, 7, 7f).stream().map(dev.infuse.inject.KnowledgeSpec::name).toList();
-            assertEquals(name.equals("pelt") || name.equals("kbert") ? List.of(name) : List.of(), plugins, name);
+            boolean plugin = List.of("pelt", "kbert", "lora", "houlsby", "pfeiffer").contains(name);
+            assertEquals(plugin ? List.of(name) : List.of(), plugins, name);
         }
     }
 
@@ -45,7 +47,7 @@ class InjectionMethodsTest {
     @Test
     void anUnknownNameListsTheKnownOnes() {
         InfuseException e = assertThrows(InfuseException.class, () -> InjectionMethods.get("ernie"));
-        assertEquals("unknown method \"ernie\" in --methods: expected none, pelt, kbert, token-mask, entity-mask, zeo, zeo:0, zeo:1, zeo:2, or several joined by + (pelt+kbert)",
+        assertEquals("unknown method \"ernie\" in --methods: expected none, pelt, kbert, token-mask, entity-mask, zeo, zeo:0, zeo:1, zeo:2, lora, houlsby, pfeiffer, or several joined by + (pelt+kbert)",
                 e.getMessage());
     }
 }
