@@ -40,16 +40,11 @@ def read_safetensors(path):
     return out
 
 
-def build(model_dir, torch_bert):
+def bert(config, t, torch_bert, prefix="bert."):
+    """The plain PyTorch BERT of torch_bert.py with the encoder tensors of t (name -> array) loaded by their HF names."""
     import torch
-    with open(os.path.join(model_dir, "config.json"), encoding="utf-8") as f:
-        config = json.load(f)
-    arch = config.get("architectures", ["?"])[0]
-    if arch != "BertForTokenClassification":
-        raise SystemExit(f"{model_dir}: config.json names {arch}; this check is for BertForTokenClassification")
     if config.get("hidden_act") != "gelu":
-        raise SystemExit(f"{model_dir}: hidden_act {config.get('hidden_act')}; this check knows exact GELU only")
-    t = read_safetensors(os.path.join(model_dir, "model.safetensors"))
+        raise SystemExit(f"hidden_act {config.get('hidden_act')}; this check knows exact GELU only")
     model = torch_bert.BertMLM(vocab=config["vocab_size"], hidden=config["hidden_size"], layers=config["num_hidden_layers"],
                                heads=config["num_attention_heads"], inter=config["intermediate_size"],
                                max_pos=config["max_position_embeddings"], types=config["type_vocab_size"],
@@ -66,7 +61,7 @@ def build(model_dir, torch_bert):
         put(mod.weight, name + ".weight")
         put(mod.bias, name + ".bias")
 
-    p = "bert."
+    p = prefix
     put(model.word.weight, p + "embeddings.word_embeddings.weight")
     put(model.pos.weight, p + "embeddings.position_embeddings.weight")
     put(model.tok_type.weight, p + "embeddings.token_type_embeddings.weight")
@@ -82,10 +77,63 @@ def build(model_dir, torch_bert):
         linear(layer.out, q + "output.dense")
         linear(layer.out_ln, q + "output.LayerNorm")
     model.eval()
-    classifier = torch.nn.Linear(config["hidden_size"], len(config["id2label"]))
-    linear(classifier, "classifier")
+    return model
+
+
+def classifier(t, hidden, labels, name="classifier"):
+    import torch
+    c = torch.nn.Linear(hidden, labels)
+    with torch.no_grad():
+        c.weight.copy_(torch.from_numpy(t[name + ".weight"].copy()))
+        c.bias.copy_(torch.from_numpy(t[name + ".bias"].copy()))
+    return c
+
+
+def build(model_dir, torch_bert):
+    with open(os.path.join(model_dir, "config.json"), encoding="utf-8") as f:
+        config = json.load(f)
+    arch = config.get("architectures", ["?"])[0]
+    if arch != "BertForTokenClassification":
+        raise SystemExit(f"{model_dir}: config.json names {arch}; this check is for BertForTokenClassification")
+    t = read_safetensors(os.path.join(model_dir, "model.safetensors"))
+    model = bert(config, t, torch_bert)
     id2label = {int(k): v for k, v in config["id2label"].items()}
-    return model, classifier, id2label
+    return model, classifier(t, config["hidden_size"], len(id2label)), id2label
+
+
+def compare(model, head, id2label, tok, max_len, predictions, tolerance):
+    """Each word's first-piece logits against what infuse predict --jsonl --logits wrote; returns the exit code."""
+    import torch
+    worst, words, sentences, label_mismatch, skipped = 0.0, 0, 0, 0, 0
+    with open(predictions, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            o = json.loads(line)
+            tokens, first = ["[CLS]"], []
+            for w in o["words"]:
+                pieces = tok.tokenize(w)
+                first.append(len(tokens) if pieces and len(tokens) + 1 < max_len else None)
+                tokens.extend(pieces)
+            tokens = tokens[:max_len - 1] + ["[SEP]"]
+            ids = torch.tensor([[tok.ids[t] for t in tokens]])
+            with torch.no_grad():
+                logits = head(model(ids))[0]
+            for k, (at, theirs) in enumerate(zip(first, o["logits"])):
+                if at is None or theirs is None:
+                    if (at is None) != (theirs is None):
+                        raise SystemExit(f"{predictions}:{n}: word {k} ({o['words'][k]!r}) is predicted on one side only")
+                    skipped += 1
+                    continue
+                ours = logits[at]
+                worst = max(worst, float((ours - torch.tensor(theirs)).abs().max()))
+                if id2label[int(ours.argmax())] != o["labels"][k]:
+                    label_mismatch += 1
+                words += 1
+            sentences += 1
+    print(f"{sentences} sentences, {words} words compared ({skipped} cut by max_seq_length {max_len} on both sides): "
+          f"max |logit difference| {worst:.3g}, labels that differ {label_mismatch}; torch {torch.__version__}")
+    ok = worst <= tolerance and label_mismatch == 0
+    print("OK" if ok else f"FAILED: tolerance {tolerance}")
+    return 0 if ok else 1
 
 
 def main(argv):
@@ -103,36 +151,7 @@ def main(argv):
     tok = torch_bert.WordPieceTokenizer(os.path.join(args.model_dir, "vocab.txt"))
     with open(os.path.join(args.model_dir, "task.json"), encoding="utf-8") as f:
         max_len = json.load(f)["max_seq_length"]
-    worst, words, sentences, label_mismatch, skipped = 0.0, 0, 0, 0, 0
-    with open(args.predictions, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            o = json.loads(line)
-            tokens, first = ["[CLS]"], []
-            for w in o["words"]:
-                pieces = tok.tokenize(w)
-                first.append(len(tokens) if pieces and len(tokens) + 1 < max_len else None)
-                tokens.extend(pieces)
-            tokens = tokens[:max_len - 1] + ["[SEP]"]
-            ids = torch.tensor([[tok.ids[t] for t in tokens]])
-            with torch.no_grad():
-                logits = classifier(model(ids))[0]
-            for k, (at, theirs) in enumerate(zip(first, o["logits"])):
-                if at is None or theirs is None:
-                    if (at is None) != (theirs is None):
-                        raise SystemExit(f"{args.predictions}:{n}: word {k} ({o['words'][k]!r}) is predicted on one side only")
-                    skipped += 1
-                    continue
-                ours = logits[at]
-                worst = max(worst, float((ours - torch.tensor(theirs)).abs().max()))
-                if id2label[int(ours.argmax())] != o["labels"][k]:
-                    label_mismatch += 1
-                words += 1
-            sentences += 1
-    print(f"{sentences} sentences, {words} words compared ({skipped} cut by max_seq_length {max_len} on both sides): "
-          f"max |logit difference| {worst:.3g}, labels that differ {label_mismatch}; torch {torch.__version__}")
-    ok = worst <= args.tolerance and label_mismatch == 0
-    print("OK" if ok else f"FAILED: tolerance {args.tolerance}")
-    return 0 if ok else 1
+    return compare(model, classifier, id2label, tok, max_len, args.predictions, args.tolerance)
 
 
 if __name__ == "__main__":
