@@ -19,11 +19,24 @@ import java.util.Map;
  * @param maxSeqLength task example length, specials included
  * @param peltRareOnly build PELT rows only for entities the task files mark {@code rare}
  * @param vectorLength ZEO description tokens per knowledge vector
+ * @param adapterSteps 0: typing and NER train linear probes on frozen features; more: each cell fine-tunes a LoRA
+ *     (r 8 on query and value) and its head for this many steps on the frozen encoder ({@code --transfer adapter})
  */
 public record Budget(int pretrainSteps, int pretrainBatch, int pretrainLength, int pretrainTopLayers, float pretrainLr, int probeSample,
         int trainExamples, int devExamples, int testExamples, Transfer transfer, int maxSeqLength, boolean peltRareOnly,
-        float peltNorm, int vectorLength, float contrastiveWeight) {
+        float peltNorm, int vectorLength, float contrastiveWeight, int adapterSteps) {
+    /** A budget whose tasks train linear probes. */
+    public Budget(int pretrainSteps, int pretrainBatch, int pretrainLength, int pretrainTopLayers, float pretrainLr, int probeSample,
+            int trainExamples, int devExamples, int testExamples, Transfer transfer, int maxSeqLength, boolean peltRareOnly,
+            float peltNorm, int vectorLength, float contrastiveWeight) {
+        this(pretrainSteps, pretrainBatch, pretrainLength, pretrainTopLayers, pretrainLr, probeSample, trainExamples, devExamples, testExamples,
+                transfer, maxSeqLength, peltRareOnly, peltNorm, vectorLength, contrastiveWeight, 0);
+    }
+
     public Budget {
+        if (adapterSteps < 0) {
+            throw new InfuseException("--adapter-steps must not be negative, found " + adapterSteps);
+        }
         if (pretrainSteps < 1 || pretrainBatch < 1 || pretrainLength < 8 || pretrainTopLayers < 0 || probeSample < 1) {
             throw new InfuseException("--pretrain-steps, --pretrain-batch and --probe-sample must be at least 1 and --pretrain-length at least 8");
         }
@@ -49,9 +62,13 @@ public record Budget(int pretrainSteps, int pretrainBatch, int pretrainLength, i
         m.put("kbert", "the bundle's triples as a K-BERT graph: at most 2 branches per linked subject (drawn with the first seed), "
                 + "soft positions and visible matrix in the typing and NER inputs; probes read the base model without it");
         m.put("probe", "one probe in " + probeSample + " (by entity hash)");
-        m.put("typing, ner", "linear probe on the frozen encoder (" + transfer.flag() + " transfer), examples cut to " + maxSeqLength
-                + " tokens; train " + count(trainExamples) + ", dev " + count(devExamples) + ", test " + count(testExamples)
-                + " examples; AdamW lr 1e-3, batch 32, up to 30 epochs, best dev epoch kept (patience 4)");
+        String examples = "examples cut to " + maxSeqLength + " tokens; train " + count(trainExamples) + ", dev " + count(devExamples) + ", test "
+                + count(testExamples) + " examples; ";
+        m.put("typing, ner", adapterSteps > 0
+                ? "a LoRA (r 8, alpha 8, query and value) and the head fine-tuned on the frozen encoder per seed, " + examples + "AdamW lr 1e-3, "
+                        + "batch 16, " + adapterSteps + " steps, dev scored every " + Math.max(1, adapterSteps / 4) + " steps, best kept"
+                : "linear probe on the frozen encoder (" + transfer.flag() + " transfer), " + examples
+                        + "AdamW lr 1e-3, batch 32, up to 30 epochs, best dev epoch kept (patience 4)");
         return m;
     }
 

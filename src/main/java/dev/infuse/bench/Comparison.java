@@ -82,7 +82,11 @@ public record Comparison(String model, Path domain, TaskFiles files, List<String
                 for (String task : tasks) {
                     Cell c = cell(name, task, () -> task.equals("probe")
                             ? TaskRunner.probe(method, in, sample, budget, group.get(0))
-                            : TaskRunner.classify(method, task, in, data.get(task)[0], data.get(task)[1], data.get(task)[2], budget, group), log);
+                            : budget.adapterSteps() > 0
+                                    ? TaskRunner.adapterCells(method, task, in, data.get(task)[0], data.get(task)[1], data.get(task)[2],
+                                            files.split(task, "train"), files.split(task, "dev"), budget, group,
+                                            outputDir.resolve("methods").resolve(name).resolve("transfer-" + task))
+                                    : TaskRunner.classify(method, task, in, data.get(task)[0], data.get(task)[1], data.get(task)[2], budget, group), log);
                     results.addAll(c.measurements());
                     taskSeconds += c.seconds();
                 }

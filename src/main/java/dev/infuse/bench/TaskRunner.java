@@ -3,17 +3,24 @@ package dev.infuse.bench;
 import dev.infuse.inject.Knowledge;
 import dev.infuse.inject.KnowledgeSpec;
 import dev.infuse.inject.KnowledgeStack;
+import dev.infuse.inject.adapter.LoraSpec;
 import dev.infuse.model.MaskedLm;
+import dev.infuse.task.FineTuning;
+import dev.infuse.task.FinetuneJob;
 import dev.infuse.task.FrozenFeatures;
 import dev.infuse.task.Labels;
 import dev.infuse.task.LinearProbe;
+import dev.infuse.task.Predictor;
 import dev.infuse.task.Scores;
 import dev.infuse.task.TaskHead;
 import dev.infuse.task.TaskModel;
 import dev.infuse.task.TaskSet;
 import dev.infuse.task.Tasks;
+import dev.infuse.task.Transfer;
 import dev.infuse.task.probe.ProbeEvaluator;
 import dev.infuse.task.probe.ProbeScores;
+import dev.infuse.train.ProgressLine;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +86,35 @@ final class TaskRunner {
                 LinearProbe.Result r = LinearProbe.run(ftrain, fdev, dev, ftest, test, labels, budget.transfer(), groups,
                         LinearProbe.Options.defaults(), seed);
                 add(out, method, task, r.test(), seed);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code --transfer adapter}: per seed, a LoRA and the head fine-tuned on the frozen encoder with the method's
+     * plug-ins (an adapter of the method's own stays, and the task's LoRA sits beside it), the best dev
+     * evaluation kept, scored on test. What the K-BERT and ZEO papers claim is about fine-tuned models, which a
+     * linear probe on frozen features cannot show.
+     *
+     * @param trainFile, devFile the files the sets were read from: they name the data in each run's identity
+     * @param work where each seed's run goes; a finished run is read again, a killed one resumes
+     */
+    static List<Measurement> adapterCells(String method, String task, Injection.Injected in, TaskSet train, TaskSet dev, TaskSet test,
+            Path trainFile, Path devFile, Budget budget, List<Long> seeds, Path work) {
+        List<Measurement> out = new ArrayList<>();
+        for (long seed : seeds) {
+            Path dir = work.resolve("seed-" + seed);
+            List<KnowledgeSpec> knowledge = new ArrayList<>(in.knowledge());
+            knowledge.add(LoraSpec.defaults());
+            int steps = budget.adapterSteps();
+            FinetuneJob job = new FinetuneJob(in.model(), task, trainFile, devFile, Transfer.FULL, 0, 16, budget.maxSeqLength(), 1e-3f, 1,
+                    steps, Math.max(1, steps / 4), 100, 0.1f, seed, dir, false, Files.exists(dir.resolve("checkpoint")), 0f, knowledge);
+            if (!Files.exists(dir.resolve(TaskModel.TASK_FILE)) || Files.exists(dir.resolve("checkpoint"))) {
+                FineTuning.run(job, train, dev, List.of(ProgressLine.forStderr(method + " " + task + " s" + seed)), System.err);
+            }
+            try (TaskModel m = TaskModel.load(dir)) {
+                add(out, method, task, Predictor.evaluate(m, test, 32, System.err), seed);
             }
         }
         return out;

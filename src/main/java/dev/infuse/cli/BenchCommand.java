@@ -94,8 +94,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--test-examples", defaultValue = "1100", description = "Test examples per task, 0 for all (default ${DEFAULT-VALUE}).")
     int testExamples;
 
-    @Option(names = "--transfer", defaultValue = "top", description = "Frozen encoder read by the task heads: top, mix or embeddings (default ${DEFAULT-VALUE}).")
+    @Option(names = "--transfer", defaultValue = "top",
+            description = "How typing and NER read the encoder: a linear probe on frozen top, mix or embeddings features, or adapter (a LoRA and the head fine-tuned per seed, --adapter-steps; default ${DEFAULT-VALUE}).")
     String transfer;
+
+    @Range(min = 1)
+    @Option(names = "--adapter-steps", defaultValue = "200", description = "With --transfer adapter: fine-tuning steps per task cell (default ${DEFAULT-VALUE}).")
+    int adapterSteps;
 
     @Range(min = 3)
     @Option(names = "--max-seq-length", defaultValue = "80", description = "Task example tokens, specials included (default ${DEFAULT-VALUE}).")
@@ -127,8 +132,8 @@ final class BenchCommand implements Callable<Integer> {
             throw new InfuseException("--pelt-entities must be rare or all, got \"" + peltEntities + "\"");
         }
         Budget budget = new Budget(pretrainSteps, pretrainBatch, pretrainLength, topLayers, pretrainLr,
-                probeSample, trainExamples, devExamples, testExamples, Transfer.parse(transfer), maxSeqLength,
-                peltEntities.equals("rare"), norm, vectorLength, contrastiveWeight);
+                probeSample, trainExamples, devExamples, testExamples, transfer.equals("adapter") ? Transfer.TOP : Transfer.parse(transfer), maxSeqLength,
+                peltEntities.equals("rare"), norm, vectorLength, contrastiveWeight, transfer.equals("adapter") ? adapterSteps : 0);
         Path out = outputDir != null ? outputDir
                 : Engines.home().resolve("bench").resolve(domain.toAbsolutePath().normalize().getFileName().toString());
         List<Long> seedList = new ArrayList<>();

@@ -44,8 +44,14 @@ public final class FineTuning {
     private FineTuning() {}
 
     public static Result run(FinetuneJob job, List<TrainListener> listeners, PrintStream log) {
-        TaskSet train = Tasks.read(job.task(), job.train());
-        TaskSet dev = Tasks.read(job.task(), job.dev());
+        return run(job, Tasks.read(job.task(), job.train()), Tasks.read(job.task(), job.dev()), listeners, log);
+    }
+
+    /**
+     * The same on sets already read (a comparison's subsets of {@code job.train()} and {@code job.dev()}, whose
+     * files then only name the data in the run's identity and provenance).
+     */
+    public static Result run(FinetuneJob job, TaskSet train, TaskSet dev, List<TrainListener> listeners, PrintStream log) {
         if (train.size() == 0) {
             throw new InfuseException("--train " + job.train() + " has no examples");
         }

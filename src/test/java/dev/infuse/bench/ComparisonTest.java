@@ -105,6 +105,28 @@ class ComparisonTest {
     }
 
     @Test
+    void adapterTransferFineTunesALoraPerCellAndSeed() throws Exception {
+        Path out = tmp.resolve("adapter");
+        Budget b = budget();
+        Budget adapter = new Budget(b.pretrainSteps(), b.pretrainBatch(), b.pretrainLength(), b.pretrainTopLayers(), b.pretrainLr(), b.probeSample(),
+                b.trainExamples(), b.devExamples(), b.testExamples(), b.transfer(), b.maxSeqLength(), b.peltRareOnly(), b.peltNorm(),
+                b.vectorLength(), b.contrastiveWeight(), 4);
+        List<String> methods = List.of("none", "pelt+kbert");
+        new Comparison(model.toString(), bundle, TaskFiles.locate(bundle, null), methods, List.of("typing", "ner"), List.of(1L, 2L), false,
+                adapter, out, "infuse bench --transfer adapter (test)").run(new PrintStream(new ByteArrayOutputStream()));
+        List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+        for (String m : methods) {
+            for (String cell : List.of(",typing,accuracy,all,1,", ",typing,accuracy,all,2,", ",ner,f1,all,1,", ",ner,f1,all,2,")) {
+                assertTrue(csv.stream().anyMatch(l -> l.startsWith(m + cell)), m + cell + " in\n" + String.join("\n", csv));
+            }
+        }
+        Path run = out.resolve("methods/pelt+kbert/transfer-ner/seed-2");
+        assertTrue(Files.exists(run.resolve("adapter_model.safetensors")) && Files.exists(run.resolve("knowledge_graph.spo"))
+                && Files.exists(run.resolve("entity_table.pelt")), "the cell's run keeps its LoRA, graph and table");
+        assertTrue(Files.readString(out.resolve("report.md")).contains("a LoRA (r 8, alpha 8, query and value) and the head fine-tuned"));
+    }
+
+    @Test
     void badRequestsFailBeforeAnyWork() throws Exception {
         Path out = tmp.resolve("bad");
         InfuseException m = assertThrows(InfuseException.class, () -> comparison(List.of("none", "ernie"), out));
