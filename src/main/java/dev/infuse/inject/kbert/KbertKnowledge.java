@@ -52,9 +52,7 @@ public final class KbertKnowledge implements Knowledge {
 
         @Override
         public Map<String, Object> identity() {
-            Map<String, Object> m = new LinkedHashMap<>(options.settings());
-            m.put("kg-sha256", graph().fingerprint()); // the graph's content: a resume with another graph is refused
-            return m;
+            return KbertKnowledge.identity(options, graph());
         }
 
         @Override
@@ -128,8 +126,13 @@ public final class KbertKnowledge implements Knowledge {
 
     @Override
     public Map<String, Object> identity() {
-        Map<String, Object> m = new LinkedHashMap<>(encoder.options().settings());
-        m.put("kg-sha256", encoder.graph().fingerprint());
+        return identity(encoder.options(), encoder.graph());
+    }
+
+    /** The settings and the graph's content: a resume with another graph is refused like one with other data. */
+    static Map<String, Object> identity(KbertOptions options, KnowledgeGraph graph) {
+        Map<String, Object> m = new LinkedHashMap<>(options.settings());
+        m.put("kg-sha256", graph.fingerprint());
         return m;
     }
 

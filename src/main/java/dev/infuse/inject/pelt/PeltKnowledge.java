@@ -41,10 +41,7 @@ public final class PeltKnowledge implements Knowledge {
 
         @Override
         public Map<String, Object> identity() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("pelt-table-sha256", Provenance.sha256(table));
-            m.put("pelt-norm", norm);
-            return m;
+            return PeltKnowledge.identity(Provenance.sha256(table), norm);
         }
 
         @Override
@@ -108,8 +105,13 @@ public final class PeltKnowledge implements Knowledge {
 
     @Override
     public Map<String, Object> identity() {
+        return identity(sha256, norm);
+    }
+
+    /** The table's content and the norm of its vectors: what changes the rows PELT makes. */
+    static Map<String, Object> identity(String tableSha256, float norm) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pelt-table-sha256", sha256);
+        m.put("pelt-table-sha256", tableSha256);
         m.put("pelt-norm", norm);
         return m;
     }
