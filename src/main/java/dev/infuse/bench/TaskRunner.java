@@ -1,9 +1,9 @@
 package dev.infuse.bench;
 
+import dev.infuse.bench.methods.InjectionMethods;
 import dev.infuse.inject.Knowledge;
 import dev.infuse.inject.KnowledgeSpec;
 import dev.infuse.inject.KnowledgeStack;
-import dev.infuse.inject.adapter.LoraSpec;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.task.FineTuning;
 import dev.infuse.task.FinetuneJob;
@@ -106,7 +106,7 @@ final class TaskRunner {
         for (long seed : seeds) {
             Path dir = work.resolve("seed-" + seed);
             List<KnowledgeSpec> knowledge = new ArrayList<>(in.knowledge());
-            knowledge.add(LoraSpec.defaults());
+            knowledge.add(InjectionMethods.transferAdapter());
             int steps = budget.adapterSteps();
             FinetuneJob job = new FinetuneJob(in.model(), task, trainFile, devFile, Transfer.FULL, 0, 16, budget.maxSeqLength(), 1e-3f, 1,
                     steps, Math.max(1, steps / 4), 100, 0.1f, seed, dir, false, Files.exists(dir.resolve("checkpoint")), 0f, knowledge);

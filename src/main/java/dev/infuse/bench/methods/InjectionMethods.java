@@ -25,6 +25,11 @@ public final class InjectionMethods {
 
     public static final List<String> NAMES = REGISTRY.names();
 
+    /** The adapter each task cell fine-tunes under {@code --transfer adapter}: PEFT's defaults, r 8 and alpha 8 on query and value. */
+    public static dev.infuse.inject.KnowledgeSpec transferAdapter() {
+        return dev.infuse.inject.adapter.LoraSpec.defaults();
+    }
+
     private InjectionMethods() {}
 
     /**
