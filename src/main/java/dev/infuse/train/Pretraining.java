@@ -104,7 +104,7 @@ public final class Pretraining {
                 p.setting("steps", s.maxSteps());
                 lm.save(out, p);
                 saveModules(out, params);
-                saveKnowledge(out, model, s.freeze().trainable(model.config()).isEmpty() ? job.model() : out.toAbsolutePath().toString());
+                saveKnowledge(out, model, s.freeze().trainable(model.config()).isEmpty() ? reference(job.model()) : out.toAbsolutePath().toString());
             } finally {
                 closeHooks(model);
             }
@@ -136,6 +136,12 @@ public final class Pretraining {
      * its users' tools read. Its base model is the one the run started from when the backbone stayed frozen, and
      * the run's own model otherwise, since the adapter then only works on top of that.
      */
+    /** A model directory as an absolute path, so the adapter's config still finds it from elsewhere; a built-in name as it is. */
+    private static String reference(String model) {
+        Path p = Path.of(model);
+        return java.nio.file.Files.isDirectory(p) ? p.toAbsolutePath().normalize().toString() : model;
+    }
+
     private static void saveKnowledge(Path out, BertModel model, String baseModel) {
         for (LayerHook h : model.hooks()) {
             if (h instanceof dev.infuse.inject.Knowledge k) {
