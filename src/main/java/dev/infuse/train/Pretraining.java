@@ -120,8 +120,8 @@ public final class Pretraining {
     }
 
     /**
-     * "training 1,536 of 110,106,428 parameters (0.0014%)": what moves against everything the run holds. An adapter
-     * run is worth its name only when this share is small.
+     * "training 294,912 of 110,399,802 parameters (0.2671%)" (BERT-base with PEFT's default LoRA): what moves against
+     * everything the run holds. An adapter run is worth its name only when this share is small.
      */
     static String share(Trainables params, BertModel model, dev.infuse.model.ParameterOwner objective) {
         long trained = params.trained().values().stream().mapToLong(a -> a.getShape().size()).sum();
