@@ -102,7 +102,7 @@ public final class Pretraining {
                 p.setting("steps", s.maxSteps());
                 lm.save(out, p);
                 saveModules(out, params);
-                saveKnowledge(out, model, s.freeze().trainable(model.config()).isEmpty() ? job.model() : out.toAbsolutePath().toString());
+                saveKnowledge(out, model, s.freeze().trainable(model.config()).isEmpty() ? reference(job.model()) : out.toAbsolutePath().toString());
             } finally {
                 closeHooks(model);
             }
@@ -115,6 +115,12 @@ public final class Pretraining {
         if (!modules.isEmpty()) {
             dev.infuse.model.io.Safetensors.write(out.resolve(TrainCheckpoint.MODULES), modules);
         }
+    }
+
+    /** A model directory as an absolute path, so the adapter's config still finds it from elsewhere; a built-in name as it is. */
+    private static String reference(String model) {
+        Path p = Path.of(model);
+        return java.nio.file.Files.isDirectory(p) ? p.toAbsolutePath().normalize().toString() : model;
     }
 
     /**
