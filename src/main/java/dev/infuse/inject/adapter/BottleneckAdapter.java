@@ -4,10 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.infuse.engine.Engines;
-import dev.infuse.inject.Knowledge;
 import dev.infuse.inject.SaveContext;
 import dev.infuse.model.BertConfig;
-import dev.infuse.model.LayerHook;
 import dev.infuse.model.ParameterSpec;
 import dev.infuse.model.io.HostTensor;
 import java.nio.file.Path;
@@ -29,7 +27,7 @@ import java.util.Random;
  *       summed in AdapterHub's order, {@code (up + h) + x}.
  * </ul>
  */
-public final class BottleneckAdapter implements LayerHook, Knowledge {
+public final class BottleneckAdapter extends AdapterModule {
     public enum Layout {
         HOULSBY("houlsby", Bottleneck.NonLinearity.SWISH), PFEIFFER("pfeiffer", Bottleneck.NonLinearity.RELU);
 
@@ -55,19 +53,18 @@ public final class BottleneckAdapter implements LayerHook, Knowledge {
     private final int units;
     private final Bottleneck.NonLinearity act;
     private final BertConfig config;
-    private final NDManager manager;
     private final Map<String, Bottleneck> byPlace = new HashMap<>(); // "<point>:<layer>"
     private final Map<String, NDArray> parameters;
 
     private BottleneckAdapter(Layout layout, String adapterName, int reduction, Bottleneck.NonLinearity act, BertConfig config,
             NDManager manager, List<Bottleneck> modules) {
+        super(manager);
         this.layout = layout;
         this.adapterName = adapterName;
         this.reduction = reduction;
         this.units = units(config, reduction);
         this.act = act;
         this.config = config;
-        this.manager = manager;
         for (Bottleneck b : modules) {
             byPlace.put(b.at, b);
         }
@@ -208,23 +205,11 @@ public final class BottleneckAdapter implements LayerHook, Knowledge {
         return BottleneckSpec.identity(layout, reduction);
     }
 
-    @Override
-    public List<LayerHook> modules() {
-        return List.of(this);
-    }
 
-    @Override
-    public boolean freezesEncoder() {
-        return true; // an adapter's point: the pretrained weights stay as they are
-    }
 
     @Override
     public JsonObject save(Path dir, SaveContext context) {
         return AdapterHubFiles.write(this, dir, context);
     }
 
-    @Override
-    public void close() {
-        manager.close();
-    }
 }

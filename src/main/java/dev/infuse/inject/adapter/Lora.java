@@ -7,7 +7,6 @@ import ai.djl.nn.core.Linear;
 import com.google.gson.JsonObject;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
-import dev.infuse.inject.Knowledge;
 import dev.infuse.inject.SaveContext;
 import dev.infuse.model.BertConfig;
 import dev.infuse.model.BertModel;
@@ -30,7 +29,7 @@ import java.util.Random;
  * <p>A fresh LoRA draws A as PEFT does ({@code kaiming_uniform_(a=sqrt(5))}, which for a [r, in] matrix is
  * U(-1/sqrt(in), 1/sqrt(in))) and sets B to zero: the wrapped model starts as the base model exactly.
  */
-public final class Lora implements LayerHook, Knowledge {
+public final class Lora extends AdapterModule {
     static final String PEFT_PREFIX = "base_model.model.";
 
     /** One wrapped projection: its layer, its name within the layer ({@link LayerHook#LINEAR_MODULES}), A (r, in) and B (out, r). */
@@ -39,16 +38,15 @@ public final class Lora implements LayerHook, Knowledge {
     private final LoraSpec spec;
     private final float scale;
     private final BertConfig config;
-    private final NDManager manager;
     private final Map<String, Pair> pairs = new LinkedHashMap<>(); // "<layer>:<module>"
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
     private final Map<String, HostTensor> head;
 
     Lora(LoraSpec spec, float scale, BertConfig config, NDManager manager, List<Pair> wrapped, Map<String, HostTensor> head) {
+        super(manager);
         this.spec = spec;
         this.scale = scale;
         this.config = config;
-        this.manager = manager;
         for (Pair p : wrapped) {
             pairs.put(p.layer() + ":" + p.module(), p);
             parameters.put(name(config, p.layer(), p.module(), "lora_A"), p.a());
@@ -154,23 +152,11 @@ public final class Lora implements LayerHook, Knowledge {
         return spec.identity();
     }
 
-    @Override
-    public List<LayerHook> modules() {
-        return List.of(this);
-    }
 
-    @Override
-    public boolean freezesEncoder() {
-        return true; // an adapter's point: the pretrained weights stay as they are
-    }
 
     @Override
     public JsonObject save(Path dir, SaveContext context) {
         return PeftFiles.write(this, dir, context);
     }
 
-    @Override
-    public void close() {
-        manager.close();
-    }
 }
