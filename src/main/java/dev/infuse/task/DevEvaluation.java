@@ -1,5 +1,6 @@
 package dev.infuse.task;
 
+import dev.infuse.io.StopSignal;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -51,6 +52,7 @@ final class DevEvaluation implements TrainListener {
     private final List<Map<String, Object>> history = new ArrayList<>();
     private State state;
     private boolean stop;
+    private long saved = -1;
 
     DevEvaluation(TaskModel model, TaskSet dev, int batchSize, long evalEvery, int patience, State from, Checkpointing checkpointing,
             ObjLongConsumer<Scores> keepBest, PrintStream log) {
@@ -87,10 +89,25 @@ final class DevEvaluation implements TrainListener {
             }
         }
         if (step < r.maxSteps()) {
-            Checkpointing c = checkpointing;
-            TrainCheckpoint.save(c.out(), c.model().lm().model(), c.params(), c.adam(),
-                    new TrainCheckpoint.State(step, c.adam().stepCount(), r.cursor(), c.identity()), Map.of(STATE_FILE, toJson(state)));
+            save(r);
         }
+    }
+
+    /** A signal stops the run between evaluations: the checkpoint keeps the steps since the last one. */
+    @Override
+    public void onStop(StepReport last) {
+        if (last != null && last.step() != saved && !stop) {
+            save(last);
+        }
+    }
+
+    private void save(StepReport r) {
+        Checkpointing c = checkpointing;
+        try (StopSignal.Writing w = StopSignal.writing()) {
+            TrainCheckpoint.save(c.out(), c.model().lm().model(), c.params(), c.adam(),
+                    new TrainCheckpoint.State(r.step(), c.adam().stepCount(), r.cursor(), c.identity()), Map.of(STATE_FILE, toJson(state)));
+        }
+        saved = r.step();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.infuse.task;
 
+import dev.infuse.train.ResumeHint;
+import dev.infuse.io.Stopped;
 import ai.djl.ndarray.types.Shape;
 import dev.infuse.InfuseException;
 import dev.infuse.engine.Tensors;
@@ -141,7 +143,12 @@ public final class FineTuning {
             all.add(eval);
             BatchLoss<TaskBatch> loss = (s, batch, training) -> Losses.crossEntropy(model.logits(s, batch.examples(), training),
                     Tensors.copyOf(s, batch.gold(), new Shape(batch.predicted()))); // ()
-            long steps = new Trainer<>(params, loss, batches, loop, adam, all).run(start);
+            long steps;
+            try {
+                steps = new Trainer<>(params, loss, batches, loop, adam, all).run(start);
+            } catch (Stopped stop) {
+                throw stop.then(ResumeHint.of(job.outputDir()));
+            }
             return new Result(eval.state().best(), eval.state().bestStep(), steps, eval.history());
         }
     }

@@ -77,6 +77,8 @@ public final class Pretraining {
                 listeners.addAll(extra);
                 try {
                     new Trainer<>(params, objective.on(model), data, s.loop(), adam, listeners).run(start);
+                } catch (dev.infuse.io.Stopped stop) {
+                    throw stop.then(ResumeHint.of(out));
                 } catch (Diverged d) {
                     long kept = checkpointer.lastSaved() >= 0 ? checkpointer.lastSaved() : start;
                     throw new InfuseException("training stopped: " + d.getMessage() + "; " + (kept > 0

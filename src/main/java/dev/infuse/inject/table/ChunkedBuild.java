@@ -2,6 +2,7 @@ package dev.infuse.inject.table;
 
 import dev.infuse.InfuseException;
 import dev.infuse.io.Progress;
+import dev.infuse.io.StopSignal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -83,11 +84,17 @@ public final class ChunkedBuild<R, T> {
                 }
                 @SuppressWarnings("unchecked")
                 Chunk<T> chunk = (Chunk<T>) item;
+                // Added to the sums only when the whole chunk is encoded, in the same order as batch by batch, so a
+                // signal between batches leaves the state at a chunk boundary, where it can be saved and resumed.
+                List<float[]> vectors = new ArrayList<>();
                 for (int i = 0; i < chunk.items().size(); i += settings.batchSize()) {
+                    stopPoint(state, totalRaw);
+                    vectors.add(work.encode(chunk.items().subList(i, Math.min(chunk.items().size(), i + settings.batchSize()))));
+                }
+                for (int i = 0, v = 0; i < chunk.items().size(); i += settings.batchSize(), v++) {
                     List<T> batch = chunk.items().subList(i, Math.min(chunk.items().size(), i + settings.batchSize()));
-                    float[] vectors = work.encode(batch);
                     for (int b = 0; b < batch.size(); b++) {
-                        state.add(work.row(batch.get(b)), vectors, b);
+                        state.add(work.row(batch.get(b)), vectors.get(v), b);
                     }
                 }
                 encoded += chunk.items().size();
@@ -104,6 +111,22 @@ public final class ChunkedBuild<R, T> {
     }
 
     private record Chunk<T>(List<T> items, int raw) {}
+
+    /** Between two batches: on a signal, saves the finished chunks and stops ({@link StopSignal}). */
+    private void stopPoint(RowSums state, long totalRaw) {
+        if (StopSignal.received() == null) {
+            return;
+        }
+        long done = Math.min(totalRaw, (long) state.chunksDone() * settings.chunkSize());
+        String where = "after " + done + " of " + totalRaw + " " + settings.unit();
+        if (state.chunksDone() == 0) {
+            StopSignal.check(() -> where + "; nothing to resume from, rerun the command to start again");
+        }
+        try (StopSignal.Writing w = StopSignal.writing()) {
+            state.save();
+        }
+        StopSignal.check(() -> where + "; the finished chunks are saved in " + state.file() + ", rerun the same command to continue");
+    }
 
     private void produce(int skipChunks, BlockingQueue<Object> queue) {
         try {

@@ -59,6 +59,11 @@ public final class RowSums {
         return new RowSums(file, key, rows, hidden);
     }
 
+    /** Where {@link #save} writes. */
+    public Path file() {
+        return file;
+    }
+
     public int chunksDone() {
         return chunksDone;
     }
