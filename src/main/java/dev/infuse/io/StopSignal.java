@@ -15,8 +15,9 @@ import sun.misc.SignalHandler;
  * before the process ends.
  *
  * <p>A second signal stops at once: it waits for files being written ({@link #writing}) to be complete, then
- * restores the default action and raises the signal again, so the kernel ends the process without running
+ * restores the default action and sends the signal again, so the kernel ends the process without running
  * any exit code of the JVM or of libtorch (which is what could crash) and the exit status is 128 + signal.
+ * {@code Runtime.halt} would run the same JVM exit as the crash of issue 30; it is only the fallback.
  */
 public final class StopSignal {
     /** The signals that stop a run, with the exit code a shell reports for each. */
@@ -70,7 +71,14 @@ public final class StopSignal {
             Thread.currentThread().interrupt();
         }
         Signal.handle(s, SignalHandler.SIG_DFL);
-        Signal.raise(s);
+        // Java's Signal.raise refuses a signal without a Java handler, and there is no kill(getpid()) in the JDK.
+        try {
+            new ProcessBuilder("kill", "-s", k.name(), Long.toString(ProcessHandle.current().pid())).inheritIO().start().waitFor();
+            Thread.sleep(10_000); // the signal ends the process before this does
+        } catch (java.io.IOException | InterruptedException e) {
+            // No kill command: the JVM's own exit, which runs exit code libtorch may still be inside.
+        }
+        Runtime.getRuntime().halt(k.exitCode());
     }
 
     /** What the handler does on a first signal; tests call it to stop a run without one. */
