@@ -1,12 +1,12 @@
 package dev.infuse.task;
 
-import dev.infuse.io.StopSignal;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
 import dev.infuse.InfuseException;
+import dev.infuse.io.StopSignal;
 import dev.infuse.train.AdamW;
 import dev.infuse.train.StepReport;
 import dev.infuse.train.TrainCheckpoint;

@@ -1,13 +1,12 @@
 package dev.infuse.task;
 
-import dev.infuse.train.ResumeHint;
-import dev.infuse.io.Stopped;
 import ai.djl.ndarray.types.Shape;
 import dev.infuse.InfuseException;
 import dev.infuse.engine.Tensors;
 import dev.infuse.inject.kbert.KnowledgeGraph;
 import dev.infuse.inject.pelt.EntityTable;
 import dev.infuse.io.Provenance;
+import dev.infuse.io.Stopped;
 import dev.infuse.model.BertConfig;
 import dev.infuse.model.BertModel;
 import dev.infuse.model.MaskedLm;
@@ -18,8 +17,9 @@ import dev.infuse.train.EpochBatches;
 import dev.infuse.train.Freeze;
 import dev.infuse.train.LoopSettings;
 import dev.infuse.train.Losses;
-import dev.infuse.train.OutputDir;
 import dev.infuse.train.LrSchedule;
+import dev.infuse.train.OutputDir;
+import dev.infuse.train.ResumeHint;
 import dev.infuse.train.TrainCheckpoint;
 import dev.infuse.train.TrainListener;
 import dev.infuse.train.Trainables;

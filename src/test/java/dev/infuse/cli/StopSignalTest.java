@@ -144,6 +144,20 @@ class StopSignalTest {
         }
     }
 
+    @Test
+    void aSignalWhereTheCommandCannotStopLetsItFinishAndSaysSo() {
+        dev.infuse.io.StopSignal.request(dev.infuse.io.StopSignal.Kind.TERM);
+        CliRun r;
+        try {
+            r = CliRun.of("--version");
+        } finally {
+            dev.infuse.io.StopSignal.clear();
+        }
+        assertEquals(143, r.code(), r.err());
+        assertTrue(r.out().startsWith("infuse "), r.out());
+        assertEquals("infuse: SIGTERM came where the run could not stop; it ran to the end and its outputs are complete", r.err().strip());
+    }
+
     /** Starts {@code infuse pretrain}; with signals, sends them {@code delayMs} after its first step is logged. */
     static Run run(int index, List<String> signals, double delayMs, boolean resume, Path existing) throws IOException, InterruptedException {
         Path out = existing != null ? existing : tmp.resolve(index < 0 ? "straight" : "run-" + index);
