@@ -28,6 +28,13 @@ public final class Stopped extends RuntimeException {
         return s;
     }
 
+    /** The same stop with another account of what is kept, for a caller that resumes differently from the code below it. */
+    public Stopped instead(String how) {
+        Stopped s = new Stopped(signal, where, how);
+        s.setStackTrace(getStackTrace());
+        return s;
+    }
+
     public StopSignal.Kind signal() {
         return signal;
     }

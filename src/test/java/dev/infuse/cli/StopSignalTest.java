@@ -50,6 +50,16 @@ class StopSignalTest {
     static Path corpus;
     static Path crashDir;
 
+    // Every child started, so a failing test leaves none running.
+    static final List<Process> STARTED = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopChildren() {
+        synchronized (STARTED) {
+            STARTED.forEach(Process::destroyForcibly);
+        }
+    }
+
     @BeforeAll
     static void setUp() throws Exception {
         // Wider than TinyRun's model so a step lasts tens of milliseconds, nearly all of it in native forward and backward.
@@ -105,10 +115,10 @@ class StopSignalTest {
                 assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp") || n.equals(".checkpoint-new")).toList(),
                         what + "half-written files left");
             }
-            Matcher second = SECOND.matcher(r.log());
-            if (r.signals().size() == 2 && second.find()) {
-                // The JVM hands each signal to a thread of its own, so either may count as the first.
-                assertEquals(second.group(1).equals("SIGTERM") ? 143 : 130, r.exit(), what + r.log());
+            if (r.signals().size() == 2 && SECOND.matcher(r.log()).find()) {
+                // The JVM hands each signal to a thread of its own, so either may count as the first; and a stop that
+                // finishes its checkpoint as the second signal comes may exit on its own before the signal is sent again.
+                assertTrue(r.exit() == 130 || r.exit() == 143, what + r.log());
                 continue;
             }
             Matcher m = STOPPED.matcher(r.line());
@@ -170,6 +180,7 @@ class StopSignalTest {
         Path log = cwd.resolve("log.txt");
         Process p = new ProcessBuilder(ChildJvm.command(crashDir, CHEAP_START, Main.class.getName(), args)).directory(cwd.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        STARTED.add(p);
         if (!signals.isEmpty()) {
             Path metrics = out.resolve("metrics.jsonl");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
