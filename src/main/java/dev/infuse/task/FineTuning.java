@@ -6,6 +6,7 @@ import dev.infuse.engine.Tensors;
 import dev.infuse.inject.kbert.KnowledgeGraph;
 import dev.infuse.inject.pelt.EntityTable;
 import dev.infuse.io.Provenance;
+import dev.infuse.io.StopSignal;
 import dev.infuse.io.Stopped;
 import dev.infuse.model.BertConfig;
 import dev.infuse.model.BertModel;
@@ -165,6 +166,8 @@ public final class FineTuning {
         }
         job.settings().forEach(p::setting);
         p.setting("best_step", step).setting("dev_" + s.primaryName(), s.primary());
-        model.save(job.outputDir(), p);
+        try (StopSignal.Writing w = StopSignal.writing()) { // a second signal waits for the whole model, not some of its files
+            model.save(job.outputDir(), p);
+        }
     }
 }

@@ -89,8 +89,10 @@ public final class Pretraining {
                         .input("corpus_sha256", corpusHash);
                 identity.forEach(p::setting);
                 p.setting("steps", s.maxSteps());
-                lm.save(out, p);
-                saveModules(out, params);
+                try (dev.infuse.io.StopSignal.Writing w = dev.infuse.io.StopSignal.writing()) { // a second signal waits for all its files
+                    lm.save(out, p);
+                    saveModules(out, params);
+                }
                 return s.maxSteps();
             } finally {
                 closeHooks(model);
