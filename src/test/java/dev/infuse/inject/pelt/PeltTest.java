@@ -134,7 +134,7 @@ class PeltTest {
             StopSignal.clear();
         }
         assertEquals(143, e.exitCode());
-        assertTrue(e.line().matches("stopped by SIGTERM after 2 of \\d+ occurrences; the finished chunks are saved in .*sig-stopped\\.pelt\\.partial,"
+        assertTrue(e.line().matches("stopped by SIGTERM after 2 of \\d+ occurrences; the finished batches are saved in .*sig-stopped\\.pelt\\.partial,"
                 + " rerun the same command to continue"), e.line());
         assertFalse(Files.exists(stopped), "nothing under the real name");
         List<String> log = new ArrayList<>();
