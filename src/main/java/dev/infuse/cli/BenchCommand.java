@@ -141,8 +141,13 @@ final class BenchCommand implements Callable<Integer> {
             seedList.add(seed.value + i);
         }
         String command = "infuse " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        new Comparison(model.name, domain, TaskFiles.locate(domain, tasksDir), methods, tasks, seedList,
-                reseedInjection, budget, out, command).run(System.err);
+        try {
+            new Comparison(model.name, domain, TaskFiles.locate(domain, tasksDir), methods, tasks, seedList,
+                    reseedInjection, budget, out, command).run(System.err);
+        } catch (dev.infuse.io.Stopped stop) {
+            // bench has no --resume: a rerun reuses finished cells and injections and resumes a pretraining's checkpoint.
+            throw stop.instead("finished work is kept in " + out + "; rerun the same command to continue");
+        }
         System.err.println("infuse bench: wrote " + out.resolve("report.md") + ", results.csv and chart.png");
         System.out.println(out.resolve("report.md"));
         return 0;

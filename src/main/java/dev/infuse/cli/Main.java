@@ -1,6 +1,8 @@
 package dev.infuse.cli;
 
 import dev.infuse.InfuseException;
+import dev.infuse.io.StopSignal;
+import dev.infuse.io.Stopped;
 import dev.infuse.io.Versions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -39,6 +41,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        StopSignal.install(); // before any work: the JVM's own handler would exit under native code (issue 30)
         System.exit(run(args));
     }
 
@@ -57,6 +60,15 @@ public final class Main implements Callable<Integer> {
         });
         cmd.setExecutionExceptionHandler((ex, c, parse) -> {
             PrintWriter err = c.getErr();
+            Stopped stop = stopIn(ex);
+            if (stop != null) {
+                err.println("infuse: " + stop.line());
+                if (verbose) {
+                    stop.printStackTrace(err);
+                }
+                err.flush();
+                return stop.exitCode();
+            }
             err.println("infuse: " + oneLine(ex));
             if (verbose) {
                 ex.printStackTrace(err);
@@ -68,7 +80,26 @@ public final class Main implements Callable<Integer> {
             Ranges.check(parsed); // a ParameterException here goes to the handler above, like a parse error
             return new CommandLine.RunLast().execute(parsed);
         });
-        return cmd.execute(args);
+        int code = cmd.execute(args);
+        StopSignal.Kind late = StopSignal.received();
+        if (code == 0 && late != null) {
+            // The signal came where the command has no safe point (loading, the final save, a short command).
+            cmd.getErr().println("infuse: " + late.signalName() + " came where the run could not stop; it ran to the end and its outputs"
+                    + " are complete");
+            cmd.getErr().flush();
+            return late.exitCode();
+        }
+        return code;
+    }
+
+    /** A stop may reach the handler wrapped by code that added context to other failures. */
+    static Stopped stopIn(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof Stopped s) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /**

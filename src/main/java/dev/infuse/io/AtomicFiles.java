@@ -21,6 +21,12 @@ public final class AtomicFiles {
     }
 
     public static void write(Path file, Writer writer) {
+        try (StopSignal.Writing w = StopSignal.writing()) { // a second signal waits for the rename, so no temp file is left
+            writeNow(file, writer);
+        }
+    }
+
+    private static void writeNow(Path file, Writer writer) {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = null;
         try {

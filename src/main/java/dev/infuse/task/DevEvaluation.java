@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
 import dev.infuse.InfuseException;
+import dev.infuse.io.StopSignal;
 import dev.infuse.train.AdamW;
 import dev.infuse.train.StepReport;
 import dev.infuse.train.TrainCheckpoint;
@@ -52,6 +53,7 @@ final class DevEvaluation implements TrainListener {
     private final List<Map<String, Object>> history = new ArrayList<>();
     private State state;
     private boolean stop;
+    private long saved = -1;
 
     DevEvaluation(TaskModel model, TaskSet dev, int batchSize, long evalEvery, int patience, State from, Checkpointing checkpointing,
             ObjLongConsumer<Scores> keepBest, PrintStream log) {
@@ -88,10 +90,25 @@ final class DevEvaluation implements TrainListener {
             }
         }
         if (step < r.maxSteps()) {
-            Checkpointing c = checkpointing;
-            TrainCheckpoint.save(c.out(), c.model().lm().model(), c.params(), c.adam(),
-                    new TrainCheckpoint.State(step, c.adam().stepCount(), r.cursor(), c.identity()), Map.of(STATE_FILE, toJson(state)));
+            save(r);
         }
+    }
+
+    /** A signal stops the run between evaluations: the checkpoint keeps the steps since the last one. */
+    @Override
+    public void onStop(StepReport last) {
+        if (last != null && last.step() != saved && !stop) {
+            save(last);
+        }
+    }
+
+    private void save(StepReport r) {
+        Checkpointing c = checkpointing;
+        try (StopSignal.Writing w = StopSignal.writing()) {
+            TrainCheckpoint.save(c.out(), c.model().lm().model(), c.params(), c.adam(),
+                    new TrainCheckpoint.State(r.step(), c.adam().stepCount(), r.cursor(), c.identity()), Map.of(STATE_FILE, toJson(state)));
+        }
+        saved = r.step();
     }
 
     @Override

@@ -6,6 +6,8 @@ import dev.infuse.engine.Tensors;
 import dev.infuse.inject.Knowledge;
 import dev.infuse.inject.KnowledgeStack;
 import dev.infuse.io.Provenance;
+import dev.infuse.io.StopSignal;
+import dev.infuse.io.Stopped;
 import dev.infuse.model.BertConfig;
 import dev.infuse.model.BertModel;
 import dev.infuse.model.MaskedLm;
@@ -18,6 +20,7 @@ import dev.infuse.train.LoopSettings;
 import dev.infuse.train.Losses;
 import dev.infuse.train.LrSchedule;
 import dev.infuse.train.OutputDir;
+import dev.infuse.train.ResumeHint;
 import dev.infuse.train.TrainCheckpoint;
 import dev.infuse.train.TrainListener;
 import dev.infuse.train.Trainables;
@@ -158,7 +161,12 @@ public final class FineTuning {
             all.add(eval);
             BatchLoss<TaskBatch> loss = (s, batch, training) -> Losses.crossEntropy(model.logits(s, batch.examples(), training),
                     Tensors.copyOf(s, batch.gold(), new Shape(batch.predicted()))); // ()
-            long steps = new Trainer<>(params, loss, batches, loop, adam, all).run(start);
+            long steps;
+            try {
+                steps = new Trainer<>(params, loss, batches, loop, adam, all).run(start);
+            } catch (Stopped stop) {
+                throw stop.then(ResumeHint.of(job.outputDir()));
+            }
             return new Result(eval.state().best(), eval.state().bestStep(), steps, eval.history());
         }
     }
@@ -177,6 +185,8 @@ public final class FineTuning {
         p.setting("best_step", step).setting("dev_" + s.primaryName(), s.primary());
         // A run whose plug-in trains alone (an adapter) is saved apart from the base model, as PEFT saves it.
         boolean adapterOnly = !encoderTrains(job, model) && model.knowledge().plugins().stream().anyMatch(Knowledge::freezesEncoder);
-        model.save(job.outputDir(), p, job.model(), !adapterOnly);
+        try (StopSignal.Writing w = StopSignal.writing()) { // a second signal waits for the whole model, not some of its files
+            model.save(job.outputDir(), p, job.model(), !adapterOnly);
+        }
     }
 }

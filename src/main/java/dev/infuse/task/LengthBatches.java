@@ -1,5 +1,6 @@
 package dev.infuse.task;
 
+import dev.infuse.io.StopSignal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -70,6 +71,9 @@ final class LengthBatches {
         }
         order.sort(Comparator.comparingInt(i -> encoded.get(i).row().length()));
         for (int from = 0; from < order.size(); from += batchSize) {
+            int done = from;
+            // Prediction and feature extraction keep nothing between batches, so a signal just ends them here.
+            StopSignal.check(() -> "after " + done + " of " + order.size() + " examples; nothing was written");
             List<Integer> ids = order.subList(from, Math.min(order.size(), from + batchSize));
             sink.accept(new Batch(ids, ids.stream().map(encoded::get).toList()));
         }

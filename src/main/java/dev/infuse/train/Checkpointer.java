@@ -1,10 +1,11 @@
 package dev.infuse.train;
 
+import dev.infuse.io.StopSignal;
 import dev.infuse.model.BertModel;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Saves a {@link TrainCheckpoint} every N steps and after the last one. */
+/** Saves a {@link TrainCheckpoint} every N steps, after the last one, and where a signal stops the run. */
 public final class Checkpointer implements TrainListener {
     private final Path out;
     private final BertModel model;
@@ -26,10 +27,23 @@ public final class Checkpointer implements TrainListener {
     @Override
     public void onStep(StepReport r) {
         if ((every > 0 && r.step() % every == 0) || r.step() == r.maxSteps()) {
+            save(r);
+        }
+    }
+
+    @Override
+    public void onStop(StepReport last) {
+        if (last != null && last.step() != lastSaved) {
+            save(last);
+        }
+    }
+
+    private void save(StepReport r) {
+        try (StopSignal.Writing w = StopSignal.writing()) {
             TrainCheckpoint.save(out, model, params, adam, new TrainCheckpoint.State(r.step(), adam.stepCount(), r.cursor(), identity),
                     Map.of());
-            lastSaved = r.step();
         }
+        lastSaved = r.step();
     }
 
     /** The step of the newest checkpoint this run wrote, or -1. */

@@ -90,6 +90,8 @@ public final class Pretraining {
                 listeners.addAll(extra);
                 try {
                     new Trainer<>(params, objective.on(model), data, s.loop(), adam, listeners).run(start);
+                } catch (dev.infuse.io.Stopped stop) {
+                    throw stop.then(ResumeHint.of(out));
                 } catch (Diverged d) {
                     long kept = checkpointer.lastSaved() >= 0 ? checkpointer.lastSaved() : start;
                     throw new InfuseException("training stopped: " + d.getMessage() + "; " + (kept > 0
@@ -100,9 +102,11 @@ public final class Pretraining {
                         .input("corpus_sha256", corpusHash);
                 identity.forEach(p::setting);
                 p.setting("steps", s.maxSteps());
-                lm.save(out, p);
-                saveModules(out, params);
-                saveKnowledge(out, model, s.freeze().trainable(model.config()).isEmpty() ? reference(job.model()) : out.toAbsolutePath().toString());
+                try (dev.infuse.io.StopSignal.Writing w = dev.infuse.io.StopSignal.writing()) { // a second signal waits for all its files
+                    lm.save(out, p);
+                    saveModules(out, params);
+                    saveKnowledge(out, model, s.freeze().trainable(model.config()).isEmpty() ? reference(job.model()) : out.toAbsolutePath().toString());
+                }
             } finally {
                 closeHooks(model);
             }

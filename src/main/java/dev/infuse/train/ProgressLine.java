@@ -33,6 +33,12 @@ public final class ProgressLine implements TrainListener {
         progress.step(1);
     }
 
+    /** Ends the bar's line, so the stop's own line does not land on top of it at a terminal. */
+    @Override
+    public void onStop(StepReport last) {
+        onEnd(last == null ? 0 : last.step());
+    }
+
     @Override
     public void onEnd(long step) {
         if (progress != null) {

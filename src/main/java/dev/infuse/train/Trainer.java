@@ -7,6 +7,8 @@ import ai.djl.training.GradientCollector;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.NativeHeap;
 import dev.infuse.engine.Tensors;
+import dev.infuse.io.StopSignal;
+import dev.infuse.io.Stopped;
 import dev.infuse.mask.Masker;
 import dev.infuse.model.BertModel;
 import java.util.List;
@@ -47,7 +49,8 @@ public final class Trainer<B extends Batch> {
 
     /**
      * Trains from {@code startStep} (steps already done) until {@code maxSteps} or until a listener asks to
-     * stop; returns the steps done.
+     * stop; returns the steps done. A SIGINT or SIGTERM ({@link StopSignal}) is honoured between steps, never
+     * inside one: the listeners save what they keep ({@link TrainListener#onStop}), then {@link Stopped} is thrown.
      */
     public long run(long startStep) {
         long step = startStep;
@@ -55,11 +58,17 @@ public final class Trainer<B extends Batch> {
         NativeHeap.release(); // what loading freed would otherwise stay resident under every step
         adam.prepare(params.trained());
         listeners.forEach(l -> l.onStart(startStep, settings.maxSteps()));
+        StepReport last = null;
         try (NDManager root = Engines.newManager()) {
             while (step < settings.maxSteps()) {
+                if (StopSignal.received() != null) {
+                    throw stop(step, last);
+                }
                 StepReport r = step(root, step);
                 step++;
-                listeners.forEach(l -> l.onStep(r));
+                last = r;
+                // Evaluation inside a listener has batches of its own; a signal waits until the step's listeners are done.
+                StopSignal.deferred(() -> listeners.forEach(l -> l.onStep(r)));
                 if (listeners.stream().anyMatch(TrainListener::stopRequested)) {
                     break;
                 }
@@ -70,6 +79,12 @@ public final class Trainer<B extends Batch> {
         long done = step;
         listeners.forEach(l -> l.onEnd(done));
         return done;
+    }
+
+    private Stopped stop(long step, StepReport last) {
+        StopSignal.Kind k = StopSignal.received();
+        StopSignal.deferred(() -> listeners.forEach(l -> l.onStop(last)));
+        return new Stopped(k, step == 0 ? "before step 1 of " + settings.maxSteps() : "after step " + step + " of " + settings.maxSteps());
     }
 
     private StepReport step(NDManager root, long step) {

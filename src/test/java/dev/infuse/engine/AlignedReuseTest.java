@@ -44,8 +44,7 @@ class AlignedReuseTest {
 
     @Test
     void libtorchComputesTheSameWithTheLibraryPreloaded() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"), PreloadCheck.class.getName());
+        List<String> cmd = dev.infuse.ChildJvm.command(tmp.resolve("crash"), PreloadCheck.class.getName(), List.of());
         // The launcher's allocator settings, with which the library's aligned blocks are served from the heap.
         Map<String, String> launcher = Map.of("MALLOC_ARENA_MAX", "1", "MALLOC_MMAP_MAX_", "0");
         Result plain = run(cmd, launcher);

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.infuse.InfuseException;
+import dev.infuse.io.StopSignal;
+import dev.infuse.io.Stopped;
 import dev.infuse.model.io.Safetensors;
+import dev.infuse.train.SignalAt;
 import dev.infuse.train.StepReport;
 import dev.infuse.train.TinyRun;
 import dev.infuse.train.TrainListener;
@@ -139,6 +142,31 @@ class FineTuningTest {
         assertTrue(!Files.exists(cut.resolve("checkpoint")), "a finished run removes its checkpoint");
         InfuseException e = assertThrows(InfuseException.class, () -> FineTuning.run(resume, List.of(), QUIET));
         assertTrue(e.getMessage().startsWith("nothing to resume"), e.getMessage());
+    }
+
+    @Test
+    void aSignalBetweenEvaluationsKeepsTheStepsSinceTheLastOne() throws Exception {
+        Path train = TinyTasks.ner(tmp.resolve("s-train.conll"), 40, 21);
+        Path dev = TinyTasks.ner(tmp.resolve("s-dev.conll"), 10, 22);
+        Path whole = tmp.resolve("s-whole");
+        Path cut = tmp.resolve("s-cut");
+        FineTuning.Result a = FineTuning.run(job("ner", train, dev, Transfer.FULL, 50, 2e-3f, whole), List.of(), QUIET);
+        Stopped e;
+        try {
+            e = assertThrows(Stopped.class, () -> FineTuning.run(job("ner", train, dev, Transfer.FULL, 50, 2e-3f, cut),
+                    List.of(new SignalAt(27, StopSignal.Kind.TERM)), QUIET));
+        } finally {
+            StopSignal.clear();
+        }
+        assertEquals("stopped by SIGTERM after step 27 of 50; the checkpoint of step 27 is in " + cut.resolve("checkpoint")
+                + "; rerun with --resume to continue", e.line());
+        assertTrue(Files.exists(cut.resolve("checkpoint/state.json")), "the early-stopping state is in the checkpoint");
+        FinetuneJob resume = new FinetuneJob(model.toString(), "ner", train, dev, Transfer.FULL, 0, 8, 32, 2e-3f, 1, 50, 20, 100, 0.1f, 3, cut,
+                false, true, null, 7f);
+        FineTuning.Result b = FineTuning.run(resume, List.of(), QUIET);
+        assertEquals(a.best().primary(), b.best().primary(), 0.0);
+        assertEquals(-1L, Files.mismatch(whole.resolve("model.safetensors"), cut.resolve("model.safetensors")));
+        assertEquals(Files.readAllLines(whole.resolve("dev_scores.jsonl")), Files.readAllLines(cut.resolve("dev_scores.jsonl")));
     }
 
     @Test

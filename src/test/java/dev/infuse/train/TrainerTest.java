@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import dev.infuse.InfuseException;
-import dev.infuse.model.Checkpoints;
+import dev.infuse.io.StopSignal;
+import dev.infuse.io.Stopped;
 import dev.infuse.model.BertModel;
+import dev.infuse.model.Checkpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,6 +98,43 @@ class TrainerTest {
 
     static String field(String json, String key) {
         return com.google.gson.JsonParser.parseString(json).getAsJsonObject().get(key).toString();
+    }
+
+    @Test
+    void aSignalStopsAfterTheStepWithACheckpointAndTheResumedRunIsIdentical() throws Exception {
+        TrainSettings s = TinyRun.settings(8); // saves only at the end: the stop writes its own checkpoint
+        Pretraining.run(TinyRun.job(model, corpus, "wwm", s, tmp.resolve("sig-straight"), false), List.of(), TinyRun.QUIET);
+        Path stopped = tmp.resolve("sig-stopped");
+        Stopped e;
+        try {
+            e = assertThrows(Stopped.class, () -> Pretraining.run(TinyRun.job(model, corpus, "wwm", s, stopped, false),
+                    List.of(new SignalAt(3, StopSignal.Kind.INT)), TinyRun.QUIET));
+        } finally {
+            StopSignal.clear();
+        }
+        assertEquals(130, e.exitCode());
+        assertEquals("stopped by SIGINT after step 3 of 8; the checkpoint of step 3 is in " + stopped.resolve("checkpoint")
+                + "; rerun with --resume to continue", e.line());
+        assertEquals(3, TrainCheckpoint.readState(stopped.resolve("checkpoint")).step());
+        assertFalse(Files.exists(stopped.resolve("model.safetensors")), "a stopped run writes no final model");
+        Pretraining.run(TinyRun.job(model, corpus, "wwm", s, stopped, true), List.of(), TinyRun.QUIET);
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("sig-straight/model.safetensors")), Files.readAllBytes(stopped.resolve("model.safetensors")));
+    }
+
+    @Test
+    void aSignalBeforeTheFirstStepSaysThereIsNothingToResume() {
+        Path stopped = tmp.resolve("sig-early");
+        StopSignal.request(StopSignal.Kind.TERM);
+        Stopped e;
+        try {
+            e = assertThrows(Stopped.class, () -> Pretraining.run(TinyRun.job(model, corpus, "wwm", TinyRun.settings(8), stopped, false),
+                    List.of(), TinyRun.QUIET));
+        } finally {
+            StopSignal.clear();
+        }
+        assertEquals(143, e.exitCode());
+        assertEquals("stopped by SIGTERM before step 1 of 8; no checkpoint was written, so there is nothing to resume; rerun the command"
+                + " to start again", e.line());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.infuse.inject.table;
 
 import dev.infuse.InfuseException;
 import dev.infuse.io.Progress;
+import dev.infuse.io.StopSignal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -13,9 +14,10 @@ import java.util.function.IntConsumer;
  * The resumable engine behind every "encode items with a frozen model, add each vector to its row" table:
  * a producer thread streams raw items in a fixed order and prepares them (tokenizing, sorting) while the
  * model thread encodes the previous chunk. Work is cut into fixed chunks of raw items; after a chunk the
- * {@link RowSums} may be checkpointed. Chunks finished by an earlier run are skipped without preparing
- * them, and since chunks and batches are deterministic a resumed build adds the same vectors in the same
- * order and ends bit-identical to an uninterrupted one.
+ * {@link RowSums} may be checkpointed, and a signal between two batches saves them there too. Chunks finished
+ * by an earlier run are skipped without preparing them, and so are the batches of a chunk it stopped in; since
+ * chunks and batches are deterministic, a resumed build adds the same vectors in the same order and ends
+ * bit-identical to an uninterrupted one.
  *
  * @param <R> a raw item as the source streams it (a mention, an entity)
  * @param <T> a prepared item the encoder reads (a token window)
@@ -83,12 +85,16 @@ public final class ChunkedBuild<R, T> {
                 }
                 @SuppressWarnings("unchecked")
                 Chunk<T> chunk = (Chunk<T>) item;
-                for (int i = 0; i < chunk.items().size(); i += settings.batchSize()) {
+                // A resumed build may have stopped inside this chunk: its first batches are already in the sums.
+                int from = Math.min(chunk.items().size(), state.batchesDone() * settings.batchSize());
+                for (int i = from; i < chunk.items().size(); i += settings.batchSize()) {
+                    stopPoint(state, totalRaw);
                     List<T> batch = chunk.items().subList(i, Math.min(chunk.items().size(), i + settings.batchSize()));
                     float[] vectors = work.encode(batch);
                     for (int b = 0; b < batch.size(); b++) {
                         state.add(work.row(batch.get(b)), vectors, b);
                     }
+                    state.batchDone();
                 }
                 encoded += chunk.items().size();
                 state.chunkDone();
@@ -104,6 +110,25 @@ public final class ChunkedBuild<R, T> {
     }
 
     private record Chunk<T>(List<T> items, int raw) {}
+
+    /**
+     * Between two batches: on a signal, saves the sums as they are (whole chunks and the batches of this one done
+     * so far, which {@link RowSums} records) and stops ({@link StopSignal}).
+     */
+    private void stopPoint(RowSums state, long totalRaw) {
+        if (StopSignal.received() == null) {
+            return;
+        }
+        long done = Math.min(totalRaw, (long) state.chunksDone() * settings.chunkSize() + (long) state.batchesDone() * settings.batchSize());
+        String where = "after " + done + " of " + totalRaw + " " + settings.unit();
+        if (state.chunksDone() == 0 && state.batchesDone() == 0) {
+            StopSignal.check(() -> where + "; nothing to resume from, rerun the command to start again");
+        }
+        try (StopSignal.Writing w = StopSignal.writing()) {
+            state.save();
+        }
+        StopSignal.check(() -> where + "; the finished batches are saved in " + state.file() + ", rerun the same command to continue");
+    }
 
     private void produce(int skipChunks, BlockingQueue<Object> queue) {
         try {

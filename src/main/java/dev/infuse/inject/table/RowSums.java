@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * Per-row vector sums and counts of a table build in progress, checkpointed atomically beside the output
- * as {@code OUTPUT.partial} together with how many chunks are done and the key of the settings that made
- * them. Shared by every method whose table is "encode things, add each vector to its entity's row".
+ * as {@code OUTPUT.partial} together with how many chunks are done (and batches of the next one, when a
+ * signal stopped the build inside it) and the key of the settings that made them. Shared by every method whose table is "encode things, add each vector to its entity's row".
  */
 public final class RowSums {
     private static final String FORMAT = "infuse-pelt-partial-1"; // kept: partial files of older PELT builds still resume
@@ -25,6 +25,7 @@ public final class RowSums {
     private final float[] sums; // (rows, hidden)
     private final float[] counts; // (rows)
     private int chunksDone;
+    private int batchesDone; // of the chunk after the done ones: a signal can stop a build inside a chunk
 
     private RowSums(Path file, String key, int rows, int hidden) {
         this.file = file;
@@ -49,7 +50,9 @@ public final class RowSums {
                 t.get("sums").data().duplicate().get(s.sums);
                 t.get("counts").data().duplicate().get(s.counts);
                 s.chunksDone = Integer.parseInt(meta.get("chunks_done"));
-                log.accept("resuming the build from " + file + " (" + s.chunksDone + " chunks done)");
+                s.batchesDone = Integer.parseInt(meta.getOrDefault("batches_done", "0")); // absent in older partial files
+                log.accept("resuming the build from " + file + " (" + s.chunksDone + " chunks " + (s.batchesDone > 0 ? "and " + s.batchesDone
+                        + " batches " : "") + "done)");
                 return s;
             }
             log.accept("starting over: " + file + " was made with other settings, model or inputs (" + KeyDiff.of(meta.get("key"), key)
@@ -60,8 +63,18 @@ public final class RowSums {
         return new RowSums(file, key, rows, hidden);
     }
 
+    /** Where {@link #save} writes. */
+    public Path file() {
+        return file;
+    }
+
     public int chunksDone() {
         return chunksDone;
+    }
+
+    /** Batches of the next chunk already in the sums. */
+    public int batchesDone() {
+        return batchesDone;
     }
 
     public int hidden() {
@@ -93,13 +106,19 @@ public final class RowSums {
 
     void chunkDone() {
         chunksDone++;
+        batchesDone = 0;
+    }
+
+    void batchDone() {
+        batchesDone++;
     }
 
     void save() {
         Map<String, HostTensor> t = new LinkedHashMap<>();
         t.put("sums", new HostTensor(new long[] {counts.length, hidden}, FloatBuffer.wrap(sums)));
         t.put("counts", new HostTensor(new long[] {counts.length}, FloatBuffer.wrap(counts)));
-        Safetensors.write(file, t, Map.of("format", FORMAT, "key", key, "chunks_done", Integer.toString(chunksDone)));
+        Safetensors.write(file, t, Map.of("format", FORMAT, "key", key, "chunks_done", Integer.toString(chunksDone),
+                "batches_done", Integer.toString(batchesDone)));
     }
 
     /** Removes the checkpoint once the finished table is written. */

@@ -101,6 +101,8 @@ public final class ProbeEvaluator {
         ProbeScores scores = new ProbeScores();
         try (Progress progress = new Progress("probe", items.size(), "probes")) {
             for (int from = 0; from < items.size(); from += options.batchSize()) {
+                int done = from;
+                dev.infuse.io.StopSignal.check(() -> "after " + done + " of " + items.size() + " probes; nothing was written");
                 List<ProbeItem> batch = items.subList(from, Math.min(items.size(), from + options.batchSize()));
                 score(batch, scores);
                 progress.step(batch.size());

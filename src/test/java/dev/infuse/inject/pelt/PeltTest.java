@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.infuse.InfuseException;
 import dev.infuse.domain.DomainBundle;
+import dev.infuse.io.StopSignal;
+import dev.infuse.io.Stopped;
 import dev.infuse.model.BertConfig;
 import dev.infuse.model.BertModel;
 import dev.infuse.model.FillMask;
@@ -129,6 +131,32 @@ class PeltTest {
         PeltBuilder.Report r = PeltBuilder.build(lm, DomainBundle.open(bundle), three, other, log::add);
         assertEquals(0, r.chunksResumed(), "sums padded at another batch size are not continued");
         assertTrue(log.stream().anyMatch(l -> l.startsWith("starting over: ") && l.contains("batch-size=2 there, batch-size=4 here")), log.toString());
+    }
+
+    @Test
+    void aSignalStopsTheBuildBetweenBatchesAndTheRerunEndsWithTheSameTable() throws IOException {
+        PeltOptions o = new PeltOptions(256, 64, Set.of(), 42, 1, 2, 1e9); // two batches a chunk; no timed saves, only the stop's
+        Path whole = tmp.resolve("sig-whole.pelt");
+        PeltBuilder.build(lm, DomainBundle.open(bundle), o, whole, s -> { });
+        Path stopped = tmp.resolve("sig-stopped.pelt");
+        Stopped e;
+        try {
+            e = assertThrows(Stopped.class, () -> PeltBuilder.build(lm, DomainBundle.open(bundle), o, stopped, s -> { }, chunks -> {
+                if (chunks == 1) {
+                    StopSignal.request(StopSignal.Kind.TERM);
+                }
+            }));
+        } finally {
+            StopSignal.clear();
+        }
+        assertEquals(143, e.exitCode());
+        assertTrue(e.line().matches("stopped by SIGTERM after 2 of \\d+ occurrences; the finished batches are saved in .*sig-stopped\\.pelt\\.partial,"
+                + " rerun the same command to continue"), e.line());
+        assertFalse(Files.exists(stopped), "nothing under the real name");
+        List<String> log = new ArrayList<>();
+        PeltBuilder.Report r = PeltBuilder.build(lm, DomainBundle.open(bundle), o, stopped, log::add);
+        assertEquals(1, r.chunksResumed());
+        assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(stopped));
     }
 
     @Test
