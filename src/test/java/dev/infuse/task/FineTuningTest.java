@@ -162,7 +162,7 @@ class FineTuningTest {
                 + "; rerun with --resume to continue", e.line());
         assertTrue(Files.exists(cut.resolve("checkpoint/state.json")), "the early-stopping state is in the checkpoint");
         FinetuneJob resume = new FinetuneJob(model.toString(), "ner", train, dev, Transfer.FULL, 0, 8, 32, 2e-3f, 1, 50, 20, 100, 0.1f, 3, cut,
-                false, true, null, 7f);
+                false, true);
         FineTuning.Result b = FineTuning.run(resume, List.of(), QUIET);
         assertEquals(a.best().primary(), b.best().primary(), 0.0);
         assertEquals(-1L, Files.mismatch(whole.resolve("model.safetensors"), cut.resolve("model.safetensors")));
