@@ -64,7 +64,28 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return ex instanceof InfuseException ? 1 : 3;
         });
-        return cmd.execute(args);
+        try {
+            dev.infuse.engine.Engines.usePrecision(defaultPrecision()); // unless the command's --precision says otherwise
+            return cmd.execute(args);
+        } catch (InfuseException e) {
+            System.err.println("infuse: " + e.getMessage());
+            return 2;
+        } finally {
+            dev.infuse.engine.Engines.resetPrecision(); // --precision holds for one command; tests run many in one JVM
+        }
+    }
+
+    /**
+     * {@code --precision}'s default: auto, unless {@code INFUSE_PRECISION} (or the {@code infuse.precision}
+     * property) names another. The test suite sets fp32, so its figures do not depend on the machine's CPU.
+     */
+    static dev.infuse.engine.Precision defaultPrecision() {
+        String p = System.getProperty("infuse.precision", System.getenv("INFUSE_PRECISION"));
+        try {
+            return p == null || p.isBlank() ? null : dev.infuse.engine.Precision.parseChoice(p);
+        } catch (InfuseException e) {
+            throw new InfuseException("INFUSE_PRECISION: " + e.getMessage().replace("--precision ", ""));
+        }
     }
 
     /**
