@@ -65,6 +65,7 @@ public final class EngineBench {
             if (agreement != null) {
                 o.put("agreement_with_fp32_cosine", agreement.cosine());
                 o.put("agreement_with_fp32_min_token_cosine", agreement.minTokenCosine());
+                o.put("forward_b8_t128_speedup_over_fp32_in_turn", round(agreement.forwardSpeedup()));
             }
             return o;
         }
@@ -85,9 +86,10 @@ public final class EngineBench {
 
     /**
      * How close the bf16 forward pass is to fp32 on the B=8, T=128 input: the cosine of the whole last hidden
-     * state and the lowest cosine of any one token's vector.
+     * state and the lowest cosine of any one token's vector; and how much faster it is (fp32's median time
+     * over bf16's, the two timed in turn).
      */
-    public record Agreement(double cosine, double minTokenCosine) {}
+    public record Agreement(double cosine, double minTokenCosine, double forwardSpeedup) {}
 
     private EngineBench() {}
 
@@ -119,7 +121,7 @@ public final class EngineBench {
             double f8 = forwardSeconds(model, 8, 128, repeats);
             log.accept("forward B=64 T=64 ...");
             double f64 = forwardSeconds(model, 64, 64, Math.max(2, repeats / 2));
-            Agreement agreement = precision == Precision.FP32 ? null : agreement(model, 8, 128, log);
+            Agreement agreement = precision == Precision.FP32 ? null : agreement(model, 8, 128, repeats, log);
             return new Result(Engines.threads(), precision, peak, 8 * 128 / f8, forwardFlops(c, 8, 128) / f8 / 1e9, 64 * 64 / f64,
                     forwardFlops(c, 64, 64) / f64 / 1e9, 8 * 128 / train.median(), train.median(), train, Memory.peakRssMb(), agreement);
         }
@@ -132,24 +134,39 @@ public final class EngineBench {
         return perTokenPerLayer * c.numHiddenLayers() * batch * length;
     }
 
-    /** The bf16 model's last hidden state against the same model's in fp32, on the same input. */
-    static Agreement agreement(BertModel model, int batch, int length, Consumer<String> log) {
-        log.accept("agreement with fp32 ...");
+    /**
+     * The bf16 model's last hidden state against the same model's in fp32, on the same input, and the two
+     * forward passes timed in turn (bf16, fp32, bf16, ...), so that both see the same load on a shared machine.
+     */
+    static Agreement agreement(BertModel model, int batch, int length, int repeats, Consumer<String> log) {
+        log.accept("agreement with fp32, and fp32 and bf16 forward passes in turn ...");
         BertInput in = BertInput.builder().setInputIds(randomIds(batch, length, model.config().vocabSize())).build();
         Precision was = model.precision();
-        try (NDManager m = Engines.newManager()) {
-            float[] low = model.forward(m, in, false).lastHidden().toFloatArray();
-            model.setPrecision(Precision.FP32);
-            float[] ref = model.forward(m, in, false).lastHidden().toFloatArray();
-            int h = model.config().hiddenSize();
-            double min = 1;
-            for (int tok = 0; tok < batch * length; tok++) {
-                min = Math.min(min, Agreements.cosine(low, ref, tok * h, h));
+        double[][] secs = new double[2][repeats]; // [bf16, fp32][repeat]
+        float[][] out = new float[2][];
+        try {
+            for (int r = -1; r < repeats; r++) {
+                for (int k = 0; k < 2; k++) {
+                    model.setPrecision(k == 0 ? was : Precision.FP32);
+                    try (NDManager m = Engines.newManager()) {
+                        long t0 = System.nanoTime();
+                        out[k] = model.forward(m, in, false).lastHidden().toFloatArray(); // (B*T*H)
+                        if (r >= 0) {
+                            secs[k][r] = (System.nanoTime() - t0) / 1e9;
+                        }
+                    }
+                }
             }
-            return new Agreement(Agreements.round6(Agreements.cosine(low, ref, 0, low.length)), Agreements.round6(min));
         } finally {
             model.setPrecision(was);
         }
+        int h = model.config().hiddenSize();
+        double min = 1;
+        for (int tok = 0; tok < batch * length; tok++) {
+            min = Math.min(min, Agreements.cosine(out[0], out[1], tok * h, h));
+        }
+        return new Agreement(Agreements.round6(Agreements.cosine(out[0], out[1], 0, out[0].length)), Agreements.round6(min),
+                median(secs[1]) / median(secs[0]));
     }
 
     /**

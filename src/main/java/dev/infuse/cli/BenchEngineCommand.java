@@ -47,6 +47,7 @@ final class BenchEngineCommand implements Callable<Integer> {
             if (r.agreement() != null) {
                 System.out.printf("agreement with fp32          cosine %.6f, lowest token %.6f (forward B=8 T=128)%n",
                         r.agreement().cosine(), r.agreement().minTokenCosine());
+                System.out.printf("forward B=8 T=128 vs fp32    %.2fx as fast (the two timed in turn)%n", r.agreement().forwardSpeedup());
             }
         }
         if (profile != null) {
