@@ -30,8 +30,9 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * Measures, in one process, the machine's own fp32 matmul peak and BERT-base's forward and training
- * throughput, so that the ratios compare numbers taken under the same conditions.
+ * Measures, in one process, the machine's own matmul peak and BERT-base's forward and training
+ * throughput, at the process's precision, so that the ratios compare numbers taken under the same
+ * conditions. Under bf16 it also compares the forward pass with fp32's (agreement and speed, in turn).
  *
  * <p>The model is BERT-base with seeded random weights: the arithmetic is the same as the real checkpoint's.
  */
