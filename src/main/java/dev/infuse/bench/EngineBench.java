@@ -3,7 +3,9 @@ package dev.infuse.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.infuse.engine.Bf16Kernels;
 import dev.infuse.engine.Engines;
+import dev.infuse.engine.Precision;
 import dev.infuse.engine.Tensors;
 import dev.infuse.model.BertConfig;
 import dev.infuse.model.BertInput;
@@ -28,20 +30,22 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * Measures, in one process, the machine's own fp32 matmul peak and BERT-base's forward and training
- * throughput, so that the ratios compare numbers taken under the same conditions.
+ * Measures, in one process, the machine's own matmul peak and BERT-base's forward and training
+ * throughput, at the process's precision, so that the ratios compare numbers taken under the same
+ * conditions. Under bf16 it also compares the forward pass with fp32's (agreement and speed, in turn).
  *
  * <p>The model is BERT-base with seeded random weights: the arithmetic is the same as the real checkpoint's.
  */
 public final class EngineBench {
     /** Flat so scripts can read it; the keys are part of the CLI's contract. */
-    public record Result(int threads, double matmulPeakGflops, double forwardB8T128TokensPerS, double forwardB8T128Gflops,
+    public record Result(int threads, Precision precision, double matmulPeakGflops, double forwardB8T128TokensPerS, double forwardB8T128Gflops,
             double forwardB64T64TokensPerS, double forwardB64T64Gflops, double trainB8T128TokensPerS,
-            double trainB8T128SecondsPerStep, Train train, double peakRssMb) {
+            double trainB8T128SecondsPerStep, Train train, double peakRssMb, Agreement agreement) {
         /** Prints the JSON object's fields, in the order the CLI prints them. */
         public Map<String, Object> fields() {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("threads", threads);
+            o.put("precision", precision.label());
             o.put("matmul_peak_gflops", round(matmulPeakGflops));
             o.put("forward_b8_t128_tokens_per_s", round(forwardB8T128TokensPerS));
             o.put("forward_b8_t128_gflops", round(forwardB8T128Gflops));
@@ -59,6 +63,11 @@ public final class EngineBench {
             o.put("train_b8_t128_update_s", round(train.update()));
             o.put("train_b8_t128_peak_rss_mb", round(train.peakRssMb()));
             o.put("peak_rss_mb", round(peakRssMb));
+            if (agreement != null) {
+                o.put("agreement_with_fp32_cosine", agreement.cosine());
+                o.put("agreement_with_fp32_min_token_cosine", agreement.minTokenCosine());
+                o.put("forward_b8_t128_speedup_over_fp32_in_turn", round(agreement.forwardSpeedup()));
+            }
             return o;
         }
 
@@ -76,6 +85,13 @@ public final class EngineBench {
         }
     }
 
+    /**
+     * How close the bf16 forward pass is to fp32 on the B=8, T=128 input: the cosine of the whole last hidden
+     * state and the lowest cosine of any one token's vector; and how much faster it is (fp32's median time
+     * over bf16's, the two timed in turn).
+     */
+    public record Agreement(double cosine, double minTokenCosine, double forwardSpeedup) {}
+
     private EngineBench() {}
 
     public static Result run(int repeats, Consumer<String> log) {
@@ -90,7 +106,8 @@ public final class EngineBench {
     public static Result run(int repeats, java.nio.file.Path trace, Consumer<String> log) {
         Engines.get();
         Tensors.noGrad();
-        double peak = matmulPeak(log);
+        Precision precision = Engines.precision();
+        double peak = matmulPeak(log, precision);
         BertConfig c = BertConfig.bertBase(30522);
         try (BertModel model = BertModel.random(c, 1)) {
             log.accept("training step B=8 T=128 ...");
@@ -105,8 +122,9 @@ public final class EngineBench {
             double f8 = forwardSeconds(model, 8, 128, repeats);
             log.accept("forward B=64 T=64 ...");
             double f64 = forwardSeconds(model, 64, 64, Math.max(2, repeats / 2));
-            return new Result(Engines.threads(), peak, 8 * 128 / f8, forwardFlops(c, 8, 128) / f8 / 1e9, 64 * 64 / f64,
-                    forwardFlops(c, 64, 64) / f64 / 1e9, 8 * 128 / train.median(), train.median(), train, Memory.peakRssMb());
+            Agreement agreement = precision == Precision.FP32 ? null : agreement(model, 8, 128, repeats, log);
+            return new Result(Engines.threads(), precision, peak, 8 * 128 / f8, forwardFlops(c, 8, 128) / f8 / 1e9, 64 * 64 / f64,
+                    forwardFlops(c, 64, 64) / f64 / 1e9, 8 * 128 / train.median(), train.median(), train, Memory.peakRssMb(), agreement);
         }
     }
 
@@ -117,9 +135,47 @@ public final class EngineBench {
         return perTokenPerLayer * c.numHiddenLayers() * batch * length;
     }
 
-    /** The best of several timed fp32 products, over a square and a BERT-shaped case. */
-    static double matmulPeak(Consumer<String> log) {
-        log.accept("matmul peak ...");
+    /**
+     * The bf16 model's last hidden state against the same model's in fp32, on the same input, and the two
+     * forward passes timed in turn (bf16, fp32, bf16, ...), so that both see the same load on a shared machine.
+     */
+    static Agreement agreement(BertModel model, int batch, int length, int repeats, Consumer<String> log) {
+        log.accept("agreement with fp32, and fp32 and bf16 forward passes in turn ...");
+        BertInput in = BertInput.builder().setInputIds(randomIds(batch, length, model.config().vocabSize())).build();
+        Precision was = model.precision();
+        double[][] secs = new double[2][repeats]; // [bf16, fp32][repeat]
+        float[][] out = new float[2][];
+        try {
+            for (int r = -1; r < repeats; r++) {
+                for (int k = 0; k < 2; k++) {
+                    model.setPrecision(k == 0 ? was : Precision.FP32);
+                    try (NDManager m = Engines.newManager()) {
+                        long t0 = System.nanoTime();
+                        out[k] = model.forward(m, in, false).lastHidden().toFloatArray(); // (B*T*H)
+                        if (r >= 0) {
+                            secs[k][r] = (System.nanoTime() - t0) / 1e9;
+                        }
+                    }
+                }
+            }
+        } finally {
+            model.setPrecision(was);
+        }
+        int h = model.config().hiddenSize();
+        double min = 1;
+        for (int tok = 0; tok < batch * length; tok++) {
+            min = Math.min(min, Agreements.cosine(out[0], out[1], tok * h, h));
+        }
+        return new Agreement(Agreements.round6(Agreements.cosine(out[0], out[1], 0, out[0].length)), Agreements.round6(min),
+                median(secs[1]) / median(secs[0]));
+    }
+
+    /**
+     * The best of several timed products at the run's precision (bf16 through the same kernels the model
+     * uses, casts included), over a square and a BERT-shaped case.
+     */
+    static double matmulPeak(Consumer<String> log, Precision precision) {
+        log.accept(precision.label() + " matmul peak ...");
         double best = 0;
         try (NDManager m = Engines.newManager()) {
             long[][] shapes = {{1024, 1024, 1024}, {1024, 768, 3072}, {2048, 2048, 2048}};
@@ -132,7 +188,7 @@ public final class EngineBench {
                     dev.infuse.io.StopSignal.check(() -> "in the matmul benchmark; bench engine reports only when it ends, so nothing was written");
                     long t0 = System.nanoTime();
                     for (int r = 0; r < reps; r++) {
-                        a.matMul(b).close();
+                        (precision == Precision.BF16 ? Bf16Kernels.get().matmul(a, b) : a.matMul(b)).close();
                     }
                     double secs = (System.nanoTime() - t0) / 1e9;
                     best = Math.max(best, flops * reps / secs / 1e9);

@@ -35,7 +35,8 @@ final class BenchEngineCommand implements Callable<Integer> {
         } else {
             EngineBench.Train t = r.train();
             System.out.printf("threads                      %d%n", r.threads());
-            System.out.printf("fp32 matmul peak             %.1f GFLOP/s%n", r.matmulPeakGflops());
+            System.out.printf("precision                    %s%n", r.precision().label());
+            System.out.printf("%s matmul peak             %.1f GFLOP/s%n", r.precision().label(), r.matmulPeakGflops());
             System.out.printf("forward B=8  T=128           %.0f tokens/s  %.1f GFLOP/s  %.2f of peak%n",
                     r.forwardB8T128TokensPerS(), r.forwardB8T128Gflops(), r.forwardB8T128OfPeak());
             System.out.printf("forward B=64 T=64            %.0f tokens/s  %.1f GFLOP/s  %.2f of peak%n",
@@ -44,6 +45,11 @@ final class BenchEngineCommand implements Callable<Integer> {
                     r.trainB8T128TokensPerS(), t.median(), t.steps(), t.min(), t.max());
             System.out.printf("  forward %.2f s  backward %.2f s  clip + AdamW %.2f s  (medians)%n", t.forward(), t.backward(), t.update());
             System.out.printf("peak RSS                     %.0f MB (training step alone: %.0f MB)%n", r.peakRssMb(), t.peakRssMb());
+            if (r.agreement() != null) {
+                System.out.printf("agreement with fp32          cosine %.6f, lowest token %.6f (forward B=8 T=128)%n",
+                        r.agreement().cosine(), r.agreement().minTokenCosine());
+                System.out.printf("forward B=8 T=128 vs fp32    %.2fx as fast (the two timed in turn)%n", r.agreement().forwardSpeedup());
+            }
         }
         if (profile != null) {
             System.err.printf("%nprofile of %d training steps in %s; operators by self time:%n", r.train().steps(), profile);

@@ -46,6 +46,12 @@ final class BenchPeltCommand implements Callable<Integer> {
             o.put("speedup", round(r.speedup()));
             o.put("min_entity_cosine", r.minCosine());
             o.put("threads", Engines.threads());
+            o.put("precision", r.precision().label());
+            if (r.fp32() != null) {
+                o.put("fp32_infuse_occurrences_per_s", round(r.fp32().infusePerS()));
+                o.put("speedup_over_fp32", round(r.infusePerS() / r.fp32().infusePerS()));
+                o.put("min_entity_cosine_to_fp32", r.fp32().minCosineToFp32());
+            }
             if (json.requested) {
                 Json.print(o);
             } else {

@@ -80,7 +80,16 @@ public final class Main implements Callable<Integer> {
             Ranges.check(parsed); // a ParameterException here goes to the handler above, like a parse error
             return new CommandLine.RunLast().execute(parsed);
         });
-        int code = cmd.execute(args);
+        int code;
+        try {
+            dev.infuse.engine.Engines.usePrecision(defaultPrecision()); // unless the command's --precision says otherwise
+            code = cmd.execute(args);
+        } catch (InfuseException e) {
+            System.err.println("infuse: " + e.getMessage());
+            return 2;
+        } finally {
+            dev.infuse.engine.Engines.resetPrecision(); // --precision holds for one command; tests run many in one JVM
+        }
         StopSignal.Kind late = StopSignal.received();
         if (code == 0 && late != null) {
             // The signal came where the command has no safe point (loading, the final save, a short command).
@@ -90,6 +99,19 @@ public final class Main implements Callable<Integer> {
             return late.exitCode();
         }
         return code;
+    }
+
+    /**
+     * {@code --precision}'s default: auto, unless {@code INFUSE_PRECISION} (or the {@code infuse.precision}
+     * property) names another. The test suite sets fp32, so its figures do not depend on the machine's CPU.
+     */
+    static dev.infuse.engine.Precision defaultPrecision() {
+        String p = System.getProperty("infuse.precision", System.getenv("INFUSE_PRECISION"));
+        try {
+            return p == null || p.isBlank() ? null : dev.infuse.engine.Precision.parseChoice(p);
+        } catch (InfuseException e) {
+            throw new InfuseException("INFUSE_PRECISION: " + e.getMessage().replace("--precision ", ""));
+        }
     }
 
     /** A stop may reach the handler wrapped by code that added context to other failures. */

@@ -15,6 +15,9 @@ import java.nio.file.Paths;
 public final class Engines {
     private static volatile Engine engine;
     private static int threads = Runtime.getRuntime().availableProcessors();
+    private static Precision requested = Precision.FP32; // null: auto
+    private static boolean announce;
+    private static volatile Precision chosen;
 
     private Engines() {}
 
@@ -44,6 +47,61 @@ public final class Engines {
 
     public static int threads() {
         return threads;
+    }
+
+    /**
+     * {@code --precision} of one command: a precision, or null for auto. The choice is made when the first
+     * model runs and said then, once. Library code that never calls this runs fp32, silently.
+     */
+    public static synchronized void usePrecision(Precision p) {
+        requested = p;
+        announce = true;
+        chosen = null;
+    }
+
+    /** Back to the library default (fp32, unannounced); the CLI calls this when a command ends. */
+    public static synchronized void resetPrecision() {
+        requested = Precision.FP32;
+        announce = false;
+        chosen = null;
+    }
+
+    /**
+     * The precision models run at. Auto picks bf16 only where the CPU has bf16 instructions (AMX or
+     * AVX512-BF16) and the engine's bf16 kernels load; a forced bf16 the engine cannot run is a user error,
+     * never a silent fp32 run.
+     */
+    public static Precision precision() {
+        Precision p = chosen;
+        if (p == null) {
+            synchronized (Engines.class) {
+                if (chosen == null) {
+                    PrecisionChoice c = PrecisionChoice.decide(requested, CpuFlags.here(), Engines::bf16Problem);
+                    if (announce) {
+                        System.err.println("infuse: " + c.message());
+                    }
+                    chosen = c.precision();
+                }
+                p = chosen;
+            }
+        }
+        return p;
+    }
+
+    /** The chosen precision's label for provenance, or null if no model has run in this process. */
+    public static String precisionIfChosen() {
+        Precision p = chosen;
+        return p == null ? null : p.label();
+    }
+
+    /** Why the engine cannot run the bf16 kernels, or null if it can. */
+    private static String bf16Problem() {
+        try {
+            Bf16Kernels.get();
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
     }
 
     /** Starts the engine if needed and returns it. */

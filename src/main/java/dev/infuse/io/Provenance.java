@@ -52,6 +52,10 @@ public final class Provenance {
     /** What {@link #write} writes: the fields, then {@code inputs} and {@code settings}. */
     public Map<String, Object> toMap() {
         Map<String, Object> all = new LinkedHashMap<>(fields);
+        String precision = dev.infuse.engine.Engines.precisionIfChosen();
+        if (precision != null) {
+            all.put("precision", precision); // matrix products' precision, if a model ran in this process
+        }
         all.put("inputs", new LinkedHashMap<>(inputs));
         all.put("settings", new LinkedHashMap<>(settings));
         return all;

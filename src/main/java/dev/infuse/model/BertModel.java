@@ -7,7 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import dev.infuse.InfuseException;
+import dev.infuse.engine.Bf16Kernels;
 import dev.infuse.engine.Engines;
+import dev.infuse.engine.Precision;
 import dev.infuse.engine.Tensors;
 import dev.infuse.model.io.HostTensor;
 import java.util.ArrayList;
@@ -37,6 +39,7 @@ public final class BertModel implements ParameterOwner, AutoCloseable {
     private final ParameterSpec.HeadNames head;
     private final List<LayerHook> hooks = new ArrayList<>();
     private final java.util.Set<String> noDecay = new java.util.HashSet<>();
+    private Precision precision; // null: the process's (Engines.precision)
 
     private BertModel(BertConfig config, NDManager manager, Map<String, NDArray> params) {
         this.config = config;
@@ -95,6 +98,19 @@ public final class BertModel implements ParameterOwner, AutoCloseable {
 
     public BertConfig config() {
         return config;
+    }
+
+    /**
+     * Runs this model's matrix products at {@code p} whatever the process chose (a benchmark's fp32 reference
+     * beside its bf16 run); null follows {@link Engines#precision()} again.
+     */
+    public void setPrecision(Precision p) {
+        precision = p;
+    }
+
+    /** The precision of this model's matrix products. */
+    public Precision precision() {
+        return precision != null ? precision : Engines.precision();
     }
 
     /**
@@ -283,13 +299,13 @@ public final class BertModel implements ParameterOwner, AutoCloseable {
         NDArray qh = then(then(proj(x, l, "attention.self.query", ctx, training), y -> Tensors.scale(y, invSqrtHead)), this::heads);
         NDArray kh = then(proj(x, l, "attention.self.key", ctx, training), this::heads); // (B, nh, T, hs)
         NDArray vh = then(proj(x, l, "attention.self.value", ctx, training), this::heads); // (B, nh, T, hs)
-        NDArray scores = then(then(kh, k -> k.transpose(0, 1, 3, 2)), qh::matMul); // (B, nh, T, T)
+        NDArray scores = then(then(kh, k -> k.transpose(0, 1, 3, 2)), k -> matMul(qh, k)); // (B, nh, T, T)
         qh.close();
         if (mask != null) {
             scores = then(scores, y -> y.add(mask));
         }
         NDArray probs = then(then(scores, y -> y.softmax(-1)), y -> dropout(y, config.attentionProbsDropoutProb(), training));
-        NDArray context = then(then(then(probs, y -> y.matMul(vh)), y -> y.transpose(0, 2, 1, 3)), y -> y.reshape(b, t, h)); // (B, T, H)
+        NDArray context = then(then(then(probs, y -> matMul(y, vh)), y -> y.transpose(0, 2, 1, 3)), y -> y.reshape(b, t, h)); // (B, T, H)
         vh.close();
         NDArray attn = then(then(context, y -> proj(y, l, "attention.output.dense", ctx, training)),
                 y -> dropout(y, config.hiddenDropoutProb(), training)); // (B, T, H)
@@ -378,11 +394,24 @@ public final class BertModel implements ParameterOwner, AutoCloseable {
 
     /** Vocabulary logits (..., V) from transformed states, through the decoder tied to the word embeddings. */
     public NDArray mlmLogits(NDArray transformed) {
-        return Linear.linear(transformed, wordEmbeddings(), params.get(head.bias())).singletonOrThrow();
+        return linear(transformed, wordEmbeddings(), params.get(head.bias()));
     }
 
     private NDArray dense(NDArray x, String name) {
-        return Linear.linear(x, params.get(name + ".weight"), params.get(name + ".bias")).singletonOrThrow();
+        return linear(x, params.get(name + ".weight"), params.get(name + ".bias"));
+    }
+
+    /** x (..., in) by w (out, in) plus b (out): fp32 through DJL as always, bf16 through the TorchScript kernels. */
+    private NDArray linear(NDArray x, NDArray w, NDArray b) {
+        if (precision() == Precision.BF16) {
+            return Bf16Kernels.get().linear(x, w, b);
+        }
+        return Linear.linear(x, w, b).singletonOrThrow();
+    }
+
+    /** Attention's batched products (B, nh, T, *); only their precision differs between the two paths. */
+    private NDArray matMul(NDArray a, NDArray b) {
+        return precision() == Precision.BF16 ? Bf16Kernels.get().matmul(a, b) : a.matMul(b);
     }
 
     private NDArray norm(NDArray x, String name) {
@@ -462,7 +491,10 @@ public final class BertModel implements ParameterOwner, AutoCloseable {
         manager.close();
     }
 
-    /** The data type every parameter uses; bf16 would abort the JVM, fp16 is slow on CPU. */
+    /**
+     * The data type every parameter, input and output uses, also under {@link Precision#BF16} (only the
+     * matrix products compute in bf16, inside libtorch); a bf16 array in Java would abort the JVM.
+     */
     public static DataType dtype() {
         return DataType.FLOAT32;
     }

@@ -86,6 +86,32 @@ class CliErrorsTest {
     }
 
     @Test
+    void aBadPrecisionIsOneLine() {
+        oneLineError(run("fill-mask", "--model", model.toString(), "--precision", "bf17", "the cat [MASK] ."),
+                "--precision must be auto, fp32 or bf16, got 'bf17'");
+    }
+
+    @Test
+    void theChosenPrecisionIsSaidOnceAndKeptInProvenance() {
+        CliRun r = run("fill-mask", "--model", model.toString(), "--json", "--precision", "bf16", "the cat [MASK] .");
+        assertEquals(0, r.code(), r.err());
+        List<String> said = r.err().lines().filter(l -> l.startsWith("infuse: precision")).toList();
+        assertEquals(1, said.size(), r.err());
+        assertTrue(said.get(0).startsWith("infuse: precision bf16 (--precision bf16; "), said.get(0));
+        assertTrue(r.out().startsWith("{\"results\":[{\"text\":\"the cat [MASK] .\""), r.out());
+        // The command's choice ends with it: library code afterwards runs fp32 again, and provenance says so.
+        assertEquals(dev.infuse.engine.Precision.FP32, dev.infuse.engine.Engines.precision());
+        assertEquals("fp32", Provenance.of("model").toMap().get("precision"));
+        dev.infuse.engine.Engines.usePrecision(dev.infuse.engine.Precision.BF16);
+        try {
+            dev.infuse.engine.Engines.precision();
+            assertEquals("bf16", Provenance.of("model").toMap().get("precision"));
+        } finally {
+            dev.infuse.engine.Engines.resetPrecision();
+        }
+    }
+
+    @Test
     void fillMaskWorksOnATinyModel() {
         CliRun r = run("fill-mask", "--model", model.toString(), "--json", "--top-k", "3", "the cat [MASK] .");
         assertEquals(0, r.code(), r.err());

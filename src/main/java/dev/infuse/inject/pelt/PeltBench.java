@@ -1,6 +1,8 @@
 package dev.infuse.inject.pelt;
 
+import dev.infuse.bench.Agreements;
 import dev.infuse.domain.DomainBundle;
+import dev.infuse.engine.Precision;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.text.Tokenizer;
 import java.util.ArrayList;
@@ -17,9 +19,15 @@ import java.util.function.Consumer;
  * thread, batches of windows sorted by length and padded only to the longest), and compares the tables.
  */
 public final class PeltBench {
-    /** Occurrences per second for each recipe, their ratio, and the worst per-entity cosine between the tables. */
+    /**
+     * Occurrences per second for each recipe, their ratio, and the worst per-entity cosine between the tables.
+     * Under bf16, {@code fp32} is infuse's recipe run again with fp32 products, for the speed-up and agreement.
+     */
     public record Result(int occurrences, int entities, double referencePerS, double infusePerS, double speedup, double minCosine,
-            double meanTokens) {}
+            double meanTokens, Precision precision, Fp32 fp32) {}
+
+    /** The fp32 build beside a bf16 one: its speed and the worst per-entity cosine between the two tables. */
+    public record Fp32(double infusePerS, double minCosineToFp32) {}
 
     private PeltBench() {}
 
@@ -52,6 +60,33 @@ public final class PeltBench {
 
         log.accept("infuse recipe: tokenizing on another thread, length-sorted batches ...");
         float[] ourSums = new float[rows * h];
+        double ourSecs = infuseRecipe(lm, tok, spots, maxSeqLength, ourSums, h);
+        double minCos = minCosine(refSums, ourSums, rows, h);
+        int entities = 0;
+        for (int r = 0; r < rows; r++) {
+            entities += isZero(refSums, r * h, h) ? 0 : 1;
+        }
+        Precision precision = lm.model().precision();
+        Fp32 fp32 = null;
+        if (precision != Precision.FP32) {
+            log.accept("infuse recipe again with fp32 products, for the agreement ...");
+            float[] fp32Sums = new float[rows * h];
+            lm.model().setPrecision(Precision.FP32);
+            try {
+                double fp32Secs = infuseRecipe(lm, tok, spots, maxSeqLength, fp32Sums, h);
+                fp32 = new Fp32(spots.size() / fp32Secs, minCosine(fp32Sums, ourSums, rows, h));
+            } finally {
+                lm.model().setPrecision(null);
+            }
+        }
+        double tokens = spots.stream().mapToInt(s -> Occurrences.window(tok, s, maxSeqLength).ids().length).average().orElse(0);
+        return new Result(spots.size(), entities, spots.size() / refSecs, spots.size() / ourSecs, refSecs / ourSecs, minCos, tokens,
+                precision, fp32);
+    }
+
+    /** infuse's recipe into {@code sums}; returns its seconds. */
+    private static double infuseRecipe(MaskedLm lm, Tokenizer tok, List<Occurrences.Spot> spots, int maxSeqLength, float[] sums, int h)
+            throws Exception {
         long t1 = System.nanoTime();
         ExecutorService tokenizer = Executors.newSingleThreadExecutor();
         try {
@@ -66,31 +101,32 @@ public final class PeltBench {
             List<Occurrences.Window> sorted = windows.get();
             for (int i = 0; i < sorted.size(); i += 64) {
                 List<Occurrences.Window> batch = sorted.subList(i, Math.min(sorted.size(), i + 64));
-                add(ourSums, batch, PeltBuilder.maskVectors(lm, batch, 0), h);
+                add(sums, batch, PeltBuilder.maskVectors(lm, batch, 0), h);
             }
         } finally {
             tokenizer.shutdown();
         }
-        double ourSecs = (System.nanoTime() - t1) / 1e9;
+        return (System.nanoTime() - t1) / 1e9;
+    }
 
-        double minCos = 1;
-        int entities = 0;
+    /** The worst cosine between two tables' rows, over the rows that have a vector in {@code a}. */
+    private static double minCosine(float[] a, float[] b, int rows, int h) {
+        double min = 1;
         for (int r = 0; r < rows; r++) {
-            double dot = 0;
-            double a = 0;
-            double b = 0;
-            for (int d = 0; d < h; d++) {
-                dot += (double) refSums[r * h + d] * ourSums[r * h + d];
-                a += (double) refSums[r * h + d] * refSums[r * h + d];
-                b += (double) ourSums[r * h + d] * ourSums[r * h + d];
-            }
-            if (a > 0) {
-                entities++;
-                minCos = Math.min(minCos, dot / Math.sqrt(a * b));
+            if (!isZero(a, r * h, h)) {
+                min = Math.min(min, Agreements.cosine(a, b, r * h, h));
             }
         }
-        double tokens = spots.stream().mapToInt(s -> Occurrences.window(tok, s, maxSeqLength).ids().length).average().orElse(0);
-        return new Result(spots.size(), entities, spots.size() / refSecs, spots.size() / ourSecs, refSecs / ourSecs, minCos, tokens);
+        return min;
+    }
+
+    private static boolean isZero(float[] a, int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void add(float[] sums, List<Occurrences.Window> batch, float[] vectors, int h) {

@@ -60,7 +60,8 @@ public final class PeltBuilder {
         }
         int h = lm.model().config().hiddenSize();
         String corpus = corpusHash(bundle); // hashed once: it keys the resume state and goes into provenance
-        String key = lm.fingerprint() + "|" + corpus + "|" + options.key();
+        // A bf16 build's sums differ from fp32's in the last digits: never resume one from the other. fp32's key is unchanged.
+        String key = lm.fingerprint() + "|" + corpus + "|" + options.key() + dev.infuse.inject.table.RowSums.precisionKey(lm.model());
         RowSums state = RowSums.resume(output, key, rows, h, log);
         int resumed = state.chunksDone();
         ChunkedBuild<Occurrences.Spot, Occurrences.Window> engine = new ChunkedBuild<>(new Work(lm, occ, options),

@@ -36,6 +36,15 @@ public final class RowSums {
     }
 
     /** A fresh state, or the saved one when it was made with the same key (model, inputs, settings). */
+    /**
+     * What a resume key adds for the model's precision: nothing for fp32 (so keys written before bf16
+     * existed still match), "|bf16" otherwise, so a build never resumes from sums of the other precision.
+     */
+    public static String precisionKey(dev.infuse.model.BertModel model) {
+        dev.infuse.engine.Precision p = model.precision();
+        return p == dev.infuse.engine.Precision.FP32 ? "" : "|" + p.label();
+    }
+
     public static RowSums resume(Path output, String key, int rows, int hidden, Consumer<String> log) {
         Path file = output.resolveSibling(output.getFileName() + ".partial");
         RowSums s = new RowSums(file, key, rows, hidden);

@@ -85,7 +85,8 @@ public final class VectorBuilder {
         }
         int h = lm.model().config().hiddenSize();
         String entitiesHash = Provenance.sha256(BundleFiles.find(bundle.dir(), BundleFiles.ENTITIES));
-        RowSums state = RowSums.resume(output, "zeo|" + lm.fingerprint() + "|" + entitiesHash + "|" + options.key(), kept.size(), h, log);
+        RowSums state = RowSums.resume(output, "zeo|" + lm.fingerprint() + "|" + entitiesHash + "|" + options.key()
+                + dev.infuse.inject.table.RowSums.precisionKey(lm.model()), kept.size(), h, log);
         int resumed = state.chunksDone();
         new ChunkedBuild<>(new Work(lm, kept, options), new ChunkedBuild.Settings("zeo vectors", "entities", options.chunkSize(),
                 Math.min(options.batchSize(), options.chunkSize()), options.checkpointSeconds())).run(state, kept.size(), afterChunk);
