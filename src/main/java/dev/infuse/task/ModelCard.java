@@ -13,6 +13,11 @@ final class ModelCard {
 
     @SuppressWarnings("unchecked")
     static String of(HfTaskLayout layout, Labels labels, Map<String, Object> provenance, Map<String, Object> notes) {
+        return of(layout, labels, provenance, notes, null);
+    }
+
+    /** @param base the base model when the directory holds only an adapter and the head, or null */
+    static String of(HfTaskLayout layout, Labels labels, Map<String, Object> provenance, Map<String, Object> notes, String base) {
         Map<String, Object> inputs = (Map<String, Object>) provenance.getOrDefault("inputs", Map.of());
         Map<String, Object> settings = (Map<String, Object>) provenance.getOrDefault("settings", Map.of());
         StringBuilder b = new StringBuilder();
@@ -36,6 +41,15 @@ final class ModelCard {
         }
         b.append("\n\n## Loading\n\n");
         b.append("The head reads the ").append(layout.pooling()).append(".\n\n");
+        if (base != null) {
+            b.append("This directory holds only the adapter and the head; the encoder is the base model `").append(base)
+                    .append("`, unchanged. A LoRA is in PEFT's files (`adapter_config.json`, `adapter_model.safetensors`, the head as"
+                            + " `base_model.model.classifier.*`), for `PeftModel.from_pretrained(base, \"DIR\")` on a model of the"
+                            + " base with this head; a bottleneck adapter is in AdapterHub's (`adapter_config.json`, `adapter.safetensors`),"
+                            + " for `model.load_adapter(\"DIR\")`. `infuse eval|predict --model DIR` loads either onto the base.\n");
+            notes.forEach((k, v) -> b.append("\n**").append(k).append(".** ").append(v).append('\n'));
+            return b.toString();
+        }
         switch (layout.kind()) {
             case TOKEN_CLASSIFICATION, SEQUENCE_CLASSIFICATION -> {
                 String auto = "AutoModelFor"

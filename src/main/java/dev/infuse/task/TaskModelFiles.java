@@ -69,7 +69,7 @@ final class TaskModelFiles {
             notes.put("Knowledge: " + k.name(), "trained with the " + k.name() + " plug-in (task.json, \"knowledge\"); plain transformers input"
                     + " lacks what it adds. `infuse predict --model DIR` applies it.");
         }
-        AtomicFiles.writeString(dir.resolve(CARD_FILE), ModelCard.of(layout, m.labels(), provenance.toMap(), notes));
+        AtomicFiles.writeString(dir.resolve(CARD_FILE), ModelCard.of(layout, m.labels(), provenance.toMap(), notes, withEncoder ? null : baseModel));
         JsonObject o = new JsonObject();
         o.addProperty("task", m.task());
         JsonArray labels = new JsonArray();

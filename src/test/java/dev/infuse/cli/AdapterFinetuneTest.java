@@ -60,6 +60,9 @@ class AdapterFinetuneTest {
         assertTrue(peft.containsKey("base_model.model.classifier.weight"), peft.keySet().toString());
         assertEquals(model.toString(), JsonParser.parseString(Files.readString(out.resolve("task.json"))).getAsJsonObject()
                 .get("base_model").getAsString());
+        String card = Files.readString(out.resolve("README.md"));
+        assertTrue(card.contains("holds only the adapter and the head") && !card.contains("AutoModelForTokenClassification.from_pretrained(\"DIR\")"),
+                card);
 
         double dev = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("dev").get("f1").getAsDouble();
         CliRun ev = CliRun.of("eval", "--model", out.toString(), "--test", train.toString(), "--json");
