@@ -1,14 +1,13 @@
 package dev.infuse.inject.kbert;
 
 import com.google.gson.JsonObject;
-import dev.infuse.InfuseException;
 import dev.infuse.inject.Knowledge;
 import dev.infuse.inject.KnowledgeSpec;
 import dev.infuse.inject.LoadContext;
 import dev.infuse.inject.SaveContext;
+import dev.infuse.inject.SavedFiles;
 import dev.infuse.inject.TextRow;
 import dev.infuse.model.MaskedLm;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -81,15 +80,9 @@ public final class KbertKnowledge implements Knowledge {
     public static Knowledge load(LoadContext c) {
         JsonObject g = c.entry();
         Path file = c.dir().resolve(g.get("file").getAsString());
-        if (!Files.exists(file)) {
-            throw new InfuseException(file + " is missing: the model was trained with a K-BERT graph and needs it");
-        }
+        SavedFiles.requireUnchanged(file, g, "a K-BERT graph"); // the saved .spo is the graph as written, so its hash is the fingerprint
         KbertOptions o = new KbertOptions(file, g.get("branches").getAsInt(), g.get("visible_matrix").getAsBoolean(), g.get("seed").getAsLong());
         KnowledgeGraph graph = KnowledgeGraph.read(file);
-        if (g.has("sha256") && !graph.fingerprint().equals(g.get("sha256").getAsString())) {
-            throw new InfuseException(file + " was changed after training: its SHA-256 is " + graph.fingerprint().substring(0, 12)
-                    + "..., the model recorded " + g.get("sha256").getAsString().substring(0, 12) + "...; restore it, or retrain");
-        }
         return new KbertKnowledge(new KbertEncoder(c.lm().tokenizer(), graph, o, c.maxSeqLength()));
     }
 

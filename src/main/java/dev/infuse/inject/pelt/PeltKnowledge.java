@@ -6,12 +6,12 @@ import dev.infuse.inject.Knowledge;
 import dev.infuse.inject.KnowledgeSpec;
 import dev.infuse.inject.LoadContext;
 import dev.infuse.inject.SaveContext;
+import dev.infuse.inject.SavedFiles;
 import dev.infuse.inject.SubjectHint;
 import dev.infuse.inject.TextRow;
 import dev.infuse.io.Provenance;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.text.Encoding;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,14 +81,8 @@ public final class PeltKnowledge implements Knowledge {
      */
     public static Knowledge load(LoadContext c) {
         Path file = c.dir().resolve(c.entry().get("file").getAsString());
-        if (!Files.isRegularFile(file)) {
-            throw new InfuseException(file + " is missing: the model was trained with a PELT entity table and needs it");
-        }
+        SavedFiles.requireUnchanged(file, c.entry(), "a PELT entity table");
         String now = Provenance.sha256(file);
-        if (c.entry().has("sha256") && !now.equals(c.entry().get("sha256").getAsString())) {
-            throw new InfuseException(file + " was changed after training: its SHA-256 is " + now.substring(0, 12) + "..., the model"
-                    + " recorded " + c.entry().get("sha256").getAsString().substring(0, 12) + "...; restore it, or retrain");
-        }
         float norm = c.entry().get("norm").getAsFloat();
         EntityTable t = EntityTable.read(file);
         return new PeltKnowledge(t, new PeltPlugin(t, c.lm().tokenizer(), norm), norm, now);
