@@ -1,0 +1,168 @@
+package dev.infuse.kge;
+
+import dev.infuse.InfuseException;
+import dev.infuse.train.BatchSource;
+import dev.infuse.train.data.Cursor;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Batches of training triples with their negatives, as RotatE's reference makes them: head-corrupting and
+ * tail-corrupting batches alternate, each kind walking its own shuffled epochs over the triples; each triple gets
+ * N entities drawn uniformly, redrawn while they would make a known triple.
+ *
+ * <p>Batch n is a function of (seed, n) alone: its kind is n's parity, its triples come from epoch and position
+ * n / 2 of that kind's stream, its negatives from a generator seeded by (seed, n). The cursor's index is n, so a
+ * resume is a seek.
+ */
+public final class KgeBatches implements BatchSource<KgeBatch> {
+    private final Triples train;
+    private final int entityCount;
+    private final KnownTriples known;
+    private final int batchSize;
+    private final int negatives;
+    private final long seed;
+    private final float[] tripleWeights;
+    private final int perEpoch;
+    private final Map<Long, int[]> orders = new HashMap<>(); // (kind, epoch) -> order; at most two live
+    private long n;
+
+    /**
+     * @param known triples a negative must not reproduce (the training triples), or null to draw freely
+     * @param tripleWeights each training triple's weight before normalisation per batch
+     */
+    public KgeBatches(Triples train, int entityCount, KnownTriples known, int batchSize, int negatives, long seed, float[] tripleWeights) {
+        this.train = train;
+        this.entityCount = entityCount;
+        this.known = known;
+        this.batchSize = batchSize;
+        this.negatives = negatives;
+        this.seed = seed;
+        this.tripleWeights = tripleWeights;
+        this.perEpoch = (train.size() + batchSize - 1) / batchSize;
+    }
+
+    /**
+     * word2vec-style weights of RotatE's reference: 1 / sqrt(count(h, r) + count(t, r^-1)), each count starting at
+     * 4, so triples of frequent (entity, relation) pairs do not dominate the loss.
+     */
+    public static float[] subsamplingWeights(Triples t) {
+        Map<Long, Integer> count = new HashMap<>();
+        for (int i = 0; i < t.size(); i++) {
+            count.merge(pair(t.heads()[i], t.relations()[i], false), 1, Integer::sum);
+            count.merge(pair(t.tails()[i], t.relations()[i], true), 1, Integer::sum);
+        }
+        float[] w = new float[t.size()];
+        for (int i = 0; i < t.size(); i++) {
+            // The reference's counts start at 4 for a pair's first triple and add 1 for each further one: 3 + occurrences.
+            int c = 3 + count.get(pair(t.heads()[i], t.relations()[i], false)) + 3 + count.get(pair(t.tails()[i], t.relations()[i], true));
+            w[i] = (float) (1 / Math.sqrt(c));
+        }
+        return w;
+    }
+
+    private static long pair(int entity, int relation, boolean inverse) {
+        return ((long) entity << 32) | ((long) relation << 1) | (inverse ? 1 : 0);
+    }
+
+    public static float[] uniformWeights(Triples t) {
+        float[] w = new float[t.size()];
+        java.util.Arrays.fill(w, 1f);
+        return w;
+    }
+
+    @Override
+    public KgeBatch next() {
+        boolean corruptHead = n % 2 == 0; // the reference's iterator starts with a head batch
+        long k = n / 2;
+        long epoch = k / perEpoch;
+        int at = (int) (k % perEpoch);
+        int[] order = order(corruptHead, epoch);
+        int from = at * batchSize;
+        int b = Math.min(train.size(), from + batchSize) - from;
+        long[] h = new long[b];
+        long[] r = new long[b];
+        long[] t = new long[b];
+        float[] w = new float[b];
+        double wSum = 0;
+        long[] neg = new long[b * negatives];
+        SplittableRandom rng = new SplittableRandom(mix(seed, 1, n));
+        for (int i = 0; i < b; i++) {
+            int x = order[from + i];
+            h[i] = train.heads()[x];
+            r[i] = train.relations()[x];
+            t[i] = train.tails()[x];
+            w[i] = tripleWeights[x];
+            wSum += w[i];
+            int[] avoid = known == null ? new int[0] : known.answers(train, x, corruptHead);
+            draw(rng, avoid, neg, i * negatives);
+        }
+        for (int i = 0; i < b; i++) {
+            w[i] = (float) (w[i] / wSum);
+        }
+        n++;
+        return new KgeBatch(h, r, t, corruptHead, neg, negatives, w);
+    }
+
+    private void draw(SplittableRandom rng, int[] avoid, long[] out, int offset) {
+        if (avoid.length >= entityCount) {
+            throw new InfuseException("a training query has every entity as a known answer; no negative can be drawn");
+        }
+        for (int j = 0; j < negatives; j++) {
+            int e;
+            do {
+                e = rng.nextInt(entityCount);
+            } while (avoid.length > 0 && KnownTriples.contains(avoid, e));
+            out[offset + j] = e;
+        }
+    }
+
+    private int[] order(boolean corruptHead, long epoch) {
+        long key = epoch * 2 + (corruptHead ? 1 : 0);
+        int[] o = orders.get(key);
+        if (o == null) {
+            orders.keySet().removeIf(old -> (old & 1) == (key & 1)); // the kind's previous epoch is done
+            o = new int[train.size()];
+            for (int i = 0; i < o.length; i++) {
+                o[i] = i;
+            }
+            SplittableRandom rng = new SplittableRandom(mix(seed, 2 + (corruptHead ? 1 : 0), epoch));
+            for (int i = o.length - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int tmp = o[i];
+                o[i] = o[j];
+                o[j] = tmp;
+            }
+            orders.put(key, o);
+        }
+        return o;
+    }
+
+    /** Unrelated seeds for neighbouring (stream, number) pairs: SplittableRandom's own seeds would overlap. */
+    static long mix(long seed, long stream, long number) {
+        long z = seed * 0x9E3779B97F4A7C15L + stream * 0xBF58476D1CE4E5B9L + number * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Batches of one kind per epoch: how many steps one pass over the triples in both directions takes, halved. */
+    public int perEpoch() {
+        return perEpoch;
+    }
+
+    @Override
+    public Cursor cursor() {
+        return new Cursor(n / 2 / perEpoch, n, 0, 0);
+    }
+
+    @Override
+    public void seek(Cursor c) {
+        if (c.passage() != 0 || c.token() != 0 || c.epoch() != c.index() / 2 / perEpoch) {
+            throw new InfuseException("cannot resume: the checkpoint's data cursor (epoch " + c.epoch() + ", batch " + c.index()
+                    + ") was not written for these triples and this batch size");
+        }
+        n = c.index();
+    }
+}

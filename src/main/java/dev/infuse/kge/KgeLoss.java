@@ -1,0 +1,96 @@
+package dev.infuse.kge;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.infuse.engine.Tensors;
+import dev.infuse.train.BatchLoss;
+import java.util.Map;
+
+/**
+ * The negative-sampling loss of Sun et al. (2019), per triple
+ *
+ * <pre>  L = -log sigma(gamma - d+) - sum_i p_i log sigma(d-_i - gamma)</pre>
+ *
+ * with p_i = 1/n (uniform) or a softmax over the negatives of alpha (gamma - d-_i), held constant in the backward
+ * pass (self-adversarial: the negatives the model finds plausible weigh more). The batch's loss is the weighted mean
+ * over its triples. The reference halves the same sum; Adam's update does not see the loss's scale, only the
+ * regulariser's weight against it does (see {@link KgeSettings}).
+ *
+ * <p>An optional L3 penalty lambda (sum |E|^3 + sum |R|^3) over the whole tables is the reference's regulariser for
+ * DistMult.
+ */
+public final class KgeLoss implements BatchLoss<KgeBatch> {
+    private final KgeModel model;
+    private final float alpha;
+    private final float l3;
+
+    /** @param alpha the self-adversarial temperature, or 0 for uniform weights */
+    public KgeLoss(KgeModel model, float alpha, float l3) {
+        this.model = model;
+        this.alpha = alpha;
+        this.l3 = l3;
+    }
+
+    @Override
+    public NDArray loss(NDManager s, KgeBatch batch, boolean training) {
+        int b = batch.size();
+        int n = batch.perTriple();
+        NDArray e = model.entities();
+        NDArray fixedIds = Tensors.copyOf(s, batch.corruptHead() ? batch.tails() : batch.heads(), new Shape(b, 1));
+        NDArray trueIds = Tensors.copyOf(s, batch.corruptHead() ? batch.heads() : batch.tails(), new Shape(b, 1));
+        NDArray relIds = Tensors.copyOf(s, batch.relations(), new Shape(b, 1));
+        NDArray negIds = Tensors.copyOf(s, batch.negatives(), new Shape(b, n));
+        Scoring f = model.scoring();
+        NDArray q = f.query(KgeModel.lookup(fixedIds, e), KgeModel.lookup(relIds, model.relations()), batch.corruptHead()); // (B, 1, De)
+        NDArray dPos = f.pairwise(q, KgeModel.lookup(trueIds, e)).reshape(b); // (B)
+        NDArray dNeg = f.distances(q, KgeModel.lookup(negIds, e)); // (B, N)
+        NDArray perTriple = tripleLoss(s, dPos, dNeg, model.config().gamma(), alpha); // (B)
+        NDArray loss = perTriple.mul(Tensors.copyOf(s, batch.weights(), new Shape(b))).sum(); // ()
+        return l3 > 0 ? loss.add(l3Penalty(s)) : loss;
+    }
+
+    /**
+     * The loss of each triple (B) from its distance (B) and its negatives' (B, N). Uses -log sigma(x) =
+     * softplus(-x), which torch computes without overflow.
+     */
+    static NDArray tripleLoss(NDManager s, NDArray dPos, NDArray dNeg, float gamma, float alpha) {
+        NDArray g = Tensors.scalar(s, gamma);
+        NDArray pos = softplus(dPos.sub(g)); // -log sigma(gamma - d+), (B)
+        NDArray margins = g.sub(dNeg); // gamma - d-, (B, N)
+        NDArray perNeg = softplus(margins); // -log sigma(d- - gamma), (B, N)
+        NDArray neg;
+        if (alpha > 0) {
+            NDArray p = Tensors.scale(margins, alpha).softmax(1).stopGradient(); // (B, N), a constant for backward
+            neg = perNeg.mul(p).sum(new int[] {1}); // (B)
+        } else {
+            neg = perNeg.mean(new int[] {1}); // (B)
+        }
+        return pos.add(neg);
+    }
+
+    private static NDArray softplus(NDArray x) {
+        return x.getNDArrayInternal().softPlus();
+    }
+
+    /** lambda (sum |E|^3 + sum |R|^3), (); the cube as |x| x^2, since pow(Number) is one of DJL's unsafe scalar overloads. */
+    private NDArray l3Penalty(NDManager s) {
+        NDArray total = null;
+        for (NDArray table : new NDArray[] {model.entities(), model.relations()}) {
+            NDArray t = table.reshape(-1); // a view; everything computed from it must land in s, not the table's manager
+            t.attach(s);
+            NDArray cube = t.abs().mul(t.square()).sum();
+            total = total == null ? cube : total.add(cube);
+        }
+        return Tensors.scale(total, l3);
+    }
+
+    @Override
+    public Map<String, NDArray> parameters() {
+        return Map.of(); // the tables are the model's, added to the trainer as their own module
+    }
+
+    public Map<String, Object> identity() {
+        return Map.of("alpha", alpha, "l3", l3);
+    }
+}
