@@ -98,6 +98,10 @@ final class KgeCommand extends GroupCommand {
         @Option(names = "--valid-every", defaultValue = "10000", description = "Steps between evaluations on --valid; 0 only at the end (default ${DEFAULT-VALUE}).")
         int validEvery;
 
+        @Range(min = 0)
+        @Option(names = "--micro-batch", defaultValue = "0", description = "Triples per micro-batch, accumulated into one step; 0 sizes them so no tensor passes 256 MB (default ${DEFAULT-VALUE}).")
+        int microBatch;
+
         @Mixin
         SeedOption seed;
 
@@ -118,7 +122,7 @@ final class KgeCommand extends GroupCommand {
             float range = initRange != null ? initRange : KgeSettings.initRange(m, m == KgeConfig.Model.DISTMULT ? 200f : g, dim);
             KgeSettings s = new KgeSettings(m, norm != null ? norm : d.norm(), dim, batchSize != null ? batchSize : d.batchSize(),
                     negatives != null ? negatives : d.negatives(), g, alpha != null ? alpha : d.alpha(), lr != null ? lr : d.lr(),
-                    steps != null ? steps : d.steps(), seed.value, subsampling, l3 != null ? l3 : d.l3(), range, saveEvery, validEvery);
+                    steps != null ? steps : d.steps(), seed.value, subsampling, l3 != null ? l3 : d.l3(), range, saveEvery, validEvery, microBatch);
             KgeTraining.run(new KgeTraining.Job(InputFiles.readable("--train", train), valid == null ? null : InputFiles.readable("--valid", valid),
                     entities == null ? null : InputFiles.readable("--entities", entities),
                     relations == null ? null : InputFiles.readable("--relations", relations), s, output, resume, overwrite), List.of(), System.err);

@@ -15,6 +15,12 @@ import java.util.SplittableRandom;
  * <p>Batch n is a function of (seed, n) alone: its kind is n's parity, its triples come from epoch and position
  * n / 2 of that kind's stream, its negatives from a generator seeded by (seed, n). The cursor's index is n, so a
  * resume is a seek.
+ *
+ * <p>A batch is handed out as {@code chunks} consecutive micro-batches, which the trainer accumulates into one
+ * step: at the reference's size (512 triples x 1,024 negatives x 500 columns) a broadcast tensor is 1 GB, and a
+ * step over tensors that size ran about five times slower per element than one over 64 MB tensors (page faults
+ * and cache misses). Each chunk's weights are the batch's, times the number of chunks, since the trainer averages
+ * the chunks' losses.
  */
 public final class KgeBatches implements BatchSource<KgeBatch> {
     private final Triples train;
@@ -25,14 +31,23 @@ public final class KgeBatches implements BatchSource<KgeBatch> {
     private final long seed;
     private final float[] tripleWeights;
     private final int perEpoch;
+    private final int chunks;
     private final Map<Long, int[]> orders = new HashMap<>(); // (kind, epoch) -> order; at most two live
     private long n;
+    private KgeBatch whole; // batch n - 1, being handed out in chunks
+    private int chunk;
 
     /**
      * @param known triples a negative must not reproduce (the training triples), or null to draw freely
      * @param tripleWeights each training triple's weight before normalisation per batch
+     * @param chunks micro-batches per batch, the trainer's accumulation
      */
-    public KgeBatches(Triples train, int entityCount, KnownTriples known, int batchSize, int negatives, long seed, float[] tripleWeights) {
+    public KgeBatches(Triples train, int entityCount, KnownTriples known, int batchSize, int negatives, long seed, float[] tripleWeights,
+            int chunks) {
+        if (chunks < 1 || chunks > batchSize) {
+            throw new IllegalArgumentException("chunks must be in [1, batch size], found " + chunks);
+        }
+        this.chunks = chunks;
         this.train = train;
         this.entityCount = entityCount;
         this.known = known;
@@ -72,8 +87,37 @@ public final class KgeBatches implements BatchSource<KgeBatch> {
         return w;
     }
 
+    /** Micro-batches per batch such that a (triples, negatives, columns) tensor stays near {@code budget} elements. */
+    public static int chunksFor(int batchSize, int negatives, int columns, long budget) {
+        long whole = (long) batchSize * negatives * columns;
+        return (int) Math.min(batchSize, Math.max(1, (whole + budget - 1) / budget));
+    }
+
     @Override
     public KgeBatch next() {
+        if (whole == null || chunk == chunks) {
+            whole = batch();
+            chunk = 0;
+        }
+        int per = (whole.size() + chunks - 1) / chunks;
+        int from = Math.min(whole.size(), chunk * per);
+        int to = Math.min(whole.size(), from + per);
+        chunk++;
+        if (chunks == 1) {
+            return whole;
+        }
+        float[] w = java.util.Arrays.copyOfRange(whole.weights(), from, to);
+        for (int i = 0; i < w.length; i++) {
+            w[i] *= chunks; // the trainer divides each chunk's loss by the number of chunks
+        }
+        int neg = whole.perTriple();
+        return new KgeBatch(java.util.Arrays.copyOfRange(whole.heads(), from, to), java.util.Arrays.copyOfRange(whole.relations(), from, to),
+                java.util.Arrays.copyOfRange(whole.tails(), from, to), whole.corruptHead(),
+                java.util.Arrays.copyOfRange(whole.negatives(), from * neg, to * neg), neg, w);
+    }
+
+    /** Batch n, whole. */
+    private KgeBatch batch() {
         boolean corruptHead = n % 2 == 0; // the reference's iterator starts with a head batch
         long k = n / 2;
         long epoch = k / perEpoch;
@@ -164,5 +208,6 @@ public final class KgeBatches implements BatchSource<KgeBatch> {
                     + ") was not written for these triples and this batch size");
         }
         n = c.index();
+        whole = null;
     }
 }

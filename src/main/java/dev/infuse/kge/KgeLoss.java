@@ -35,6 +35,9 @@ public final class KgeLoss implements BatchLoss<KgeBatch> {
     @Override
     public NDArray loss(NDManager s, KgeBatch batch, boolean training) {
         int b = batch.size();
+        if (b == 0) {
+            return null; // an epoch's short last batch may leave a chunk empty
+        }
         int n = batch.perTriple();
         NDArray e = model.entities();
         NDArray fixedIds = Tensors.copyOf(s, batch.corruptHead() ? batch.tails() : batch.heads(), new Shape(b, 1));

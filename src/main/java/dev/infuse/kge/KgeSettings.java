@@ -27,10 +27,12 @@ import java.util.Map;
  * @param l3 the L3 regulariser's weight
  * @param saveEvery steps between checkpoints (0: only at the end and when stopped)
  * @param validEvery steps between evaluations on --valid (0: only at the end)
+ * @param microBatch triples per micro-batch, 0 to size them by {@link #CHUNK_BUDGET}
  */
 public record KgeSettings(KgeConfig.Model model, int norm, int dimension, int batchSize, int negatives, float gamma, float alpha, float lr,
-        int steps, long seed, boolean subsampling, float l3, float initRange, int saveEvery, int validEvery) {
+        int steps, long seed, boolean subsampling, float l3, float initRange, int saveEvery, int validEvery, int microBatch) {
     public KgeSettings {
+        atLeast("--micro-batch", microBatch, 0);
         atLeast("--batch-size", batchSize, 1);
         atLeast("--negatives", negatives, 1);
         atLeast("--steps", steps, 1);
@@ -56,15 +58,26 @@ public record KgeSettings(KgeConfig.Model model, int norm, int dimension, int ba
     /** The reference's settings for {@code model} on WN18RR, with {@code seed}. */
     public static KgeSettings defaults(KgeConfig.Model model, long seed) {
         return switch (model) {
-            case TRANSE -> new KgeSettings(model, 1, 500, 512, 1024, 6f, 0.5f, 5e-5f, 80_000, seed, true, 0f, 8f / 500, 1000, 10_000);
-            case DISTMULT -> new KgeSettings(model, 0, 1000, 512, 1024, 0f, 1f, 0.002f, 80_000, seed, true, 1e-5f, 202f / 1000, 1000, 10_000);
-            case ROTATE -> new KgeSettings(model, 0, 500, 512, 1024, 6f, 0.5f, 5e-5f, 80_000, seed, true, 0f, 8f / 500, 1000, 10_000);
+            case TRANSE -> new KgeSettings(model, 1, 500, 512, 1024, 6f, 0.5f, 5e-5f, 80_000, seed, true, 0f, 8f / 500, 1000, 10_000, 0);
+            case DISTMULT -> new KgeSettings(model, 0, 1000, 512, 1024, 0f, 1f, 0.002f, 80_000, seed, true, 1e-5f, 202f / 1000, 1000, 10_000, 0);
+            case ROTATE -> new KgeSettings(model, 0, 500, 512, 1024, 6f, 0.5f, 5e-5f, 80_000, seed, true, 0f, 8f / 500, 1000, 10_000, 0);
         };
     }
 
     /** The reference's initialisation range for a margin and size: (gamma + 2) / dim, DistMult's from its gamma of 200. */
     public static float initRange(KgeConfig.Model model, float gamma, int dimension) {
         return (model == KgeConfig.Model.DISTMULT ? 202f : gamma + 2f) / dimension;
+    }
+
+    /** Elements of the largest (triples, negatives, columns) tensor a micro-batch may make: 256 MB of floats. */
+    static final long CHUNK_BUDGET = 1L << 26;
+
+    /** Micro-batches per batch (see {@link KgeBatches}); a function of the identity's settings, so a resume gets the same. */
+    public int chunks() {
+        if (microBatch > 0) {
+            return (batchSize + Math.min(microBatch, batchSize) - 1) / Math.min(microBatch, batchSize);
+        }
+        return KgeBatches.chunksFor(batchSize, negatives, config().entityColumns(), CHUNK_BUDGET);
     }
 
     public KgeConfig config() {
@@ -87,6 +100,7 @@ public record KgeSettings(KgeConfig.Model model, int norm, int dimension, int ba
         m.put("weighting", subsampling ? "subsampling" : "uniform");
         m.put("l3", l3);
         m.put("init-range", initRange);
+        m.put("micro-batches", chunks()); // the gradient's summation order: same settings, same bytes
         return m;
     }
 }

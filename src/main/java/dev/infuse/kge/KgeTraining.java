@@ -76,10 +76,14 @@ public final class KgeTraining {
             List<TrainListener> extra, PrintStream log) {
         KgeSettings s = job.settings();
         Path out = job.out();
-        LoopSettings loop = new LoopSettings(s.steps(), s.lr(), 0, LrSchedule.Kind.STEP, 0f, 1, 0f, s.seed());
+        int chunks = s.chunks();
+        LoopSettings loop = new LoopSettings(s.steps(), s.lr(), 0, LrSchedule.Kind.STEP, 0f, chunks, 0f, s.seed());
         float[] weights = s.subsampling() ? KgeBatches.subsamplingWeights(train) : KgeBatches.uniformWeights(train);
         KgeBatches batches = new KgeBatches(train, ids.entities().size(), new KnownTriples(train, ids.relations().size()), s.batchSize(),
-                s.negatives(), s.seed(), weights);
+                s.negatives(), s.seed(), weights, chunks);
+        if (chunks > 1) {
+            log.println("infuse: each batch of " + s.batchSize() + " runs as " + chunks + " micro-batches, accumulated into one step");
+        }
         try (KgeModel model = KgeModel.init(s.config(), ids.entities().size(), ids.relations().size(), s.seed());
                 AdamW adam = new AdamW(loop.optimizer());
                 MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"))) {

@@ -47,11 +47,15 @@ class KgeTrainingTest {
     }
 
     static KgeSettings settings(KgeConfig.Model model, int steps, int saveEvery) {
+        return settings(model, steps, saveEvery, 0);
+    }
+
+    static KgeSettings settings(KgeConfig.Model model, int steps, int saveEvery, int microBatch) {
         // Dimension 8 and a high rate for a graph this small; DistMult's reference range (202 / dim) would be 25 here, so 0.5.
         float gamma = model == KgeConfig.Model.DISTMULT ? 0f : 6f;
         float range = model == KgeConfig.Model.DISTMULT ? 0.5f : KgeSettings.initRange(model, gamma, 8);
         return new KgeSettings(model, model == KgeConfig.Model.TRANSE ? 1 : 0, 8, 16, 8, gamma, 0.5f, 0.05f, steps, 7, true,
-                model == KgeConfig.Model.DISTMULT ? 1e-5f : 0f, range, saveEvery, 0);
+                model == KgeConfig.Model.DISTMULT ? 1e-5f : 0f, range, saveEvery, 0, microBatch);
     }
 
     static void train(KgeSettings s, Path out, boolean resume, List<TrainListener> extra) {
@@ -95,7 +99,7 @@ class KgeTrainingTest {
 
     @Test
     void aKilledRunResumedEndsBitForBitWhereAStraightRunEnds() throws IOException {
-        KgeSettings s = settings(KgeConfig.Model.ROTATE, 10, 3);
+        KgeSettings s = settings(KgeConfig.Model.ROTATE, 10, 3, 5); // batches of 16 as 4 micro-batches of 5, 5, 5 and 1
         Path straight = tmp.resolve("straight");
         train(s, straight, false, List.of());
         Path killed = tmp.resolve("killed");
@@ -127,7 +131,7 @@ class KgeTrainingTest {
         KgIds ids = KgIds.of(List.of(), List.of(), List.of(rows));
         Triples t = ids.index(rows, "");
         KnownTriples known = new KnownTriples(t, 3);
-        KgeBatches batches = new KgeBatches(t, 40, known, 16, 30, 1, KgeBatches.uniformWeights(t));
+        KgeBatches batches = new KgeBatches(t, 40, known, 16, 30, 1, KgeBatches.uniformWeights(t), 1);
         for (int n = 0; n < 20; n++) {
             KgeBatch b = batches.next();
             assertEquals(n % 2 == 0, b.corruptHead(), "batch " + n);
@@ -139,13 +143,35 @@ class KgeTrainingTest {
                 }
             }
         }
-        KgeBatches again = new KgeBatches(t, 40, known, 16, 30, 1, KgeBatches.uniformWeights(t));
+        KgeBatches again = new KgeBatches(t, 40, known, 16, 30, 1, KgeBatches.uniformWeights(t), 1);
         again.seek(new dev.infuse.train.data.Cursor(19 / 2 / again.perEpoch(), 19, 0, 0));
-        KgeBatches walked = new KgeBatches(t, 40, known, 16, 30, 1, KgeBatches.uniformWeights(t));
+        KgeBatches walked = new KgeBatches(t, 40, known, 16, 30, 1, KgeBatches.uniformWeights(t), 1);
         for (int n = 0; n < 19; n++) {
             walked.next();
         }
         assertArrayEquals(walked.next().negatives(), again.next().negatives(), "a seek lands on the batch the walk reaches");
+    }
+
+    @Test
+    void aBatchInChunksHasTheLossOfTheWholeBatch() {
+        List<TripleFile.Row> rows = TripleFile.read(train);
+        KgIds ids = KgIds.of(List.of(), List.of(), List.of(rows));
+        Triples t = ids.index(rows, "");
+        float[] w = KgeBatches.subsamplingWeights(t);
+        KgeBatches whole = new KgeBatches(t, 40, null, 16, 6, 9, w, 1);
+        KgeBatches chunked = new KgeBatches(t, 40, null, 16, 6, 9, w, 3);
+        KgeSettings s = settings(KgeConfig.Model.TRANSE, 1, 0);
+        try (KgeModel model = KgeModel.init(s.config(), 40, 3, 1); ai.djl.ndarray.NDManager m = dev.infuse.engine.Engines.newManager()) {
+            KgeLoss loss = new KgeLoss(model, 0.5f, 0f);
+            for (int step = 0; step < 3; step++) {
+                float all = loss.loss(m, whole.next(), true).getFloat();
+                double parts = 0;
+                for (int c = 0; c < 3; c++) {
+                    parts += loss.loss(m, chunked.next(), true).getFloat() / 3.0; // as the trainer averages micro-batches
+                }
+                assertEquals(all, parts, 1e-5, "step " + step);
+            }
+        }
     }
 
     @Test
