@@ -11,10 +11,12 @@ import dev.infuse.train.Batch;
  * @param tails (B) entity rows
  * @param corruptHead whether the negatives replace the head (else the tail)
  * @param negatives (B x N) entity rows, row-major
- * @param weights (B) each triple's share of the loss, summing to 1
+ * @param weights (B) each triple's share of the loss, summing to 1 over a whole batch
+ * @param regularise the weight of the whole-table regulariser in this micro-batch's loss: the number of micro-batches
+ *     in the first one (the trainer averages them), 0 in the others, so the tables are penalised once a step
  */
 public record KgeBatch(long[] heads, long[] relations, long[] tails, boolean corruptHead, long[] negatives, int perTriple,
-        float[] weights) implements Batch {
+        float[] weights, float regularise) implements Batch {
     public int size() {
         return heads.length;
     }

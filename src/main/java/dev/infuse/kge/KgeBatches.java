@@ -113,7 +113,7 @@ public final class KgeBatches implements BatchSource<KgeBatch> {
         int neg = whole.perTriple();
         return new KgeBatch(java.util.Arrays.copyOfRange(whole.heads(), from, to), java.util.Arrays.copyOfRange(whole.relations(), from, to),
                 java.util.Arrays.copyOfRange(whole.tails(), from, to), whole.corruptHead(),
-                java.util.Arrays.copyOfRange(whole.negatives(), from * neg, to * neg), neg, w);
+                java.util.Arrays.copyOfRange(whole.negatives(), from * neg, to * neg), neg, w, chunk == 1 ? chunks : 0f);
     }
 
     /** Batch n, whole. */
@@ -146,7 +146,7 @@ public final class KgeBatches implements BatchSource<KgeBatch> {
             w[i] = (float) (w[i] / wSum);
         }
         n++;
-        return new KgeBatch(h, r, t, corruptHead, neg, negatives, w);
+        return new KgeBatch(h, r, t, corruptHead, neg, negatives, w, 1f);
     }
 
     private void draw(SplittableRandom rng, int[] avoid, long[] out, int offset) {

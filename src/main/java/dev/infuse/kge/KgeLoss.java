@@ -36,7 +36,8 @@ public final class KgeLoss implements BatchLoss<KgeBatch> {
     public NDArray loss(NDManager s, KgeBatch batch, boolean training) {
         int b = batch.size();
         if (b == 0) {
-            return null; // an epoch's short last batch may leave a chunk empty
+            // An epoch's short last batch may leave a chunk empty; the first chunk is never empty, so the penalty is not lost.
+            return null;
         }
         int n = batch.perTriple();
         NDArray e = model.entities();
@@ -50,7 +51,8 @@ public final class KgeLoss implements BatchLoss<KgeBatch> {
         NDArray dNeg = f.distances(q, KgeModel.lookup(negIds, e)); // (B, N)
         NDArray perTriple = tripleLoss(s, dPos, dNeg, model.config().gamma(), alpha); // (B)
         NDArray loss = perTriple.mul(Tensors.copyOf(s, batch.weights(), new Shape(b))).sum(); // ()
-        return l3 > 0 ? loss.add(l3Penalty(s)) : loss;
+        // The penalty reads the whole tables, so it is paid once a step (in the first micro-batch), not once a micro-batch.
+        return l3 > 0 && batch.regularise() > 0 ? loss.add(Tensors.scale(l3Penalty(s), batch.regularise())) : loss;
     }
 
     /**

@@ -71,6 +71,7 @@ final class ValidScores implements TrainListener {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("step", r.step());
         o.putAll(m.toMap());
+        o.put("rankings", m.rankings());
         o.put("seconds", secs);
         try {
             Files.writeString(file, Jsons.compact().toJson(o) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -127,7 +127,7 @@ class KgeScoringTest {
         double second = softplus(4.5 - 2) + (softplus(2 - 3.5) + softplus(2 - 0.5)) / 2;
         try (KgeModel model = new KgeModel(c, entities, 4, R, 1); NDManager s = Engines.newManager()) {
             KgeBatch batch = new KgeBatch(new long[] {0, 1}, new long[] {0, 0}, new long[] {1, 0}, false, new long[] {2, 3, 2, 3}, 2,
-                    new float[] {0.25f, 0.75f});
+                    new float[] {0.25f, 0.75f}, 1f);
             float loss = new KgeLoss(model, 0f, 0f).loss(s, batch, true).getFloat();
             assertEquals(0.25 * 0.8118221 + 0.75 * second, loss, 1e-5);
         }
