@@ -123,7 +123,9 @@ final class KgeCommand extends GroupCommand {
             KgeSettings s = new KgeSettings(m, norm != null ? norm : d.norm(), dim, batchSize != null ? batchSize : d.batchSize(),
                     negatives != null ? negatives : d.negatives(), g, alpha != null ? alpha : d.alpha(), lr != null ? lr : d.lr(),
                     steps != null ? steps : d.steps(), seed.value, subsampling, l3 != null ? l3 : d.l3(), range, saveEvery, validEvery, microBatch);
-            KgeTraining.run(new KgeTraining.Job(InputFiles.readable("--train", train), valid == null ? null : InputFiles.readable("--valid", valid),
+            // A bundle directory is read for its triples.tsv; any other input may be a pipe, copied once.
+            Path trainFile = java.nio.file.Files.isDirectory(train) ? train : InputFiles.readable("--train", train);
+            KgeTraining.run(new KgeTraining.Job(trainFile, valid == null ? null : InputFiles.readable("--valid", valid),
                     entities == null ? null : InputFiles.readable("--entities", entities),
                     relations == null ? null : InputFiles.readable("--relations", relations), s, output, resume, overwrite), List.of(), System.err);
             System.err.println("infuse: wrote " + output);

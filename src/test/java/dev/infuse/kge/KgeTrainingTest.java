@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.infuse.InfuseException;
 import dev.infuse.train.StepReport;
 import dev.infuse.train.TrainCheckpoint;
 import dev.infuse.train.TrainListener;
@@ -172,6 +173,16 @@ class KgeTrainingTest {
                 assertEquals(all, parts, 1e-5, "step " + step);
             }
         }
+    }
+
+    @Test
+    void aBundleDirectoryIsReadForItsTriples() throws IOException {
+        Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+        Files.copy(train, bundle.resolve("triples.tsv"));
+        assertEquals(TripleFile.read(train).stream().map(r -> r.head() + r.relation() + r.tail()).toList(),
+                TripleFile.read(bundle).stream().map(r -> r.head() + r.relation() + r.tail()).toList());
+        InfuseException e = assertThrows(InfuseException.class, () -> TripleFile.read(Files.createDirectories(tmp.resolve("no-triples"))));
+        assertTrue(e.getMessage().endsWith("is a directory without triples.tsv; expected a triples file or a domain bundle"), e.getMessage());
     }
 
     @Test
