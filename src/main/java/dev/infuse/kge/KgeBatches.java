@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Batches of training triples with their negatives, as RotatE's reference makes them: head-corrupting and
- * tail-corrupting batches alternate, each kind walking its own shuffled epochs over the triples; each triple gets
- * N entities drawn uniformly, redrawn while they would make a known triple.
+ * Batches of training triples with their negatives: head-corrupting and tail-corrupting batches alternate, each kind
+ * walking its own shuffled epochs over the triples, as in RotatE's reference. Unlike the reference, which draws N
+ * entities for each triple, a batch draws N uniformly once and every triple is scored against them: the scores are
+ * then one matrix product for DistMult and TransE-L2, and the others gather N rows instead of B x N. A negative that
+ * is a known answer of a triple's query is marked, and left out of that triple's loss.
  *
  * <p>Batch n is a function of (seed, n) alone: its kind is n's parity, its triples come from epoch and position
  * n / 2 of that kind's stream, its negatives from a generator seeded by (seed, n). The cursor's index is n, so a
@@ -38,7 +40,7 @@ public final class KgeBatches implements BatchSource<KgeBatch> {
     private int chunk;
 
     /**
-     * @param known triples a negative must not reproduce (the training triples), or null to draw freely
+     * @param known triples whose answers are not negatives (the training triples), or null to mark none
      * @param tripleWeights each training triple's weight before normalisation per batch
      * @param chunks micro-batches per batch, the trainer's accumulation
      */
@@ -112,8 +114,8 @@ public final class KgeBatches implements BatchSource<KgeBatch> {
         }
         int neg = whole.perTriple();
         return new KgeBatch(java.util.Arrays.copyOfRange(whole.heads(), from, to), java.util.Arrays.copyOfRange(whole.relations(), from, to),
-                java.util.Arrays.copyOfRange(whole.tails(), from, to), whole.corruptHead(),
-                java.util.Arrays.copyOfRange(whole.negatives(), from * neg, to * neg), neg, w, chunk == 1 ? chunks : 0f);
+                java.util.Arrays.copyOfRange(whole.tails(), from, to), whole.corruptHead(), whole.negatives(),
+                java.util.Arrays.copyOfRange(whole.known(), from * neg, to * neg), w, chunk == 1 ? chunks : 0f);
     }
 
     /** Batch n, whole. */
@@ -130,8 +132,12 @@ public final class KgeBatches implements BatchSource<KgeBatch> {
         long[] t = new long[b];
         float[] w = new float[b];
         double wSum = 0;
-        long[] neg = new long[b * negatives];
+        long[] neg = new long[negatives];
         SplittableRandom rng = new SplittableRandom(mix(seed, 1, n));
+        for (int j = 0; j < negatives; j++) {
+            neg[j] = rng.nextInt(entityCount);
+        }
+        boolean[] isKnown = new boolean[b * negatives];
         for (int i = 0; i < b; i++) {
             int x = order[from + i];
             h[i] = train.heads()[x];
@@ -139,27 +145,16 @@ public final class KgeBatches implements BatchSource<KgeBatch> {
             t[i] = train.tails()[x];
             w[i] = tripleWeights[x];
             wSum += w[i];
-            int[] avoid = known == null ? new int[0] : known.answers(train, x, corruptHead);
-            draw(rng, avoid, neg, i * negatives);
+            int[] answers = known == null ? new int[0] : known.answers(train, x, corruptHead);
+            for (int j = 0; answers.length > 0 && j < negatives; j++) {
+                isKnown[i * negatives + j] = KnownTriples.contains(answers, (int) neg[j]);
+            }
         }
         for (int i = 0; i < b; i++) {
             w[i] = (float) (w[i] / wSum);
         }
         n++;
-        return new KgeBatch(h, r, t, corruptHead, neg, negatives, w, 1f);
-    }
-
-    private void draw(SplittableRandom rng, int[] avoid, long[] out, int offset) {
-        if (avoid.length >= entityCount) {
-            throw new InfuseException("a training query has every entity as a known answer; no negative can be drawn");
-        }
-        for (int j = 0; j < negatives; j++) {
-            int e;
-            do {
-                e = rng.nextInt(entityCount);
-            } while (avoid.length > 0 && KnownTriples.contains(avoid, e));
-            out[offset + j] = e;
-        }
+        return new KgeBatch(h, r, t, corruptHead, neg, isKnown, w, 1f);
     }
 
     private int[] order(boolean corruptHead, long epoch) {

@@ -51,10 +51,18 @@ public sealed interface Scoring {
         }
     }
 
-    /** (B|1, N, D) to (B|1, D, N) for the matrix product q (B, 1, D) x c^T; matmul broadcasts a shared batch of 1. */
+    /**
+     * q . c for every pair, (B, N). Candidates shared by the batch (1, N, D), as in training and evaluation, make it one
+     * (B, D) x (D, N) matrix product; candidates of each query's own (B, N, D) a batched one.
+     */
     private static NDArray dots(NDArray q, NDArray candidates) {
-        NDArray d = q.matMul(candidates.transpose(0, 2, 1)); // (B, 1, N)
-        return d.squeeze(1); // (B, N)
+        long b = q.getShape().get(0);
+        long n = candidates.getShape().get(1);
+        long d = q.getShape().get(2);
+        if (candidates.getShape().get(0) == 1) {
+            return q.reshape(b, d).matMul(candidates.reshape(n, d).transpose()); // (B, D) x (D, N)
+        }
+        return q.matMul(candidates.transpose(0, 2, 1)).squeeze(1); // (B, 1, D) x (B, D, N) -> (B, N)
     }
 
     record TransE(boolean l1) implements Scoring {

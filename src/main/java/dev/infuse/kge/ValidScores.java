@@ -17,7 +17,9 @@ import java.util.Map;
 
 /**
  * Filtered link prediction on --valid every N steps and after the last, as a line on stderr and a line of
- * {@code valid_scores.jsonl}; on resume, lines past the checkpoint are dropped so the file reads as one run.
+ * {@code valid_scores.jsonl}; on resume, lines past the checkpoint are dropped so the file reads as one run. Each
+ * line carries the training seconds so far (the steps' own time, evaluations excluded, summed across resumes from
+ * {@code metrics.jsonl}), so the file is the curve of MRR against training time.
  */
 final class ValidScores implements TrainListener {
     static final String FILE = "valid_scores.jsonl";
@@ -28,6 +30,8 @@ final class ValidScores implements TrainListener {
     private final int every;
     private final Path file;
     private final PrintStream log;
+    private final Path metrics;
+    private double trainSeconds;
 
     ValidScores(KgeModel model, Triples valid, KnownTriples known, int every, Path out, PrintStream log) {
         this.model = model;
@@ -35,6 +39,7 @@ final class ValidScores implements TrainListener {
         this.known = known;
         this.every = every;
         this.file = out.resolve(FILE);
+        this.metrics = out.resolve("metrics.jsonl");
         this.log = log;
     }
 
@@ -44,6 +49,12 @@ final class ValidScores implements TrainListener {
             if (Files.exists(file)) {
                 List<String> keep = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> stepOf(l) <= step).toList();
                 Files.write(file, keep, StandardCharsets.UTF_8);
+            }
+            trainSeconds = 0;
+            if (Files.exists(metrics)) { // already cut back to the checkpoint's step by the metrics log, added before this listener
+                for (String l : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
+                    trainSeconds += secondsOf(l);
+                }
             }
         } catch (IOException e) {
             throw new InfuseException("cannot rewrite " + file + ": " + e.getMessage());
@@ -58,8 +69,17 @@ final class ValidScores implements TrainListener {
         }
     }
 
+    private static double secondsOf(String line) {
+        try {
+            return com.google.gson.JsonParser.parseString(line).getAsJsonObject().get("seconds").getAsDouble();
+        } catch (RuntimeException torn) {
+            return 0;
+        }
+    }
+
     @Override
     public void onStep(StepReport r) {
+        trainSeconds += r.seconds();
         if (!((every > 0 && r.step() % every == 0) || r.step() == r.maxSteps())) {
             return;
         }
@@ -72,7 +92,8 @@ final class ValidScores implements TrainListener {
         o.put("step", r.step());
         o.putAll(m.toMap());
         o.put("rankings", m.rankings());
-        o.put("seconds", secs);
+        o.put("eval_seconds", secs);
+        o.put("train_seconds", trainSeconds);
         try {
             Files.writeString(file, Jsons.compact().toJson(o) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {

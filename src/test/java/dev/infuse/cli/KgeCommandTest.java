@@ -94,8 +94,13 @@ class KgeCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("infuse: resuming at step"), r.err());
         assertArrayEquals(Files.readAllBytes(straight.resolve("embeddings.safetensors")), Files.readAllBytes(killed.resolve("embeddings.safetensors")));
-        assertEquals(Files.readString(straight.resolve("valid_scores.jsonl")).replaceAll("\"seconds\":[^}]*", ""),
-                Files.readString(killed.resolve("valid_scores.jsonl")).replaceAll("\"seconds\":[^}]*", ""));
+        String resumed = Files.readString(killed.resolve("valid_scores.jsonl"));
+        assertEquals(Files.readString(straight.resolve("valid_scores.jsonl")).replaceAll("\"eval_seconds\":[^}]*", ""),
+                resumed.replaceAll("\"eval_seconds\":[^}]*", ""), "the same scores, only the times differ");
+        double trainSeconds = JsonParser.parseString(resumed.strip()).getAsJsonObject().get("train_seconds").getAsDouble();
+        double steps = Files.readAllLines(killed.resolve("metrics.jsonl")).stream()
+                .mapToDouble(l -> JsonParser.parseString(l).getAsJsonObject().get("seconds").getAsDouble()).sum();
+        assertEquals(steps, trainSeconds, 1e-6, "training time counts the killed run's steps too");
     }
 
     static String[] withSave(List<String> args) {

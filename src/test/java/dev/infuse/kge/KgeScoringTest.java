@@ -83,6 +83,18 @@ class KgeScoringTest {
     }
 
     @Test
+    void aNegativeThatIsAKnownAnswerWeighsNothing() {
+        // The second negative masked: under either weighting the first takes p = 1, 0.4740770 + 0.4740770.
+        try (NDManager m = Engines.newManager()) {
+            NDArray pos = Tensors.copyOf(m, new float[] {1.5f}, new Shape(1));
+            NDArray neg = Tensors.copyOf(m, new float[] {2.5f, 3.5f}, new Shape(1, 2));
+            NDArray mask = Tensors.copyOf(m, new float[] {0f, -1e30f}, new Shape(1, 2));
+            assertEquals(0.9481540f, KgeLoss.tripleLoss(m, pos, neg, 2f, 0f, mask).getFloat(), 1e-6f);
+            assertEquals(0.9481540f, KgeLoss.tripleLoss(m, pos, neg, 2f, 1f, mask).getFloat(), 1e-6f);
+        }
+    }
+
+    @Test
     void selfAdversarialWeightsTakeNoGradient() {
         // With p held constant, dL/dd-_i = -p_i sigma(gamma - d-_i) = (-0.2760043, -0.0490618); dL/dd+ = sigma(d+ - gamma) = 0.3775407.
         // Were p differentiated, the gradients would differ.
@@ -102,7 +114,7 @@ class KgeScoringTest {
             neg.setRequiresGradient(true);
             float value;
             try (NDManager s = m.newSubManager(); GradientCollector gc = Engines.get().newGradientCollector()) {
-                NDArray l = KgeLoss.tripleLoss(s, pos, neg, 2f, alpha).sum();
+                NDArray l = KgeLoss.tripleLoss(s, pos, neg, 2f, alpha, null).sum();
                 value = l.getFloat();
                 System.gc(); // a scalar freed under autograd (docs/DJL.md) would show up here as a wrong gradient
                 gc.backward(l);
@@ -126,7 +138,7 @@ class KgeScoringTest {
         float[] entities = {1, 2, 2, 0, 0, 0, 3, -1}; // rows h, t, c1, c2
         double second = softplus(4.5 - 2) + (softplus(2 - 3.5) + softplus(2 - 0.5)) / 2;
         try (KgeModel model = new KgeModel(c, entities, 4, R, 1); NDManager s = Engines.newManager()) {
-            KgeBatch batch = new KgeBatch(new long[] {0, 1}, new long[] {0, 0}, new long[] {1, 0}, false, new long[] {2, 3, 2, 3}, 2,
+            KgeBatch batch = new KgeBatch(new long[] {0, 1}, new long[] {0, 0}, new long[] {1, 0}, false, new long[] {2, 3}, new boolean[4],
                     new float[] {0.25f, 0.75f}, 1f);
             float loss = new KgeLoss(model, 0f, 0f).loss(s, batch, true).getFloat();
             assertEquals(0.25 * 0.8118221 + 0.75 * second, loss, 1e-5);

@@ -127,23 +127,28 @@ class KgeTrainingTest {
     }
 
     @Test
-    void batchesAlternateHeadAndTailAndAvoidKnownTriples() {
+    void batchesAlternateHeadAndTailAndMarkKnownAnswers() {
         List<TripleFile.Row> rows = TripleFile.read(train);
         KgIds ids = KgIds.of(List.of(), List.of(), List.of(rows));
         Triples t = ids.index(rows, "");
         KnownTriples known = new KnownTriples(t, 3);
         KgeBatches batches = new KgeBatches(t, 40, known, 16, 30, 1, KgeBatches.uniformWeights(t), 1);
+        int marked = 0;
         for (int n = 0; n < 20; n++) {
             KgeBatch b = batches.next();
             assertEquals(n % 2 == 0, b.corruptHead(), "batch " + n);
+            assertEquals(30, b.negatives().length, "N negatives shared by the batch");
             for (int i = 0; i < b.size(); i++) {
                 int[] answers = b.corruptHead() ? known.heads((int) b.tails()[i], (int) b.relations()[i])
                         : known.tails((int) b.heads()[i], (int) b.relations()[i]);
                 for (int j = 0; j < 30; j++) {
-                    assertFalse(KnownTriples.contains(answers, (int) b.negatives()[i * 30 + j]), "a negative that is a known triple");
+                    boolean isAnswer = KnownTriples.contains(answers, (int) b.negatives()[j]);
+                    assertEquals(isAnswer, b.known()[i * 30 + j], "negative " + j + " of triple " + i + " in batch " + n);
+                    marked += isAnswer ? 1 : 0;
                 }
             }
         }
+        assertTrue(marked > 0, "30 of 40 entities drawn: some are answers");
         KgeBatches again = new KgeBatches(t, 40, known, 16, 30, 1, KgeBatches.uniformWeights(t), 1);
         again.seek(new dev.infuse.train.data.Cursor(19 / 2 / again.perEpoch(), 19, 0, 0));
         KgeBatches walked = new KgeBatches(t, 40, known, 16, 30, 1, KgeBatches.uniformWeights(t), 1);
