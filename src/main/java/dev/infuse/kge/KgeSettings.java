@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How {@code kge train} trains. The defaults of each model are the settings of RotATE's reference
+ * How {@code kge train} trains. The defaults of each model are the settings of RotatE's reference
  * implementation for WN18RR ({@code best_config.sh} of github.com/DeepGraphLearning/KnowledgeGraphEmbedding):
  *
  * <pre>
@@ -15,7 +15,7 @@ import java.util.Map;
  *   RotatE    500c  512    1024  6      0.5    5e-5    80k
  * </pre>
  *
- * All use self-adversarial sampling, subsampling weights, negatives redrawn while they make a training triple, Adam
+ * All use self-adversarial sampling, subsampling weights, negatives masked where they make a training triple, Adam
  * without decay or clipping, and the reference's schedule (the rate drops to a tenth at half the steps). The
  * tables start uniform in +-(gamma + 2) / dim. DistMult's score has no margin in the reference (its gamma of 200
  * only sets that range), so its margin here is 0 and its range 202 / 1000; and since the reference halves the loss
@@ -76,6 +76,10 @@ public record KgeSettings(KgeConfig.Model model, int norm, int dimension, int ba
     public int chunks() {
         if (microBatch > 0) {
             return (batchSize + Math.min(microBatch, batchSize) - 1) / Math.min(microBatch, batchSize);
+        }
+        if (!Scoring.of(config()).broadcasts()) {
+            // A product form never makes a (B, N, D) tensor, and each micro-batch would cost a pass over the dense table gradient.
+            return 1;
         }
         return KgeBatches.chunksFor(batchSize, negatives, config().entityColumns(), CHUNK_BUDGET);
     }
