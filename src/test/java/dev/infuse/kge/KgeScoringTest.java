@@ -47,6 +47,23 @@ class KgeScoringTest {
     }
 
     @Test
+    void transEL2sMatrixFormHasTheGradientOfTheDistance() {
+        // d(q, c) = ||q - c||, so dd/dc = (c - q) / d: for q = (1.5, 1), c2 = (3, -1), d = 2.5: (0.6, -0.8); c1 = (0, 0): (-1.5, -1) / 1.8027756.
+        try (NDManager m = Engines.newManager()) {
+            NDArray q = Tensors.copyOf(m, new float[] {1.5f, 1f}, new Shape(1, 1, 2));
+            NDArray c = Tensors.copyOf(m, CANDS, new Shape(1, 2, 2));
+            c.setRequiresGradient(true);
+            try (NDManager s = m.newSubManager(); GradientCollector gc = Engines.get().newGradientCollector()) {
+                NDArray d = new Scoring.TransE(false).distances(q, c).sum();
+                System.gc();
+                gc.backward(d);
+            }
+            Tensors.noGrad();
+            assertArrayEquals(new float[] {-1.5f / 1.8027756f, -1f / 1.8027756f, 0.6f, -0.8f}, c.getGradient().toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
     void distMult() {
         // <h, r, t> = 1*0.5*2 + 2*(-1)*0 = 1, so d = -1; q = h*r = (0.5, -2): to c1 0, to c2 -(1.5 + 2) = -3.5
         assertArrayEquals(new float[] {-1f, -1f, 0f, -3.5f}, distances(new Scoring.DistMult(), H, R, T, CANDS, 2, 2), 1e-6f);
