@@ -67,6 +67,11 @@ public interface Objective extends ParameterOwner, AutoCloseable {
 
         Objective open(MaskedLm lm, boolean resumed, PrintStream log);
 
+        /** The {@code --masking} a run gets when it names none. */
+        default String defaultMasking() {
+            return "token";
+        }
+
         Spec MLM = new Spec() {
             @Override
             public Map<String, Object> identity() {

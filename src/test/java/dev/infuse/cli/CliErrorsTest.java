@@ -209,4 +209,20 @@ class CliErrorsTest {
             }
         });
     }
+
+    @Test
+    void pretrainObjectivesComeFromTheRegistryAndRefuseEachOthersFlags() throws IOException {
+        Path corpus = tmp.resolve("objective-corpus.txt");
+        Files.writeString(corpus, "the cat sat .\n");
+        String out = tmp.resolve("objective-run").toString();
+        oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,
+                "--method", "bogus"), "unknown --method \"bogus\": expected mlm or zeo");
+        oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,
+                "--vectors", corpus.toString()), "--vectors belongs to --method zeo");
+        oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,
+                "--method", "MLM", "--inject", "1"), "--inject belongs to --method zeo");
+        oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,
+                "--method", "zeo", "--inject", "2", "--vectors", corpus.toString()), "--method zeo --inject 2 needs --domain");
+        assertFalse(Files.exists(Path.of(out)), "nothing written");
+    }
 }
