@@ -55,7 +55,8 @@ final class PretrainCommand implements Callable<Integer> {
             description = "token, wwm, entity, span, or a mix such as wwm=0.5,entity=0.5 (default: token; entity with --method zeo).")
     String masking;
 
-    @Option(names = "--method", defaultValue = "mlm", description = "The objective: mlm, or zeo for ZEO's joint objective (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--method", "--objective"}, defaultValue = "mlm",
+            description = "The objective: mlm, zeo (ZEO's joint objective) or sensebert (WordNet supersenses of the masked words), or a weighted sum such as mlm+sensebert:0.5 (default ${DEFAULT-VALUE}).")
     String method;
 
     @Mixin
@@ -66,6 +67,9 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--vectors", paramLabel = "FILE", description = "zeo: knowledge vectors from infuse zeo vectors.")
     Path vectors;
+
+    @Option(names = "--wordnet", paramLabel = "DIR", description = "sensebert: a WordNet 3.0 dict/ directory (default: the built-in WordNet 3.0).")
+    Path wordnet;
 
     @Option(names = "--mlm-probability", defaultValue = "0.15", description = "Share of tokens to predict (default ${DEFAULT-VALUE}).")
     double mlmProbability;
@@ -167,6 +171,8 @@ final class PretrainCommand implements Callable<Integer> {
         values.put("--neg-entity", zeoInstances.negEntity);
         values.put("--vectors", vectors);
         values.put("--templates", zeoInstances.templates);
+        values.put("--wordnet", wordnet);
+        values.put("--seed", seed.value);
         Set<String> given = new HashSet<>();
         ParseResult parsed = spec.commandLine().getParseResult();
         values.keySet().stream().filter(parsed::hasMatchedOption).forEach(given::add);

@@ -4,6 +4,7 @@ import dev.infuse.InfuseException;
 import dev.infuse.Registry;
 import dev.infuse.inject.zeo.ZeoSpec;
 import dev.infuse.train.Objective;
+import dev.infuse.train.ObjectiveSum;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -53,24 +54,58 @@ public final class Objectives {
 
     private static final Registry<Type> REGISTRY = new Registry<Type>()
             .register("mlm", () -> MLM)
-            .register("zeo", () -> ZeoSpec.TYPE);
+            .register("zeo", () -> ZeoSpec.TYPE)
+            .register("sensebert", () -> dev.infuse.inject.sensebert.SenseBertSpec.TYPE);
 
     public static final List<String> NAMES = REGISTRY.names();
 
     private Objectives() {}
 
-    /** The objective {@code name} (any case) from {@code args}; a flag that belongs to another objective is an error. */
-    public static Objective.Spec get(String name, Args args) {
-        String key = name.toLowerCase(Locale.ROOT);
-        Type type = REGISTRY.create(key).orElseThrow(
-                () -> new InfuseException("unknown --method \"" + name + "\": expected " + String.join(" or ", NAMES)));
+    /**
+     * The objective {@code text} names (any case): one registered name, or several joined by {@code +}, each with an
+     * optional weight ({@code mlm+sensebert:0.5}; a part without one weighs 1), whose losses are summed. A flag
+     * that belongs to none of the parts is an error naming its objective.
+     */
+    public static Objective.Spec get(String text, Args args) {
+        List<String> names = new java.util.ArrayList<>();
+        List<Float> weights = new java.util.ArrayList<>();
+        List<Type> types = new java.util.ArrayList<>();
+        for (String part : text.toLowerCase(Locale.ROOT).split("\\+", -1)) {
+            int colon = part.indexOf(':');
+            String name = (colon < 0 ? part : part.substring(0, colon)).strip();
+            types.add(REGISTRY.create(name).orElseThrow(() -> new InfuseException("unknown objective \"" + name + "\" in --method " + text
+                    + ": expected " + String.join(", ", NAMES) + ", or several joined by + with weights (mlm+sensebert:0.5)")));
+            if (names.contains(name)) {
+                throw new InfuseException("--method " + text + " names " + name + " twice");
+            }
+            names.add(name);
+            weights.add(colon < 0 ? 1f : weight(text, name, part.substring(colon + 1)));
+        }
+        Set<String> mine = new java.util.HashSet<>();
+        types.forEach(t -> mine.addAll(t.flags()));
         for (String other : NAMES) {
             for (String flag : REGISTRY.create(other).orElseThrow().flags()) {
-                if (args.given().contains(flag) && !type.flags().contains(flag)) {
+                if (args.given().contains(flag) && !mine.contains(flag)) {
                     throw new InfuseException(flag + " belongs to --method " + other);
                 }
             }
         }
-        return type.spec(args);
+        if (types.size() == 1 && weights.get(0) == 1f) {
+            return types.get(0).spec(args);
+        }
+        return new ObjectiveSum.Spec(names, weights, types.stream().map(t -> t.spec(args)).toList());
+    }
+
+    private static float weight(String text, String name, String value) {
+        float w;
+        try {
+            w = Float.parseFloat(value.strip());
+        } catch (NumberFormatException e) {
+            throw new InfuseException("--method " + text + ": the weight of " + name + " (\"" + value + "\") is not a number");
+        }
+        if (!(w > 0) || Float.isInfinite(w)) {
+            throw new InfuseException("--method " + text + ": the weight of " + name + " must be positive and finite, found " + value.strip());
+        }
+        return w;
     }
 }

@@ -32,12 +32,15 @@ public final class WordNet {
     private static final Map<Character, String> FILE = Map.of('n', "noun", 'v', "verb", 'a', "adj", 'r', "adv");
 
     private final String source;
+    private final List<String> supersenseNames;
     private final Map<Character, Map<String, Synset>> synsets;
     private final Map<Character, Map<String, List<Synset>>> byLemma;
     private final Map<Character, Map<String, List<String>>> exceptions;
 
-    private WordNet(String source, Map<Character, Map<String, Synset>> synsets, Map<Character, Map<String, List<String>>> exceptions) {
+    private WordNet(String source, List<String> supersenseNames, Map<Character, Map<String, Synset>> synsets,
+            Map<Character, Map<String, List<String>>> exceptions) {
         this.source = source;
+        this.supersenseNames = List.copyOf(supersenseNames);
         this.synsets = synsets;
         this.exceptions = exceptions;
         this.byLemma = new HashMap<>();
@@ -109,7 +112,7 @@ public final class WordNet {
             });
             exceptions.put(pos, exc);
         }
-        return new WordNet(source, synsets, exceptions);
+        return new WordNet(source, new TreeMap<>(lexnames).values().stream().toList(), synsets, exceptions);
     }
 
     private interface LineSink {
@@ -133,6 +136,11 @@ public final class WordNet {
 
     public String source() {
         return source;
+    }
+
+    /** The supersenses (lexicographer files) in {@code lexnames} order: adj.all, adj.pert, adv.all, noun.Tops, ... */
+    public List<String> supersenseNames() {
+        return supersenseNames;
     }
 
     /** Every synset of {@code pos} (n, v, a, r), in file order. */
