@@ -42,7 +42,7 @@ public final class Batcher implements BatchSource<MlmBatch> {
         List<MaskedExample> examples = new ArrayList<>(batchSize);
         List<MlmBatch.Linked> linked = new ArrayList<>();
         for (int i = 0; i < batchSize; i++) {
-            Instance in = stream.next();
+            Instance in = objective.rewrite(stream.next(), seed);
             if (objective.masks()) {
                 examples.add(masker.mask(in.tokens(), seed, in.epoch(), in.index()));
             } else {
@@ -61,7 +61,7 @@ public final class Batcher implements BatchSource<MlmBatch> {
             String entity = in.entities().get(k);
             if (!entity.isEmpty() && objective.links(entity)) {
                 int[] span = in.tokens().entitySpans().get(k);
-                out.add(new MlmBatch.Linked(row, span[0], span[1], entity, linkSeed(seed, in.epoch(), in.index(), k)));
+                out.add(new MlmBatch.Linked(row, span[0], span[1], entity, linkSeed(seed, in.epoch(), in.index(), k), in.replaced().contains(k)));
                 taken++;
             }
         }
