@@ -56,7 +56,8 @@ public final class Objectives {
             .register("mlm", () -> MLM)
             .register("zeo", () -> ZeoSpec.TYPE)
             .register("sensebert", () -> dev.infuse.inject.sensebert.SenseBertSpec.TYPE)
-            .register("wklm", () -> dev.infuse.inject.wklm.WklmSpec.TYPE);
+            .register("wklm", () -> dev.infuse.inject.wklm.WklmSpec.TYPE)
+            .register("libert", () -> dev.infuse.inject.libert.LibertSpec.TYPE);
 
     public static final List<String> NAMES = REGISTRY.names();
 

@@ -173,6 +173,15 @@ class ModulesTest {
         checkModuleRun("sum", sum, List.of(), "sensebert.head.bias", 0f);
     }
 
+    @Test
+    void libertsPairBatchesTrainItsHeadAndResumeBitIdentically() throws Exception {
+        Objective.Spec sum = new ObjectiveSum.Spec(List.of("mlm", "libert"), List.of(1f, 1f),
+                List.of(Objective.Spec.MLM, new dev.infuse.inject.libert.LibertSpec(null, 2, 3)));
+        checkModuleRun("libert", sum, List.of(), "libert.head.bias", 0f);
+        Map<String, HostTensor> end = Safetensors.read(tmp.resolve("libert-straight").resolve(TrainCheckpoint.MODULES));
+        assertEquals(16f, end.get("libert.batches").data().get(1), "one pair batch beside each of 8 steps x 2 micro-batches, across the kill too");
+    }
+
     private void checkModuleRun(String name, Objective.Spec objective, List<HookSpec> hooks, String parameter, float start) throws Exception {
         Path straight = tmp.resolve(name + "-straight");
         Pretraining.run(job(straight, false, objective, hooks), List.of(), TinyRun.QUIET);

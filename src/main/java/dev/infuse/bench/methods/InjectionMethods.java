@@ -20,6 +20,10 @@ public final class InjectionMethods {
             .register("wklm", () -> new MaskedPretraining("non-entity", job -> new dev.infuse.train.ObjectiveSum.Spec(List.of("mlm", "wklm"),
                     List.of(1f, 1f), List.of(dev.infuse.train.Objective.Spec.MLM,
                             new dev.infuse.inject.wklm.WklmSpec(job.domain(), job.pretraining().seed())))))
+            // LIBERT: token MLM, and a batch of WordNet word pairs beside every step
+            .register("libert", () -> new MaskedPretraining("token", job -> new dev.infuse.train.ObjectiveSum.Spec(List.of("mlm", "libert"),
+                    List.of(1f, 1f), List.of(dev.infuse.train.Objective.Spec.MLM, new dev.infuse.inject.libert.LibertSpec(null,
+                            dev.infuse.inject.libert.LibertSpec.DEFAULT_POSITIVES, job.pretraining().seed())))))
             // "zeo" runs as zeo:2, but stays a name of its own so reports and work directories keep what the user typed
             .register("zeo", () -> new ZeoInjection(2))
             .register("zeo:0", () -> new ZeoInjection(0))

@@ -45,23 +45,8 @@ public final class WordNetImport {
                 }
             }
         }
-        Set<List<String>> synonyms = new LinkedHashSet<>();
-        Set<List<String>> hypernyms = new LinkedHashSet<>();
-        for (char pos : List.of('n', 'v')) {
-            for (Synset s : wn.synsets(pos)) {
-                List<String> words = common(s);
-                for (int i = 0; i < words.size(); i++) {
-                    for (int j = i + 1; j < words.size(); j++) {
-                        synonyms.add(List.of(words.get(i), words.get(j)));
-                    }
-                }
-                for (String h : s.hypernyms()) {
-                    for (String up : common(wn.synset(pos, h))) {
-                        words.stream().filter(w -> !w.equals(up)).forEach(w -> hypernyms.add(List.of(w, up)));
-                    }
-                }
-            }
-        }
+        Set<List<String>> synonyms = pairs(wn, true);
+        Set<List<String>> hypernyms = pairs(wn, false);
         BundleWriter.writeLines(out.resolve(SUPERSENSES), senses.entrySet().iterator(), e -> e.getKey() + "\t" + String.join(",", e.getValue()));
         List<String> relations = new ArrayList<>();
         List<String> graph = new ArrayList<>();
@@ -78,6 +63,33 @@ public final class WordNetImport {
         Provenance.of("wordnet-import").input("wordnet", wn.source()).setting("words", senses.size()).setting("synonym_pairs", synonyms.size())
                 .setting("hypernym_pairs", hypernyms.size()).write(out.resolve("provenance.json"));
         return new Summary(senses.size(), synonyms.size(), hypernyms.size());
+    }
+
+    /**
+     * Synonym pairs within a synset ({@code synonyms}), or hyponym-hypernym pairs between a synset and each of its
+     * direct hypernyms, over the common words of noun and verb synsets, each pair once, in file order.
+     */
+    public static Set<List<String>> pairs(WordNet wn, boolean synonyms) {
+        Set<List<String>> out = new LinkedHashSet<>();
+        for (char pos : List.of('n', 'v')) {
+            for (Synset s : wn.synsets(pos)) {
+                List<String> words = common(s);
+                if (synonyms) {
+                    for (int i = 0; i < words.size(); i++) {
+                        for (int j = i + 1; j < words.size(); j++) {
+                            out.add(List.of(words.get(i), words.get(j)));
+                        }
+                    }
+                    continue;
+                }
+                for (String h : s.hypernyms()) {
+                    for (String up : common(wn.synset(pos, h))) {
+                        words.stream().filter(w -> !w.equals(up)).forEach(w -> out.add(List.of(w, up)));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** The synset's common words, lower-cased, each once. */
