@@ -17,7 +17,7 @@ class InjectionMethodsTest {
     @Test
     void theRegisteredNamesAreTheDocumentedOnes() {
         assertEquals(List.of("none", "pelt", "kbert", "token-mask", "entity-mask", "zeo", "zeo:0", "zeo:1", "zeo:2", "lora", "houlsby",
-                "pfeiffer"), InjectionMethods.NAMES);
+                "pfeiffer", "nmg"), InjectionMethods.NAMES);
     }
 
     @Test
@@ -47,7 +47,7 @@ class InjectionMethodsTest {
     @Test
     void anUnknownNameListsTheKnownOnes() {
         InfuseException e = assertThrows(InfuseException.class, () -> InjectionMethods.get("ernie"));
-        assertEquals("unknown method \"ernie\" in --methods: expected none, pelt, kbert, token-mask, entity-mask, zeo, zeo:0, zeo:1, zeo:2, lora, houlsby, pfeiffer, or several joined by + (pelt+kbert)",
+        assertEquals("unknown method \"ernie\" in --methods: expected none, pelt, kbert, token-mask, entity-mask, zeo, zeo:0, zeo:1, zeo:2, lora, houlsby, pfeiffer, nmg, or several joined by + (pelt+kbert)",
                 e.getMessage());
     }
 }
