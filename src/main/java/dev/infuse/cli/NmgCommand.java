@@ -91,7 +91,7 @@ final class NmgCommand extends GroupCommand {
                     replayCapacity, policyLr, seed.value);
             String kind = taskKind != null ? taskKind : task.get(0).toString().matches(".*\\.conll(\\.gz)?$") ? "ner" : "typing";
             NmgTraining.run(new NmgTrainJob(model.name, domain.dir, kind, task.get(0), task.get(1), s, run.dir, run.resume, run.overwrite),
-                    done -> { }, System.err);
+                    System.err);
             System.err.println("infuse: wrote the policy into " + run.dir + "; use it with pretrain --masking nmg:" + run.dir);
             return 0;
         }

@@ -37,7 +37,7 @@ final class NmgInjection implements InjectionMethod {
         if (!Files.exists(policy.resolve(PolicyConfig.FILE))) {
             NmgSettings s = settings(job.pretraining());
             NmgTraining.run(new NmgTrainJob(job.base(), job.domain(), TASK, split(job.tasks(), "train"), split(job.tasks(), "dev"), s, policy,
-                    InjectionJob.hasCheckpoint(policy), false), done -> { }, job.log());
+                    InjectionJob.hasCheckpoint(policy), false), job.log());
         }
         Path model = job.dir().resolve("model");
         Pretraining.run(new PretrainJob(job.base(), new BundleCorpus(DomainBundle.open(job.domain())), "nmg", InstanceStream.Packing.PACKED,

@@ -17,6 +17,7 @@ import dev.infuse.train.LoopSettings;
 import dev.infuse.train.LrSchedule;
 import dev.infuse.train.ModelMasking;
 import dev.infuse.train.Objective;
+import dev.infuse.train.TrainListener;
 import dev.infuse.train.Trainables;
 import dev.infuse.train.Trainer;
 import java.util.ArrayList;
@@ -35,7 +36,8 @@ final class Episode {
 
     private Episode() {}
 
-    static Outcome run(EpisodeContext ctx, long episode, PolicyNet player, PolicyNet opponent) {
+    /** @param listeners given to each agent's training loop (tests stop a run inside an episode with one) */
+    static Outcome run(EpisodeContext ctx, long episode, PolicyNet player, PolicyNet opponent, List<TrainListener> listeners) {
         NmgSettings s = ctx.settings();
         long seed = Masker.rngFor(s.seed(), episode, 0).nextLong();
         java.util.Random draw = new java.util.Random(seed);
@@ -49,15 +51,15 @@ final class Episode {
         RandomAgentMasking random = new RandomAgentMasking(ctx.policy());
         NmgMasking opp = NmgMasking.learning(opponent);
         NmgMasking play = NmgMasking.learning(player);
-        double r = agent(ctx, "random", random, 1, texts, train, dev, seed, episode);
-        double o = agent(ctx, "opponent", opp, 2, texts, train, dev, seed, episode);
-        double p = agent(ctx, "player", play, 3, texts, train, dev, seed, episode);
+        double r = agent(ctx, "random", random, 1, texts, train, dev, seed, episode, listeners);
+        double o = agent(ctx, "opponent", opp, 2, texts, train, dev, seed, episode, listeners);
+        double p = agent(ctx, "player", play, 3, texts, train, dev, seed, episode, listeners);
         return new Outcome(r, o, p, play.choices(), opp.choices().stream().map(NmgMasking.Choice::flags).toList(), random.chosen());
     }
 
     /** Further pretrains a fresh copy of the model with {@code chooser}'s masks, then scores it. */
     private static double agent(EpisodeContext ctx, String name, ModelMasking chooser, int salt, List<TokenInstance> texts, TaskSet train,
-            TaskSet dev, long seed, long episode) {
+            TaskSet dev, long seed, long episode, List<TrainListener> listeners) {
         NmgSettings s = ctx.settings();
         BertModel copy = BertModel.load(ctx.config(), ctx.baseWeights(), "nmg episode " + episode + " " + name);
         try {
@@ -66,7 +68,7 @@ final class Episode {
             try (AdamW adam = new AdamW(loop.optimizer());
                     EpisodeBatches data = new EpisodeBatches(texts, s.batchSize(), chooser, copy, ctx.masker(), seed, seed + salt,
                             ctx.tokenizer().padId())) {
-                new Trainer<>(params, Objective.mlm().on(copy), data, loop, adam, List.of()).run(0);
+                new Trainer<>(params, Objective.mlm().on(copy), data, loop, adam, listeners).run(0);
             }
         } catch (RuntimeException e) {
             copy.close();

@@ -44,8 +44,15 @@ public final class NmgTraining {
 
     private NmgTraining() {}
 
-    /** @param afterEpisode called with the episodes done after each checkpoint; tests stop a run with it */
-    public static void run(NmgTrainJob job, LongConsumer afterEpisode, PrintStream log) {
+    public static void run(NmgTrainJob job, PrintStream log) {
+        run(job, done -> { }, List.of(), log);
+    }
+
+    /**
+     * @param afterEpisode called with the episodes done after each checkpoint; tests stop a run with it
+     * @param agentListeners given to every agent's training loop; tests stop a run inside an episode with one
+     */
+    public static void run(NmgTrainJob job, LongConsumer afterEpisode, List<dev.infuse.train.TrainListener> agentListeners, PrintStream log) {
         NmgSettings s = job.settings();
         DomainBundle bundle = DomainBundle.open(job.domain());
         BundleCorpus corpus = new BundleCorpus(bundle);
@@ -60,7 +67,7 @@ public final class NmgTraining {
                 identity, job.resume(), job.overwrite(), log)) {
             log.println("infuse: nmg: " + s.describe());
             try {
-                train(job, corpus, identity, run.resumeFrom(), afterEpisode, log);
+                train(job, corpus, identity, run.resumeFrom(), afterEpisode, agentListeners, log);
             } catch (Stopped stop) {
                 throw stop.then(resumeHint(job.outputDir()));
             }
@@ -83,7 +90,7 @@ public final class NmgTraining {
     }
 
     private static void train(NmgTrainJob job, BundleCorpus corpus, Map<String, Object> identity, Path resumeFrom, LongConsumer afterEpisode,
-            PrintStream log) {
+            List<dev.infuse.train.TrainListener> agentListeners, PrintStream log) {
         NmgSettings s = job.settings();
         Path out = job.outputDir();
         try (MaskedLm lm = MaskedLm.load(job.model())) {
@@ -114,7 +121,7 @@ public final class NmgTraining {
                 }
                 player.parameters().values().forEach(p -> p.setRequiresGradient(true));
                 adam.prepare(params.trained());
-                episodes(ctx, start, player, opponent, params, adam, memory, curve, identity, out, afterEpisode, log);
+                episodes(ctx, start, player, opponent, params, adam, memory, curve, identity, out, afterEpisode, agentListeners, log);
                 Provenance p = Provenance.of("nmg-policy").input("base_model", job.model()).input("model_fingerprint", lm.fingerprint())
                         .input("domain", job.domain().toString()).input("task_train", job.taskTrain().toString())
                         .input("task_dev", job.taskDev().toString());
@@ -128,7 +135,8 @@ public final class NmgTraining {
     }
 
     private static void episodes(EpisodeContext ctx, long start, PolicyNet player, PolicyNet opponent, Trainables params, AdamW adam,
-            ReplayMemory memory, List<String> curve, Map<String, Object> identity, Path out, LongConsumer afterEpisode, PrintStream log) {
+            ReplayMemory memory, List<String> curve, Map<String, Object> identity, Path out, LongConsumer afterEpisode,
+            List<dev.infuse.train.TrainListener> agentListeners, PrintStream log) {
         NmgSettings s = ctx.settings();
         try (Progress progress = new Progress("nmg train", s.episodes(), "episodes")) {
             progress.resumeAt(Math.min(start, s.episodes()));
@@ -138,7 +146,7 @@ public final class NmgTraining {
                 long t0 = System.nanoTime();
                 Episode.Outcome o;
                 try {
-                    o = Episode.run(ctx, e, player, opponent);
+                    o = Episode.run(ctx, e, player, opponent, agentListeners);
                 } catch (Stopped stop) {
                     throw new Stopped(stop.signal(), "during episode " + (e + 1) + " of " + s.episodes() + ", whose work is dropped");
                 }

@@ -9,7 +9,9 @@ import dev.infuse.InfuseException;
 import dev.infuse.io.StopSignal;
 import dev.infuse.io.Stopped;
 import dev.infuse.model.io.Safetensors;
+import dev.infuse.train.StepReport;
 import dev.infuse.train.TinyRun;
+import dev.infuse.train.TrainListener;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -47,7 +49,7 @@ class NmgTrainTest {
     @Test
     void aRunKilledBetweenEpisodesResumesBitForBit() throws Exception {
         Path whole = tmp.resolve("whole");
-        NmgTraining.run(job(whole, 3, false), done -> { }, QUIET);
+        NmgTraining.run(job(whole, 3, false), QUIET);
 
         Path killed = tmp.resolve("killed");
         try {
@@ -55,20 +57,53 @@ class NmgTrainTest {
                 if (done == 1) {
                     StopSignal.request(StopSignal.Kind.TERM);
                 }
-            }, QUIET));
+            }, List.of(), QUIET));
             assertTrue(stop.line().contains("after episode 1 of 3") && stop.line().contains("rerun with --resume"), stop.line());
         } finally {
             StopSignal.clear();
         }
         assertTrue(Files.exists(killed.resolve("checkpoint/trainer_state.json")));
-        NmgTraining.run(job(killed, 3, true), done -> { }, QUIET);
+        NmgTraining.run(job(killed, 3, true), QUIET);
+        assertSameRun(whole, killed);
+    }
 
+    /** A signal inside episode 2 (after the opponent's first step) drops that episode's work; the resumed run redoes it exactly. */
+    @Test
+    void aRunStoppedInsideAnEpisodeResumesBitForBit() throws Exception {
+        Path whole = tmp.resolve("whole-2");
+        NmgTraining.run(job(whole, 2, false), QUIET);
+        Path stopped = tmp.resolve("stopped-inside");
+        int[] agentRuns = {0};
+        TrainListener inside = new TrainListener() {
+            @Override
+            public void onStart(long step, long maxSteps) {
+                agentRuns[0]++;
+            }
+
+            @Override
+            public void onStep(StepReport r) {
+                if (agentRuns[0] == 5 && r.step() == 1) { // episode 2, the opponent's copy
+                    StopSignal.request(StopSignal.Kind.INT);
+                }
+            }
+        };
+        try {
+            Stopped stop = assertThrows(Stopped.class, () -> NmgTraining.run(job(stopped, 2, false), done -> { }, List.of(inside), QUIET));
+            assertTrue(stop.line().startsWith("stopped by SIGINT during episode 2 of 2, whose work is dropped; the checkpoint after episode 1"),
+                    stop.line());
+        } finally {
+            StopSignal.clear();
+        }
+        NmgTraining.run(job(stopped, 2, true), QUIET);
+        assertSameRun(whole, stopped);
+    }
+
+    static void assertSameRun(Path whole, Path killed) throws Exception {
         for (String f : List.of(PolicyFiles.WEIGHTS, PolicyConfig.FILE, "checkpoint/" + NmgCheckpoint.POLICIES,
                 "checkpoint/" + NmgCheckpoint.OPTIMIZER, "checkpoint/" + NmgCheckpoint.REPLAY)) {
             assertArrayEquals(Files.readAllBytes(whole.resolve(f)), Files.readAllBytes(killed.resolve(f)), f);
         }
         List<String> a = withoutSeconds(whole.resolve(NmgCheckpoint.CURVE));
-        assertEquals(3, a.size());
         assertEquals(a, withoutSeconds(killed.resolve(NmgCheckpoint.CURVE)));
         assertTrue(ReplayMemory.restore(64, Safetensors.read(whole.resolve("checkpoint/" + NmgCheckpoint.REPLAY)))
                 .size() > 0, "the episodes credited some tokens");
