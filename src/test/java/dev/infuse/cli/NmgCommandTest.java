@@ -67,6 +67,29 @@ class NmgCommandTest {
     }
 
     @Test
+    void listsTheWordsAPolicyMasksAgainstTheirFrequency() {
+        Path policy = tmp.resolve("words-policy");
+        assertEquals(0, nmgTrain(policy, "1").code());
+        String[] args = {"nmg", "words", "--model", model.toString(), "--domain", bundle.toString(), "--policy", policy.toString(), "--texts",
+                "20", "--top", "5", "--max-seq-length", "16", "--json"};
+        CliRun r = CliRun.of(args);
+        assertEquals(0, r.code(), r.err());
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+        long picks = o.get("picks").getAsLong();
+        assertTrue(picks >= 20 && picks <= o.get("words").getAsLong(), r.out()); // at least one word a text
+        var top = o.getAsJsonArray("top");
+        assertTrue(top.size() == 5, r.out());
+        long previous = Long.MAX_VALUE;
+        for (var e : top) {
+            long p = e.getAsJsonObject().get("picks").getAsLong();
+            assertTrue(p <= previous && p <= e.getAsJsonObject().get("occurrences").getAsLong(), r.out());
+            assertTrue(TinyRun.words().contains(e.getAsJsonObject().get("word").getAsString()), r.out());
+            previous = p;
+        }
+        assertEquals(r.out(), CliRun.of(args).out(), "top-k at use: the same words every time");
+    }
+
+    @Test
     void anEpisodeBudgetOfZeroIsOneLine() {
         CliRun r = nmgTrain(tmp.resolve("zero"), "0");
         assertTrue(r.code() != 0);

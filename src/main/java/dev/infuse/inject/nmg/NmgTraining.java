@@ -40,7 +40,7 @@ import java.util.function.LongConsumer;
  */
 public final class NmgTraining {
     /** Corpus texts read at most: enough to draw from, bounded so a large corpus does not fill memory. */
-    static final int MAX_TEXTS = 20_000;
+    public static final int MAX_TEXTS = 20_000;
 
     private NmgTraining() {}
 
@@ -210,19 +210,34 @@ public final class NmgTraining {
 
     /** The corpus as texts of at most --max-seq-length tokens, one pass, at most {@link #MAX_TEXTS}. */
     private static List<TokenInstance> texts(BundleCorpus corpus, MaskedLm lm, NmgSettings s) {
+        List<TokenInstance> out = texts(corpus, lm, s.maxSeqLength(), MAX_TEXTS);
+        if (out.size() < s.texts()) {
+            throw new InfuseException("the corpus of " + corpus.describe() + " has " + out.size() + " texts of at most " + s.maxSeqLength()
+                    + " tokens; an episode needs " + s.texts() + " (--steps x --batch-size)");
+        }
+        return out;
+    }
+
+    /** {@code n} of {@code texts} (all if fewer), drawn with {@code seed}, in corpus order. */
+    public static List<TokenInstance> draw(List<TokenInstance> texts, int n, long seed) {
         List<TokenInstance> out = new ArrayList<>();
-        try (InstanceStream stream = new InstanceStream(corpus, lm.tokenizer(), s.maxSeqLength(), InstanceStream.Packing.PACKED)) {
-            while (out.size() < MAX_TEXTS) {
+        for (int i : Draws.distinct(texts.size(), n, new java.util.Random(seed))) {
+            out.add(texts.get(i));
+        }
+        return out;
+    }
+
+    /** The first {@code limit} texts of the corpus, packed to at most {@code maxLength} tokens, in one pass. */
+    public static List<TokenInstance> texts(BundleCorpus corpus, MaskedLm lm, int maxLength, int limit) {
+        List<TokenInstance> out = new ArrayList<>();
+        try (InstanceStream stream = new InstanceStream(corpus, lm.tokenizer(), maxLength, InstanceStream.Packing.PACKED)) {
+            while (out.size() < limit) {
                 Instance in = stream.next();
                 if (in.epoch() > 0) {
                     break;
                 }
                 out.add(in.tokens());
             }
-        }
-        if (out.size() < s.texts()) {
-            throw new InfuseException("the corpus of " + corpus.describe() + " has " + out.size() + " texts of at most " + s.maxSeqLength()
-                    + " tokens; an episode needs " + s.texts() + " (--steps x --batch-size)");
         }
         return out;
     }
