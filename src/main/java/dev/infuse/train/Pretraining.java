@@ -73,8 +73,10 @@ public final class Pretraining {
                 ModelMasking chooser = job.modelMasking() == null ? null : job.modelMasking().open(lm, state != null, log)) {
             lm.model().config().requireSequenceLength("--max-seq-length", s.maxSeqLength());
             BertModel model = lm.model();
+            List<LayerHook> hooks = new ArrayList<>();
             for (int i = 0; i < job.hooks().size(); i++) {
-                model.addHook(job.hooks().get(i).create(model.config(), s.seed() * 31 + i));
+                hooks.add(job.hooks().get(i).create(model.config(), s.seed() * 31 + i));
+                model.addHook(hooks.get(i));
             }
             Trainables params = new Trainables().encoder(model, s.freeze().trainable(model.config())::contains).module(objective);
             log.println("infuse: " + params.share(model, objective));
@@ -115,7 +117,11 @@ public final class Pretraining {
                 try (dev.infuse.io.StopSignal.Writing w = dev.infuse.io.StopSignal.writing()) { // a second signal waits for all its files
                     lm.save(out, p);
                     saveModules(out, params);
-                    saveKnowledge(out, model, s.freeze().trainable(model.config()).isEmpty() ? reference(job.model()) : out.toAbsolutePath().toString());
+                    // an adapter on a frozen backbone applies to the model the run started from; otherwise only to this run's
+                    String base = s.freeze().trainable(model.config()).isEmpty() ? reference(job.model()) : out.toAbsolutePath().toString();
+                    for (int i = 0; i < hooks.size(); i++) {
+                        job.hooks().get(i).save(hooks.get(i), out, base);
+                    }
                 }
             } finally {
                 closeHooks(model);
@@ -135,19 +141,6 @@ public final class Pretraining {
     private static String reference(String model) {
         Path p = Path.of(model);
         return java.nio.file.Files.isDirectory(p) ? p.toAbsolutePath().normalize().toString() : model;
-    }
-
-    /**
-     * A hook that is a knowledge plug-in (an adapter, a LoRA) writes its own files beside the model, in the format
-     * its users' tools read. Its base model is the one the run started from when the backbone stayed frozen, and
-     * the run's own model otherwise, since the adapter then only works on top of that.
-     */
-    private static void saveKnowledge(Path out, BertModel model, String baseModel) {
-        for (LayerHook h : model.hooks()) {
-            if (h instanceof dev.infuse.inject.Knowledge k) {
-                k.save(out, new dev.infuse.inject.SaveContext(baseModel, null, Map.of()));
-            }
-        }
     }
 
     private static void closeHooks(BertModel model) {

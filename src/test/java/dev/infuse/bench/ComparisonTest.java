@@ -1,6 +1,7 @@
 package dev.infuse.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,6 +125,16 @@ class ComparisonTest {
         assertTrue(Files.exists(run.resolve("adapter_model.safetensors")) && Files.exists(run.resolve("knowledge_graph.spo"))
                 && Files.exists(run.resolve("entity_table.pelt")), "the cell's run keeps its LoRA, graph and table");
         assertTrue(Files.readString(out.resolve("report.md")).contains("a LoRA (r 8, alpha 8, query and value) and the head fine-tuned"));
+
+        // The cells are kept by method and task only: the same directory with linear probes, or other seeds, would read them back as its own.
+        InfuseException probe = assertThrows(InfuseException.class, () -> new Comparison(model.toString(), bundle, TaskFiles.locate(bundle, null),
+                methods, List.of("typing", "ner"), List.of(1L, 2L), false, budget(), out, "x").run(new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(probe.getMessage().contains("holds a comparison with other settings (adapterSteps: 4 there, 0 here)"), probe.getMessage());
+        InfuseException seeds = assertThrows(InfuseException.class, () -> new Comparison(model.toString(), bundle, TaskFiles.locate(bundle, null),
+                methods, List.of("typing"), List.of(1L), false, adapter, out, "x").run(new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(seeds.getMessage().contains("seeds: [1, 2] there, [1] here"), seeds.getMessage());
+        assertEquals(csv, Files.readAllLines(out.resolve("results.csv")), "a refused rerun writes nothing");
+        assertFalse(Files.exists(out.resolve(dev.infuse.io.RunLock.FILE)), "a finished comparison leaves no unfinished mark");
     }
 
     @Test

@@ -12,6 +12,9 @@ public final class InjectionMethods {
             .register("kbert", KbertInjection::new)
             .register("token-mask", () -> new MaskedPretraining("token"))
             .register("entity-mask", () -> new MaskedPretraining("entity"))
+            // SenseBERT masks whole words, whose supersenses it scores; MLM keeps its full weight beside it
+            .register("sensebert", () -> new MaskedPretraining("wwm", seed -> new dev.infuse.train.ObjectiveSum.Spec(List.of("mlm", "sensebert"),
+                    List.of(1f, 1f), List.of(dev.infuse.train.Objective.Spec.MLM, new dev.infuse.inject.sensebert.SenseBertSpec(null, seed)))))
             // "zeo" runs as zeo:2, but stays a name of its own so reports and work directories keep what the user typed
             .register("zeo", () -> new ZeoInjection(2))
             .register("zeo:0", () -> new ZeoInjection(0))
