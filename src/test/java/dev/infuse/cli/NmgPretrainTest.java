@@ -58,6 +58,22 @@ class NmgPretrainTest {
     }
 
     @Test
+    void aResumeWithAnotherPolicyIsRefused() throws Exception {
+        Path other = tmp.resolve("policy-2");
+        try (MaskedLm lm = MaskedLm.load(model.toString());
+                PolicyNet net = PolicyNet.random(PolicyConfig.forModel(lm.model().config(), lm.fingerprint()), "policy", 4)) {
+            PolicyFiles.save(other, net, Provenance.of("nmg-policy"));
+        }
+        Path out = tmp.resolve("resumed");
+        assertEquals(0, pretrain("nmg:" + policy, out).code());
+        CliRun again = CliRun.of("pretrain", "--model", model.toString(), "--corpus", tmp.resolve("corpus.txt").toString(), "--masking",
+                "nmg:" + other, "--max-steps", "3", "--batch-size", "2", "--max-seq-length", "16", "--output-dir", out.toString(), "--resume");
+        assertEquals(1, again.code(), again.err());
+        String last = again.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("infuse: cannot resume: " + out + " holds a different run (nmg-policy-sha256: "), last);
+    }
+
+    @Test
     void aPolicyOfAnotherModelIsOneLine() throws Exception {
         CliRun r = pretrain("nmg:" + foreign, tmp.resolve("refused"));
         assertEquals(1, r.code(), r.err());
