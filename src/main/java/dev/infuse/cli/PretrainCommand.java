@@ -56,7 +56,7 @@ final class PretrainCommand implements Callable<Integer> {
     String masking;
 
     @Option(names = {"--method", "--objective"}, defaultValue = "mlm",
-            description = "The objective: mlm, zeo (ZEO's joint objective) or sensebert (WordNet supersenses of the masked words), or a weighted sum such as mlm+sensebert:0.5 (default ${DEFAULT-VALUE}).")
+            description = "The objective: mlm, zeo (ZEO's joint objective), sensebert (WordNet supersenses of the masked words) or wklm (swapped-entity detection, with --domain), or a weighted sum such as mlm+sensebert:0.5 (default ${DEFAULT-VALUE}).")
     String method;
 
     @Mixin
@@ -71,7 +71,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--wordnet", paramLabel = "DIR", description = "sensebert: a WordNet 3.0 dict/ directory (default: the built-in WordNet 3.0).")
     Path wordnet;
 
-    @Option(names = "--mlm-probability", defaultValue = "0.15", description = "Share of tokens to predict (default ${DEFAULT-VALUE}).")
+    @Option(names = "--mlm-probability", defaultValue = "0.15", description = "Share of tokens to predict (default ${DEFAULT-VALUE}; 0.05 with wklm).")
     double mlmProbability;
 
     @Option(names = "--packing", defaultValue = "packed",
@@ -135,10 +135,12 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Objective.Spec objective = objective();
+        double rate = !spec.commandLine().getParseResult().hasMatchedOption("--mlm-probability") && objective.defaultMlmProbability() != null
+                ? objective.defaultMlmProbability() : mlmProbability;
         TrainSettings settings = new TrainSettings(batchSize, maxSeqLength, lr, warmup != null ? warmup : maxSteps / 10,
                 LrSchedule.Kind.parse(schedule), clip, accumulate, adapter.freeze(new Freeze(topLayers, embeddingsOnly)), saveEvery, maxSteps, seed.value,
-                weightDecay, mlmProbability);
-        Objective.Spec objective = objective();
+                weightDecay, rate);
         String m = masking != null ? masking : objective.defaultMasking();
         PassageSource corpus = source();
         if (zeoInstances.templates != null) {

@@ -55,7 +55,8 @@ public final class Objectives {
     private static final Registry<Type> REGISTRY = new Registry<Type>()
             .register("mlm", () -> MLM)
             .register("zeo", () -> ZeoSpec.TYPE)
-            .register("sensebert", () -> dev.infuse.inject.sensebert.SenseBertSpec.TYPE);
+            .register("sensebert", () -> dev.infuse.inject.sensebert.SenseBertSpec.TYPE)
+            .register("wklm", () -> dev.infuse.inject.wklm.WklmSpec.TYPE);
 
     public static final List<String> NAMES = REGISTRY.names();
 

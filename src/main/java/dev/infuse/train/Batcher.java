@@ -53,7 +53,7 @@ public final class Batcher implements BatchSource<MlmBatch> {
     public MlmBatch next() {
         List<Instance> instances = new ArrayList<>(batchSize);
         for (int i = 0; i < batchSize; i++) {
-            instances.add(stream.next());
+            instances.add(objective.rewrite(stream.next(), seed)); // a masking that reads the model sees the rewritten text
         }
         List<boolean[]> chosen = null;
         List<java.util.Random> rngs = new ArrayList<>();
@@ -85,7 +85,7 @@ public final class Batcher implements BatchSource<MlmBatch> {
             String entity = in.entities().get(k);
             if (!entity.isEmpty() && objective.links(entity)) {
                 int[] span = in.tokens().entitySpans().get(k);
-                out.add(new MlmBatch.Linked(row, span[0], span[1], entity, linkSeed(seed, in.epoch(), in.index(), k)));
+                out.add(new MlmBatch.Linked(row, span[0], span[1], entity, linkSeed(seed, in.epoch(), in.index(), k), in.replaced().contains(k)));
                 taken++;
             }
         }

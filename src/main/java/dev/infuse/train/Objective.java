@@ -27,6 +27,15 @@ public interface Objective extends ParameterOwner, AutoCloseable {
         return loss(new MlmForward(model, s, batch, training));
     }
 
+    /**
+     * The instance this objective trains on, made from the one the corpus gave before it is masked: WKLM swaps
+     * entity mentions for others of their type. Most objectives take it as it is. Draws come from {@code seed} and
+     * the instance's own numbers, so a resumed run rewrites the same way.
+     */
+    default dev.infuse.train.data.Instance rewrite(dev.infuse.train.data.Instance in, long seed) {
+        return in;
+    }
+
     /** Whether the batcher masks instances for MLM; false feeds the text unchanged. */
     default boolean masks() {
         return true;
@@ -72,6 +81,11 @@ public interface Objective extends ParameterOwner, AutoCloseable {
         Map<String, Object> identity();
 
         Objective open(MaskedLm lm, boolean resumed, PrintStream log);
+
+        /** The share of tokens MLM predicts when the run names none; null for the command's own default. */
+        default Double defaultMlmProbability() {
+            return null;
+        }
 
         /** The {@code --masking} a run gets when it names none. */
         default String defaultMasking() {

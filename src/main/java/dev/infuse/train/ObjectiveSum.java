@@ -49,6 +49,16 @@ public final class ObjectiveSum implements Objective {
         return total;
     }
 
+    /** Each part's rewrite in turn; only one part in practice rewrites (WKLM). */
+    @Override
+    public dev.infuse.train.data.Instance rewrite(dev.infuse.train.data.Instance in, long seed) {
+        dev.infuse.train.data.Instance out = in;
+        for (Part p : parts) {
+            out = p.objective().rewrite(out, seed);
+        }
+        return out;
+    }
+
     @Override
     public boolean masks() {
         return parts.get(0).objective().masks();
@@ -129,6 +139,11 @@ public final class ObjectiveSum implements Objective {
             m.put("objective", String.join("+", terms));
             specs.forEach(s -> m.putAll(s.identity()));
             return m;
+        }
+
+        @Override
+        public Double defaultMlmProbability() {
+            return specs.stream().map(Objective.Spec::defaultMlmProbability).filter(java.util.Objects::nonNull).findFirst().orElse(null);
         }
 
         @Override

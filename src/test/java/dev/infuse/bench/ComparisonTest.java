@@ -71,7 +71,8 @@ class ComparisonTest {
     @Test
     void everyMethodMeetsEveryTaskAndARerunReusesTheCells() throws Exception {
         Path out = tmp.resolve("out");
-        List<String> methods = List.of("none", "pelt", "kbert", "entity-mask", "zeo:1", "pelt+kbert", "entity-mask+pelt", "lora", "pelt+houlsby");
+        List<String> methods = List.of("none", "pelt", "kbert", "entity-mask", "zeo:1", "pelt+kbert", "entity-mask+pelt", "lora", "pelt+houlsby",
+                "sensebert", "wklm");
         comparison(methods, out).run(new PrintStream(new ByteArrayOutputStream()));
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
         Set<String> cells = new TreeSet<>();
@@ -93,6 +94,7 @@ class ComparisonTest {
         // A combination runs each part in its own directory; PELT's table is built by the model entity-mask made.
         assertTrue(Files.exists(out.resolve("methods/pelt+kbert/pelt/table.pelt")) && Files.exists(out.resolve("methods/pelt+kbert/kbert/graph.spo")));
         assertTrue(Files.exists(out.resolve("methods/entity-mask+pelt/entity-mask/model.safetensors")));
+        assertTrue(Files.exists(out.resolve("methods/sensebert/modules.safetensors")), "SenseBERT's head is kept beside its model");
         assertTrue(Files.readString(out.resolve("methods/entity-mask+pelt/pelt/table.pelt.provenance.json")).contains("entity-mask+pelt/entity-mask"));
         // An adapter method pretrains its adapter on the corpus and leaves PEFT's (or AdapterHub's) files for the tasks.
         assertTrue(Files.exists(out.resolve("methods/lora/adapter_model.safetensors")) && Files.exists(out.resolve("methods/pelt+houlsby/houlsby/adapter_config.json")));

@@ -13,8 +13,13 @@ public final class InjectionMethods {
             .register("token-mask", () -> new MaskedPretraining("token"))
             .register("entity-mask", () -> new MaskedPretraining("entity"))
             // SenseBERT masks whole words, whose supersenses it scores; MLM keeps its full weight beside it
-            .register("sensebert", () -> new MaskedPretraining("wwm", seed -> new dev.infuse.train.ObjectiveSum.Spec(List.of("mlm", "sensebert"),
-                    List.of(1f, 1f), List.of(dev.infuse.train.Objective.Spec.MLM, new dev.infuse.inject.sensebert.SenseBertSpec(null, seed)))))
+            .register("sensebert", () -> new MaskedPretraining("wwm", job -> new dev.infuse.train.ObjectiveSum.Spec(List.of("mlm", "sensebert"),
+                    List.of(1f, 1f), List.of(dev.infuse.train.Objective.Spec.MLM,
+                            new dev.infuse.inject.sensebert.SenseBertSpec(null, job.pretraining().seed())))))
+            // WKLM: MLM on 5% of the tokens outside mentions, and swapped-mention detection on the bundle's types
+            .register("wklm", () -> new MaskedPretraining("non-entity", job -> new dev.infuse.train.ObjectiveSum.Spec(List.of("mlm", "wklm"),
+                    List.of(1f, 1f), List.of(dev.infuse.train.Objective.Spec.MLM,
+                            new dev.infuse.inject.wklm.WklmSpec(job.domain(), job.pretraining().seed())))))
             // "zeo" runs as zeo:2, but stays a name of its own so reports and work directories keep what the user typed
             .register("zeo", () -> new ZeoInjection(2))
             .register("zeo:0", () -> new ZeoInjection(0))

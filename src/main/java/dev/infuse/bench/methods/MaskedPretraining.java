@@ -16,15 +16,15 @@ import java.util.List;
  */
 final class MaskedPretraining implements InjectionMethod {
     private final String masking;
-    private final java.util.function.LongFunction<Objective.Spec> objective;
+    private final java.util.function.Function<InjectionJob, Objective.Spec> objective;
 
     /** @param masking a {@code --masking} name, see {@link dev.infuse.mask.Maskings} */
     MaskedPretraining(String masking) {
-        this(masking, seed -> Objective.Spec.MLM);
+        this(masking, job -> Objective.Spec.MLM);
     }
 
-    /** @param objective the objective, from the injection's seed (a head's initial weights) */
-    MaskedPretraining(String masking, java.util.function.LongFunction<Objective.Spec> objective) {
+    /** @param objective the objective, from the injection (its domain, and its seed for a head's initial weights) */
+    MaskedPretraining(String masking, java.util.function.Function<InjectionJob, Objective.Spec> objective) {
         this.masking = masking;
         this.objective = objective;
     }
@@ -36,8 +36,9 @@ final class MaskedPretraining implements InjectionMethod {
 
     @Override
     public void inject(InjectionJob job) {
+        Objective.Spec spec = objective.apply(job);
+        var settings = spec.defaultMlmProbability() == null ? job.pretraining() : job.pretraining().withMlmProbability(spec.defaultMlmProbability());
         Pretraining.run(new PretrainJob(job.base(), new BundleCorpus(DomainBundle.open(job.domain())), masking, InstanceStream.Packing.PACKED,
-                job.pretraining(), job.dir(), InjectionJob.hasCheckpoint(job.dir()), false, objective.apply(job.pretraining().seed())), List.of(),
-                job.log());
+                settings, job.dir(), InjectionJob.hasCheckpoint(job.dir()), false, spec), List.of(), job.log());
     }
 }
