@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * command line, which parses each method's flags, and the registries may name them.
  */
 class LayeringTest {
-    static final Pattern METHOD = Pattern.compile("dev\\.infuse\\.inject\\.(pelt|kbert|zeo|adapter|table)\\.");
+    static final Pattern METHOD = Pattern.compile("dev\\.infuse\\.inject\\.(pelt|kbert|zeo|adapter|table|nmg)\\.");
     static final Path MAIN = Path.of("src/main/java/dev/infuse");
 
     @Test

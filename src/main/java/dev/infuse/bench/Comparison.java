@@ -98,7 +98,7 @@ public record Comparison(String model, Path domain, TaskFiles files, List<String
             for (List<Long> group : seedGroups()) {
                 String name = Injection.dirName(method) + (reseedInjection ? "-s" + group.get(0) : "");
                 Injection.Injected in = Injection.run(method, model, domain, budget, group.get(0), entities,
-                        outputDir.resolve("methods").resolve(name), outputDir.resolve("methods").resolve("zeo-vectors.zeo"), log);
+                        outputDir.resolve("methods").resolve(name), outputDir.resolve("methods").resolve("zeo-vectors.zeo"), files.dir(), log);
                 inject += in.seconds();
                 for (String task : tasks) {
                     Cell c = cell(name, task, () -> task.equals("probe")

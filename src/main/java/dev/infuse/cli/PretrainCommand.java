@@ -52,7 +52,7 @@ final class PretrainCommand implements Callable<Integer> {
     }
 
     @Option(names = "--masking",
-            description = "token, wwm, entity, span, or a mix such as wwm=0.5,entity=0.5 (default: token; entity with --method zeo).")
+            description = "token, wwm, entity, span, a mix such as wwm=0.5,entity=0.5, or nmg:DIR for a policy from infuse nmg train (default: token; entity with --method zeo).")
     String masking;
 
     @Option(names = {"--method", "--objective"}, defaultValue = "mlm",
@@ -151,8 +151,12 @@ final class PretrainCommand implements Callable<Integer> {
         }
         Path outputDir = run.dir;
         dev.infuse.train.HookSpec hook = adapter.hook();
-        PretrainJob job = new PretrainJob(model.name, corpus, m, packing(), settings, outputDir, run.resume, run.overwrite, objective,
-                hook == null ? List.of() : List.of(hook));
+        Path policy = NmgOption.policy(m);
+        PretrainJob job = new PretrainJob(model.name, corpus, policy != null ? "nmg" : m, packing(), settings, outputDir, run.resume,
+                run.overwrite, objective, hook == null ? List.of() : List.of(hook));
+        if (policy != null) {
+            job = job.withModelMasking(new dev.infuse.inject.nmg.NmgMaskingSpec(policy));
+        }
         long steps = Pretraining.run(job, List.of(), System.err);
         if (json.requested) {
             Map<String, Object> o = new LinkedHashMap<>();

@@ -28,7 +28,8 @@ public final class Pretraining {
 
     /** @param extra listeners beside the standard ones (metrics, progress, checkpoints); tests use them to stop a run */
     public static long run(PretrainJob job, List<TrainListener> extra, PrintStream log) {
-        MaskingStrategy strategy = Maskings.parse(job.masking());
+        // A masking that reads the model replaces the named strategies; the run then has no MaskingStrategy.
+        MaskingStrategy strategy = job.modelMasking() == null ? Maskings.parse(job.masking()) : null;
         TrainSettings s = job.settings();
         Path out = job.outputDir();
         try (var pass = job.corpus().open()) {
@@ -39,7 +40,10 @@ public final class Pretraining {
         String corpusHash = job.corpus().sha256();
         Map<String, Object> identity = new LinkedHashMap<>(s.identity());
         identity.put("model", job.model());
-        identity.put("masking", strategy.name());
+        identity.put("masking", strategy != null ? strategy.name() : job.masking());
+        if (job.modelMasking() != null) {
+            identity.putAll(job.modelMasking().identity());
+        }
         identity.put("packing", job.packing().name().toLowerCase(java.util.Locale.ROOT));
         identity.put("corpus-sha256", corpusHash);
         identity.putAll(job.objective().identity());
@@ -57,7 +61,7 @@ public final class Pretraining {
             List<TrainListener> extra, PrintStream log) {
         TrainSettings s = job.settings();
         Path out = job.outputDir();
-        if (Maskings.usesEntities(strategy) && !job.corpus().hasMentions()) {
+        if (strategy != null && Maskings.usesEntities(strategy) && !job.corpus().hasMentions()) {
             log.println("infuse: warning: " + job.corpus().describe() + " has no entity mentions; entity masking falls back to whole words");
         }
         TrainCheckpoint.State state = resumeFrom == null ? null : TrainCheckpoint.readState(resumeFrom, s.maxSteps());
@@ -65,7 +69,8 @@ public final class Pretraining {
         try (MaskedLm lm = state == null ? MaskedLm.load(job.model())
                 : new MaskedLm(TrainCheckpoint.readModel(resumeFrom), Tokenizers.load(ModelStore.resolve(job.model())),
                         resumeFrom.toString());
-                Objective objective = job.objective().open(lm, state != null, log)) {
+                Objective objective = job.objective().open(lm, state != null, log);
+                ModelMasking chooser = job.modelMasking() == null ? null : job.modelMasking().open(lm, state != null, log)) {
             lm.model().config().requireSequenceLength("--max-seq-length", s.maxSeqLength());
             BertModel model = lm.model();
             List<LayerHook> hooks = new ArrayList<>();
@@ -75,11 +80,16 @@ public final class Pretraining {
             }
             Trainables params = new Trainables().encoder(model, s.freeze().trainable(model.config())::contains).module(objective);
             log.println("infuse: " + params.share(model, objective));
+            Masker masker = strategy != null
+                    ? new Masker(strategy, s.mlmProbability(), lm.tokenizer().maskId(), model.config().vocabSize(), lm.tokenizer()::isSpecial)
+                    : Masker.replacing(lm.tokenizer().maskId(), model.config().vocabSize(), lm.tokenizer()::isSpecial);
             try (AdamW adam = new AdamW(s.loop().optimizer());
-                    Batcher data = new Batcher(new InstanceStream(job.corpus(), lm.tokenizer(), s.maxSeqLength(), job.packing()),
-                            new Masker(strategy, s.mlmProbability(), lm.tokenizer().maskId(), model.config().vocabSize(),
-                                    lm.tokenizer()::isSpecial), s.seed(), s.batchSize(), lm.tokenizer().padId(), objective);
+                    Batcher data = new Batcher(new InstanceStream(job.corpus(), lm.tokenizer(), s.maxSeqLength(), job.packing()), masker,
+                            s.seed(), s.batchSize(), lm.tokenizer().padId(), objective);
                     MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"))) {
+                if (chooser != null) {
+                    data.choosingWith(chooser, model);
+                }
                 long start = 0;
                 if (state != null) {
                     TrainCheckpoint.restore(resumeFrom, params, adam, state.optimizerStep());

@@ -33,7 +33,8 @@ public final class InjectionMethods {
             .register("houlsby", () -> new AdapterPretraining("houlsby",
                     new dev.infuse.inject.adapter.BottleneckSpec(dev.infuse.inject.adapter.BottleneckAdapter.Layout.HOULSBY, 16)))
             .register("pfeiffer", () -> new AdapterPretraining("pfeiffer",
-                    new dev.infuse.inject.adapter.BottleneckSpec(dev.infuse.inject.adapter.BottleneckAdapter.Layout.PFEIFFER, 16)));
+                    new dev.infuse.inject.adapter.BottleneckSpec(dev.infuse.inject.adapter.BottleneckAdapter.Layout.PFEIFFER, 16)))
+            .register("nmg", NmgInjection::new);
 
     public static final List<String> NAMES = REGISTRY.names();
 
