@@ -3,7 +3,6 @@ package dev.infuse.inject.libert;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
 import dev.infuse.mask.Masker;
@@ -12,12 +11,12 @@ import dev.infuse.model.BertModel;
 import dev.infuse.model.io.HostTensor;
 import dev.infuse.text.Encoding;
 import dev.infuse.text.Tokenizer;
+import dev.infuse.train.LinearHead;
 import dev.infuse.train.Losses;
 import dev.infuse.train.MlmForward;
 import dev.infuse.train.Objective;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -38,9 +37,7 @@ final class LibertObjective implements Objective {
     private final Tokenizer tok;
     private final int positives;
     private final long seed;
-    private final NDManager manager = Engines.newManager();
-    private final NDArray weight; // (2, H)
-    private final NDArray bias; // (2)
+    private final LinearHead head; // H -> 2
     private long batches;
 
     LibertObjective(List<String[]> relations, Tokenizer tok, int hidden, int positives, long seed) {
@@ -48,13 +45,7 @@ final class LibertObjective implements Objective {
         this.tok = tok;
         this.positives = positives;
         this.seed = seed;
-        float[] w = new float[2 * hidden];
-        Random rng = new Random(seed);
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) (rng.nextGaussian() * 0.02);
-        }
-        weight = Tensors.copyOf(manager, w, new Shape(2, hidden));
-        bias = manager.zeros(new Shape(2));
+        this.head = new LinearHead("libert.head", 2, hidden, seed);
     }
 
     @Override
@@ -69,7 +60,7 @@ final class LibertObjective implements Objective {
         PairBatch batch = PairBatch.draw(relations, positives, rng, (w, candidates) -> nearest(model, w, candidates, embeddings));
         BertInput in = encode(batch.pairs());
         NDArray cls = model.forward(s, in, f.training()).lastHidden().get(":, 0, :"); // (P, H)
-        NDArray logits = Linear.linear(cls, weight, bias).singletonOrThrow(); // (P, 2)
+        NDArray logits = head.apply(cls); // (P, 2)
         return Losses.crossEntropy(logits, Tensors.copyOf(s, batch.labels(), new Shape(batch.labels().length))); // ()
     }
 
@@ -139,10 +130,7 @@ final class LibertObjective implements Objective {
 
     @Override
     public Map<String, NDArray> parameters() {
-        Map<String, NDArray> m = new LinkedHashMap<>();
-        m.put(WEIGHT, weight);
-        m.put(BIAS, bias);
-        return m;
+        return head.parameters();
     }
 
     @Override
@@ -160,6 +148,6 @@ final class LibertObjective implements Objective {
 
     @Override
     public void close() {
-        manager.close();
+        head.close();
     }
 }

@@ -3,17 +3,14 @@ package dev.infuse.inject.sensebert;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
-import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
 import dev.infuse.train.MlmBatch;
+import dev.infuse.train.LinearHead;
 import dev.infuse.train.MlmForward;
 import dev.infuse.train.Objective;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * SenseBERT's supersense term: a linear head (H → 45) on the final state of every masked token that is a whole
@@ -25,20 +22,11 @@ final class SenseBertObjective implements Objective {
     static final String BIAS = "sensebert.head.bias";
 
     private final VocabSenses vocab;
-    private final NDManager manager = Engines.newManager();
-    private final NDArray weight; // (S, H)
-    private final NDArray bias; // (S)
+    private final LinearHead head; // H -> S
 
     SenseBertObjective(VocabSenses vocab, int hidden, long seed) {
         this.vocab = vocab;
-        int s = vocab.senses();
-        float[] w = new float[s * hidden];
-        Random rng = new Random(seed);
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) (rng.nextGaussian() * 0.02); // BERT's initializer_range
-        }
-        weight = Tensors.copyOf(manager, w, new Shape(s, hidden));
-        bias = manager.zeros(new Shape(s));
+        this.head = new LinearHead("sensebert.head", vocab.senses(), hidden, seed);
     }
 
     @Override
@@ -71,7 +59,7 @@ final class SenseBertObjective implements Objective {
         int n = picked.size();
         int h = f.model().config().hiddenSize();
         NDArray states = f.lastHidden().reshape(-1, h).get(Tensors.copyOf(s, picked.stream().mapToLong(Long::longValue).toArray(), new Shape(n))); // (N, H)
-        NDArray logits = Linear.linear(states, weight, bias).singletonOrThrow(); // (N, S)
+        NDArray logits = head.apply(states); // (N, S)
         return loss(logits, mask(allowed, vocab.senses()), n, vocab.senses());
     }
 
@@ -111,14 +99,11 @@ final class SenseBertObjective implements Objective {
 
     @Override
     public Map<String, NDArray> parameters() {
-        Map<String, NDArray> m = new LinkedHashMap<>();
-        m.put(WEIGHT, weight);
-        m.put(BIAS, bias);
-        return m;
+        return head.parameters();
     }
 
     @Override
     public void close() {
-        manager.close();
+        head.close();
     }
 }

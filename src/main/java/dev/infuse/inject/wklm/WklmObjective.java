@@ -3,19 +3,16 @@ package dev.infuse.inject.wklm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
-import dev.infuse.engine.Engines;
 import dev.infuse.engine.Tensors;
 import dev.infuse.mask.Masker;
+import dev.infuse.train.LinearHead;
 import dev.infuse.train.Losses;
 import dev.infuse.train.MlmBatch;
 import dev.infuse.train.MlmForward;
 import dev.infuse.train.Objective;
 import dev.infuse.train.data.Instance;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * WKLM's replaced-entity detection: each linked mention's [first token; last token] final states through a
@@ -29,19 +26,11 @@ final class WklmObjective implements Objective {
     static final int MENTIONS_PER_WINDOW = 32;
 
     private final MentionSwap swap;
-    private final NDManager manager = Engines.newManager();
-    private final NDArray weight; // (2, 2H)
-    private final NDArray bias; // (2)
+    private final LinearHead head; // 2H -> 2
 
     WklmObjective(MentionSwap swap, int hidden, long seed) {
         this.swap = swap;
-        float[] w = new float[2 * 2 * hidden];
-        Random rng = new Random(seed);
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) (rng.nextGaussian() * 0.02);
-        }
-        weight = Tensors.copyOf(manager, w, new Shape(2, 2L * hidden));
-        bias = manager.zeros(new Shape(2));
+        this.head = new LinearHead("wklm.head", 2, 2 * hidden, seed);
     }
 
     /** The swap draws its own stream (seed + 3), apart from the masks' and the links', so adding WKLM moves neither. */
@@ -81,20 +70,17 @@ final class WklmObjective implements Objective {
         }
         NDArray flat = f.lastHidden().reshape(-1, f.model().config().hiddenSize()); // (B*T, H)
         NDArray pair = flat.get(Tensors.copyOf(s, first, new Shape(n))).concat(flat.get(Tensors.copyOf(s, last, new Shape(n))), 1); // (N, 2H)
-        NDArray logits = Linear.linear(pair, weight, bias).singletonOrThrow(); // (N, 2)
+        NDArray logits = head.apply(pair); // (N, 2)
         return Losses.crossEntropy(logits, Tensors.copyOf(s, labels, new Shape(n))); // ()
     }
 
     @Override
     public Map<String, NDArray> parameters() {
-        Map<String, NDArray> m = new LinkedHashMap<>();
-        m.put(WEIGHT, weight);
-        m.put(BIAS, bias);
-        return m;
+        return head.parameters();
     }
 
     @Override
     public void close() {
-        manager.close();
+        head.close();
     }
 }
