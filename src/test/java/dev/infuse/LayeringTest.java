@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * command line, which parses each method's flags, and the registries may name them.
  */
 class LayeringTest {
-    static final Pattern METHOD = Pattern.compile("dev\\.infuse\\.inject\\.(pelt|kbert|zeo|adapter|table)\\.");
+    static final Pattern METHOD = Pattern.compile("dev\\.infuse\\.inject\\.(pelt|kbert|zeo|adapter|table|nmg)\\.");
     static final Path MAIN = Path.of("src/main/java/dev/infuse");
 
     @Test
@@ -35,5 +35,27 @@ class LayeringTest {
             }).map(f -> MAIN.relativize(f).toString()).sorted().toList();
         }
         assertEquals(List.of(), offenders, "files outside inject/, cli/ and bench/methods/ that name a knowledge method's classes");
+    }
+
+    /** The house's lower floors (design notes): nothing there looks up at the methods, the tasks, the comparison or the command line. */
+    static final Pattern UPWARD = Pattern.compile("dev\\.infuse\\.(inject|task|bench|cli)\\b");
+    static final List<String> LOWER = List.of("train/", "model/", "mask/", "text/", "engine/", "io/", "domain/");
+
+    @Test
+    void theLowerLayersNeverLookUp() throws IOException {
+        List<String> offenders;
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            offenders = files.filter(f -> f.toString().endsWith(".java")).filter(f -> {
+                String rel = MAIN.relativize(f).toString().replace('\\', '/');
+                return LOWER.stream().anyMatch(rel::startsWith);
+            }).filter(f -> {
+                try {
+                    return UPWARD.matcher(Files.readString(f)).find();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).map(f -> MAIN.relativize(f).toString()).sorted().toList();
+        }
+        assertEquals(List.of(), offenders, "files in " + LOWER + " that name inject/, task/, bench/ or cli/");
     }
 }

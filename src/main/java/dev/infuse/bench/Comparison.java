@@ -51,11 +51,32 @@ public record Comparison(String model, Path domain, TaskFiles files, List<String
 
     public void run(PrintStream log) {
         DomainBundle.open(domain); // a broken bundle fails here, before any model loads
-        try {
-            Files.createDirectories(outputDir);
-        } catch (IOException e) {
-            throw new InfuseException("cannot create --output-dir " + outputDir + ": " + e.getMessage());
+        try (ComparisonDir dir = ComparisonDir.open(outputDir, settings(), log)) {
+            runIn(log);
+            dir.finish();
         }
+    }
+
+    /** What every cell's numbers depend on besides its method and task: a rerun into the same directory must agree on all of it. */
+    private Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model);
+        m.put("domain", domain.toAbsolutePath().normalize());
+        m.put("task-files", files.dir().toAbsolutePath().normalize());
+        m.put("seeds", seeds);
+        m.put("reseed-injection", reseedInjection);
+        m.put("precision", dev.infuse.engine.Engines.precision().name().toLowerCase(java.util.Locale.ROOT));
+        for (java.lang.reflect.RecordComponent c : Budget.class.getRecordComponents()) {
+            try {
+                m.put(c.getName(), c.getAccessor().invoke(budget));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return m;
+    }
+
+    private void runIn(PrintStream log) {
         Path sample = outputDir.resolve("probes.sample.jsonl");
         List<ProbeItem> probes = tasks.contains("probe") ? ProbeSample.every(files.probes(), budget.probeSample()) : List.of();
         if (tasks.contains("probe")) {
@@ -77,7 +98,7 @@ public record Comparison(String model, Path domain, TaskFiles files, List<String
             for (List<Long> group : seedGroups()) {
                 String name = Injection.dirName(method) + (reseedInjection ? "-s" + group.get(0) : "");
                 Injection.Injected in = Injection.run(method, model, domain, budget, group.get(0), entities,
-                        outputDir.resolve("methods").resolve(name), outputDir.resolve("methods").resolve("zeo-vectors.zeo"), log);
+                        outputDir.resolve("methods").resolve(name), outputDir.resolve("methods").resolve("zeo-vectors.zeo"), files.dir(), log);
                 inject += in.seconds();
                 for (String task : tasks) {
                     Cell c = cell(name, task, () -> task.equals("probe")

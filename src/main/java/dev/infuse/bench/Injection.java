@@ -40,9 +40,10 @@ public final class Injection {
      *
      * @param entities the entity ids PELT builds rows for
      * @param vectors ZEO's knowledge vectors, shared by every ZEO variant of the comparison
+     * @param tasks the comparison's task files, for a method that learns from a task (NMG)
      */
     public static Injected run(String method, String base, Path domain, Budget budget, long seed, Set<String> entities, Path dir,
-            Path vectors, PrintStream log) {
+            Path vectors, Path tasks, PrintStream log) {
         InjectionMethod m = InjectionMethods.get(method);
         Path done = dir.resolve("done.json");
         String model = m.model(base, dir);
@@ -52,7 +53,7 @@ public final class Injection {
         long t0 = System.nanoTime();
         log.println("infuse bench: injecting with " + method + " into " + dir);
         m.inject(new InjectionJob(base, domain, settings(budget, seed), budget.contrastiveWeight(), budget.vectorLength(), entities, dir,
-                vectors, log));
+                vectors, tasks, log));
         double seconds = (System.nanoTime() - t0) / 1e9;
         JsonObject o = new JsonObject();
         o.addProperty("method", method);

@@ -65,7 +65,7 @@ final class DomainCommand extends GroupCommand {
     }
 
     @Command(name = "import", description = "Convert an external resource into a bundle.",
-            subcommands = {Import.Spo.class, FoldocCommands.Import.class})
+            subcommands = {Import.Spo.class, FoldocCommands.Import.class, Import.WordNetCommand.class})
     static final class Import extends GroupCommand {
 
         @Command(name = "spo", description = "Import a K-BERT .spo file (subject<TAB>predicate<TAB>object).")
@@ -84,6 +84,29 @@ final class DomainCommand extends GroupCommand {
                 SpoImporter.Summary s = SpoImporter.importFile(source, output);
                 spec.commandLine().getOut().printf("%s: %d entities, %d triples (%d duplicate lines dropped)%n",
                         output, s.entities(), s.triples(), s.duplicates());
+                return 0;
+            }
+        }
+
+        @Command(name = "wordnet", description = "WordNet 3.0's supersenses, lexical relations and an English K-BERT graph of common words.")
+        static final class WordNetCommand implements Callable<Integer> {
+            @Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Option(names = "--wordnet", paramLabel = "DIR",
+                    description = "A WordNet 3.0 dict/ directory (default: the copy from Maven Central, extjwnl-data-wn30).")
+            Path wordnet;
+
+            @Option(names = "--output", required = true, paramLabel = "DIR")
+            Path output;
+
+            @Override
+            public Integer call() {
+                dev.infuse.domain.wordnet.WordNet wn = wordnet != null ? dev.infuse.domain.wordnet.WordNet.load(wordnet)
+                        : dev.infuse.domain.wordnet.WordNet.load();
+                var s = dev.infuse.domain.wordnet.WordNetImport.write(wn, output);
+                spec.commandLine().getOut().printf("%s: %d words with supersenses, %d synonym pairs, %d hypernym pairs%n", output, s.words(),
+                        s.synonymPairs(), s.hypernymPairs());
                 return 0;
             }
         }

@@ -1,8 +1,8 @@
 package dev.infuse.cli;
 
 import dev.infuse.InfuseException;
+import dev.infuse.inject.Objectives;
 import dev.infuse.inject.zeo.TemplateCorpus;
-import dev.infuse.inject.zeo.ZeoSpec;
 import dev.infuse.train.Freeze;
 import dev.infuse.train.Objective;
 import dev.infuse.train.LrSchedule;
@@ -15,18 +15,25 @@ import dev.infuse.train.data.InstanceStream;
 import dev.infuse.train.data.PassageSource;
 import dev.infuse.train.data.PlainCorpus;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 @Command(name = "pretrain", description = "Continue masked-LM pretraining on domain text; writes a Hugging Face model directory, metrics.jsonl and checkpoint/ into --output-dir.")
 final class PretrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     EngineOptions engine;
 
@@ -45,10 +52,11 @@ final class PretrainCommand implements Callable<Integer> {
     }
 
     @Option(names = "--masking",
-            description = "token, wwm, entity, span, or a mix such as wwm=0.5,entity=0.5 (default: token; entity with --method zeo).")
+            description = "token, wwm, entity, span, a mix such as wwm=0.5,entity=0.5, or nmg:DIR for a policy from infuse nmg train (default: token; entity with --method zeo).")
     String masking;
 
-    @Option(names = "--method", defaultValue = "mlm", description = "mlm, or zeo for ZEO's joint objective (default ${DEFAULT-VALUE}).")
+    @Option(names = {"--method", "--objective"}, defaultValue = "mlm",
+            description = "The objective: mlm, zeo (ZEO's joint objective), sensebert (WordNet supersenses of the masked words) or wklm (swapped-entity detection, with --domain), or a weighted sum such as mlm+sensebert:0.5 (default ${DEFAULT-VALUE}).")
     String method;
 
     @Mixin
@@ -60,7 +68,10 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--vectors", paramLabel = "FILE", description = "zeo: knowledge vectors from infuse zeo vectors.")
     Path vectors;
 
-    @Option(names = "--mlm-probability", defaultValue = "0.15", description = "Share of tokens to predict (default ${DEFAULT-VALUE}).")
+    @Option(names = "--wordnet", paramLabel = "DIR", description = "sensebert: a WordNet 3.0 dict/ directory (default: the built-in WordNet 3.0).")
+    Path wordnet;
+
+    @Option(names = "--mlm-probability", defaultValue = "0.15", description = "Share of tokens to predict (default ${DEFAULT-VALUE}; 0.05 with wklm).")
     double mlmProbability;
 
     @Option(names = "--packing", defaultValue = "packed",
@@ -124,22 +135,28 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Objective.Spec objective = objective();
+        double rate = !spec.commandLine().getParseResult().hasMatchedOption("--mlm-probability") && objective.defaultMlmProbability() != null
+                ? objective.defaultMlmProbability() : mlmProbability;
         TrainSettings settings = new TrainSettings(batchSize, maxSeqLength, lr, warmup != null ? warmup : maxSteps / 10,
                 LrSchedule.Kind.parse(schedule), clip, accumulate, adapter.freeze(new Freeze(topLayers, embeddingsOnly)), saveEvery, maxSteps, seed.value,
-                weightDecay, mlmProbability);
-        Objective.Spec objective = objective();
-        String m = masking != null ? masking : objective instanceof ZeoSpec ? "entity" : "token";
+                weightDecay, rate);
+        String m = masking != null ? masking : objective.defaultMasking();
         PassageSource corpus = source();
         if (zeoInstances.templates != null) {
-            if (!(objective instanceof ZeoSpec) || input.domain == null) {
-                throw new InfuseException("--templates belongs to --method zeo with --domain");
+            if (input.domain == null) { // the objective's flags were checked: only one that reads templates got here
+                throw new InfuseException("--templates needs --domain: its sentences come from the bundle's types and triples");
             }
             corpus = new TemplateCorpus(corpus, DomainBundle.open(input.domain), zeoInstances.templates, seed.value);
         }
         Path outputDir = run.dir;
         dev.infuse.train.HookSpec hook = adapter.hook();
-        PretrainJob job = new PretrainJob(model.name, corpus, m, packing(), settings, outputDir, run.resume, run.overwrite, objective,
-                hook == null ? List.of() : List.of(hook));
+        Path policy = NmgOption.policy(m);
+        PretrainJob job = new PretrainJob(model.name, corpus, policy != null ? "nmg" : m, packing(), settings, outputDir, run.resume,
+                run.overwrite, objective, hook == null ? List.of() : List.of(hook));
+        if (policy != null) {
+            job = job.withModelMasking(new dev.infuse.inject.nmg.NmgMaskingSpec(policy));
+        }
         long steps = Pretraining.run(job, List.of(), System.err);
         if (json.requested) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -152,22 +169,20 @@ final class PretrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The objective by its registered name, from every objective flag this command has; see {@link Objectives}. */
     private Objective.Spec objective() {
-        return switch (method.toLowerCase(Locale.ROOT)) {
-            case "mlm" -> {
-                if (vectors != null) {
-                    throw new InfuseException("--vectors belongs to --method zeo");
-                }
-                yield Objective.Spec.MLM;
-            }
-            case "zeo" -> {
-                if (zeoLoss.inject != 0 && input.domain == null) {
-                    throw new InfuseException("--method zeo --inject " + zeoLoss.inject + " needs --domain: the triplets read its linked mentions");
-                }
-                yield new ZeoSpec(zeoLoss.inject, vectors, zeoLoss.weight, zeoInstances.negEntity);
-            }
-            default -> throw new InfuseException("unknown --method \"" + method + "\": expected mlm or zeo");
-        };
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("--inject", zeoLoss.inject);
+        values.put("--contrastive-weight", zeoLoss.weight);
+        values.put("--neg-entity", zeoInstances.negEntity);
+        values.put("--vectors", vectors);
+        values.put("--templates", zeoInstances.templates);
+        values.put("--wordnet", wordnet);
+        values.put("--seed", seed.value);
+        Set<String> given = new HashSet<>();
+        ParseResult parsed = spec.commandLine().getParseResult();
+        values.keySet().stream().filter(parsed::hasMatchedOption).forEach(given::add);
+        return Objectives.get(method, new Objectives.Args(input.domain, values, given));
     }
 
     private PassageSource source() {

@@ -81,6 +81,18 @@ public final class RunLock implements AutoCloseable {
         return !staleHolder.isEmpty();
     }
 
+    /**
+     * Gives the directory back as this run found it, for a run refused before it changed anything: a finished
+     * directory stays finished (the mark this run made is removed), an unfinished one stays marked.
+     */
+    public void abandon() {
+        if (tookOverUnfinished()) {
+            close();
+        } else {
+            finish();
+        }
+    }
+
     /** Marks the directory finished: removes the mark, then releases the lock. */
     public void finish() {
         try {

@@ -36,6 +36,12 @@ public final class Masker {
         this.isSpecial = isSpecial;
     }
 
+    /** A masker that only replaces: its tokens are chosen by a {@code ModelMasking} that reads the model first. */
+    public static Masker replacing(int maskId, int vocabSize, IntPredicate isSpecial) {
+        return new Masker(null, 0.15, maskId, vocabSize, isSpecial);
+    }
+
+    /** The strategy, or null for a {@link #replacing} masker. */
     public MaskingStrategy strategy() {
         return strategy;
     }
@@ -52,7 +58,21 @@ public final class Masker {
     }
 
     public MaskedExample mask(TokenInstance in, Random rng) {
-        boolean[] chosen = strategy.choose(in, budget(in), rng);
+        if (strategy == null) {
+            throw new IllegalStateException("this masker only replaces tokens chosen elsewhere; call apply");
+        }
+        return apply(in, strategy.choose(in, budget(in), rng), rng);
+    }
+
+    /**
+     * BERT's replacement of tokens chosen elsewhere (a policy that read the model): the same rule and the same
+     * draws from {@code rng} as {@link #mask}, so every way of choosing corrupts alike.
+     */
+    public MaskedExample apply(TokenInstance in, boolean[] chosen, Random rng) {
+        if (chosen.length != in.size()) {
+            throw new IllegalArgumentException(chosen.length + " choices for " + in.size() + " tokens");
+        }
+        String who = strategy == null ? "the model's masking" : strategy.name();
         int[] input = in.ids().clone();
         int[] labels = new int[in.size()];
         java.util.Arrays.fill(labels, MaskedExample.IGNORE);
@@ -61,7 +81,7 @@ public final class Masker {
                 continue;
             }
             if (in.special()[i]) {
-                throw new IllegalStateException(strategy.name() + " chose special token " + i);
+                throw new IllegalStateException(who + " chose special token " + i);
             }
             labels[i] = in.ids()[i];
             double r = rng.nextDouble();

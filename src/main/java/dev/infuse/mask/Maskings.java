@@ -17,7 +17,8 @@ public final class Maskings {
             .register("wwm", WholeWordMasking::new)
             .alias("whole-word", "wwm")
             .register("entity", EntityMasking::new)
-            .register("span", SpanMasking::new);
+            .register("span", SpanMasking::new)
+            .register("non-entity", OutsideEntityMasking::new);
 
     /** The registered names, in the order error messages list them (aliases left out). */
     public static final List<String> NAMES = REGISTRY.names();

@@ -23,6 +23,8 @@ public final class Batcher implements BatchSource<MlmBatch> {
     private final int batchSize;
     private final int padId;
     private final Objective objective;
+    private ModelMasking modelMasking;
+    private dev.infuse.model.BertModel model;
 
     public Batcher(InstanceStream stream, Masker masker, long seed, int batchSize, int padId) {
         this(stream, masker, seed, batchSize, padId, Objective.mlm());
@@ -37,13 +39,35 @@ public final class Batcher implements BatchSource<MlmBatch> {
         this.objective = objective;
     }
 
+    /**
+     * Lets {@code masking} choose every batch's tokens after reading {@code model} (the one being trained, so its
+     * choices follow the weights as they move; a resumed run restores those weights first).
+     */
+    public Batcher choosingWith(ModelMasking masking, dev.infuse.model.BertModel model) {
+        this.modelMasking = masking;
+        this.model = model;
+        return this;
+    }
+
     @Override
     public MlmBatch next() {
+        List<Instance> instances = new ArrayList<>(batchSize);
+        for (int i = 0; i < batchSize; i++) {
+            instances.add(objective.rewrite(stream.next(), seed)); // a masking that reads the model sees the rewritten text
+        }
+        List<boolean[]> chosen = null;
+        List<java.util.Random> rngs = new ArrayList<>();
+        if (modelMasking != null && objective.masks()) {
+            instances.forEach(in -> rngs.add(Masker.rngFor(seed, in.epoch(), in.index())));
+            chosen = modelMasking.choose(model, instances.stream().map(Instance::tokens).toList(), rngs);
+        }
         List<MaskedExample> examples = new ArrayList<>(batchSize);
         List<MlmBatch.Linked> linked = new ArrayList<>();
         for (int i = 0; i < batchSize; i++) {
-            Instance in = stream.next();
-            if (objective.masks()) {
+            Instance in = instances.get(i);
+            if (chosen != null) {
+                examples.add(masker.apply(in.tokens(), chosen.get(i), rngs.get(i)));
+            } else if (objective.masks()) {
                 examples.add(masker.mask(in.tokens(), seed, in.epoch(), in.index()));
             } else {
                 int[] labels = new int[in.tokens().size()];
@@ -61,7 +85,7 @@ public final class Batcher implements BatchSource<MlmBatch> {
             String entity = in.entities().get(k);
             if (!entity.isEmpty() && objective.links(entity)) {
                 int[] span = in.tokens().entitySpans().get(k);
-                out.add(new MlmBatch.Linked(row, span[0], span[1], entity, linkSeed(seed, in.epoch(), in.index(), k)));
+                out.add(new MlmBatch.Linked(row, span[0], span[1], entity, linkSeed(seed, in.epoch(), in.index(), k), in.replaced().contains(k)));
                 taken++;
             }
         }

@@ -15,7 +15,13 @@ public interface HookSpec {
 
     LayerHook create(BertConfig config, long seed);
 
-    /** The files the hook writes beside the model, so a rerun knows them as this run's own. */
+    /**
+     * Writes what {@code hook} (made by {@link #create}) keeps beside the model in {@code dir}, in the format its
+     * users' tools read; {@code baseModel} names the model it applies to. Nothing by default.
+     */
+    default void save(LayerHook hook, java.nio.file.Path dir, String baseModel) {}
+
+    /** The files {@link #save} writes, so a rerun knows them as this run's own. */
     default java.util.List<String> files() {
         return java.util.List.of();
     }

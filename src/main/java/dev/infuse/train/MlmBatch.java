@@ -16,9 +16,13 @@ public record MlmBatch(BertInput input, long[] positions, long[] labels, int tok
     /**
      * A linked mention: token span {@code [start, end)} of batch row {@code row}, its entity, and a seed for
      * whatever the objective draws for it (negatives), fixed by (run seed, epoch, instance, mention) so a
-     * resumed run draws the same.
+     * resumed run draws the same; {@code replaced} when an objective swapped it in (WKLM's label).
      */
-    public record Linked(int row, int start, int end, String entity, long seed) {}
+    public record Linked(int row, int start, int end, String entity, long seed, boolean replaced) {
+        public Linked(int row, int start, int end, String entity, long seed) {
+            this(row, start, end, entity, seed, false);
+        }
+    }
 
     public MlmBatch(BertInput input, long[] positions, long[] labels, int tokens) {
         this(input, positions, labels, tokens, List.of());

@@ -16,10 +16,25 @@ import java.util.Map;
  */
 public interface Objective extends ParameterOwner, AutoCloseable {
     /**
-     * The scalar loss () of one micro-batch, with every intermediate attached to {@code s}; null when
-     * nothing in the batch is scored, which skips the micro-batch (no gradient, loss 0).
+     * The scalar loss () of one micro-batch, with every intermediate attached to {@code f.manager()}; null when
+     * nothing in the batch is scored, which skips the micro-batch (no gradient, loss 0). The forward pass is
+     * {@code f.lastHidden()}, shared with any other objective summed with this one.
      */
-    NDArray loss(BertModel model, NDManager s, MlmBatch batch, boolean training);
+    NDArray loss(MlmForward f);
+
+    /** The same, with a forward pass of its own. */
+    default NDArray loss(BertModel model, NDManager s, MlmBatch batch, boolean training) {
+        return loss(new MlmForward(model, s, batch, training));
+    }
+
+    /**
+     * The instance this objective trains on, made from the one the corpus gave before it is masked: WKLM swaps
+     * entity mentions for others of their type. Most objectives take it as it is. Draws come from {@code seed} and
+     * the instance's own numbers, so a resumed run rewrites the same way.
+     */
+    default dev.infuse.train.data.Instance rewrite(dev.infuse.train.data.Instance in, long seed) {
+        return in;
+    }
 
     /** Whether the batcher masks instances for MLM; false feeds the text unchanged. */
     default boolean masks() {
@@ -49,12 +64,12 @@ public interface Objective extends ParameterOwner, AutoCloseable {
      * and checkpointed through the objective itself, added to the run's {@link Trainables} as a module.
      */
     default BatchLoss<MlmBatch> on(BertModel model) {
-        return (s, batch, training) -> loss(model, s, batch, training);
+        return (s, batch, training) -> loss(new MlmForward(model, s, batch, training));
     }
 
     /** The plain MLM objective: mean cross-entropy at the masked positions. */
     static Objective mlm() {
-        return (model, s, batch, training) -> batch.predicted() == 0 ? null : Trainer.mlmLoss(model, s, batch, training);
+        return f -> f.batch().predicted() == 0 ? null : Trainer.mlmLoss(f.model(), f.manager(), f.batch(), f.lastHidden());
     }
 
     /**
@@ -66,6 +81,16 @@ public interface Objective extends ParameterOwner, AutoCloseable {
         Map<String, Object> identity();
 
         Objective open(MaskedLm lm, boolean resumed, PrintStream log);
+
+        /** The share of tokens MLM predicts when the run names none; null for the command's own default. */
+        default Double defaultMlmProbability() {
+            return null;
+        }
+
+        /** The {@code --masking} a run gets when it names none. */
+        default String defaultMasking() {
+            return "token";
+        }
 
         Spec MLM = new Spec() {
             @Override

@@ -85,7 +85,7 @@ public final class OutputDir {
                     // Left empty; the real error is on its way.
                 }
             } else {
-                lock.close();
+                lock.abandon(); // a refused rerun must not leave a finished model looking unfinished
             }
             throw e;
         }
@@ -143,7 +143,7 @@ public final class OutputDir {
      * "lr: 1e-4 there, 5e-5 here; kg-sha256: 3f2a... there, (unset) here" for every setting that differs, over
      * the keys of both runs: a setting the earlier run had and this one lacks is a difference too.
      */
-    static String differences(Map<String, Object> there, Map<String, Object> here) {
+    public static String differences(Map<String, Object> there, Map<String, Object> here) {
         Set<String> keys = new java.util.TreeSet<>(there.keySet());
         keys.addAll(here.keySet());
         List<String> out = new ArrayList<>();

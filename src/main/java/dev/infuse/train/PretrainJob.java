@@ -15,9 +15,20 @@ import java.util.Objects;
  * @param overwrite replace a run already in {@code outputDir}
  * @param objective the loss; {@link Objective.Spec#MLM} for plain masked-LM pretraining
  * @param hooks modules added inside the encoder's layers (adapters); they train beside the unfrozen encoder
+ * @param modelMasking a masking that reads the model before it chooses (a learned policy), or null; it replaces
+ *     {@code masking}, which then only names it
  */
 public record PretrainJob(String model, PassageSource corpus, String masking, InstanceStream.Packing packing, TrainSettings settings,
-        Path outputDir, boolean resume, boolean overwrite, Objective.Spec objective, List<HookSpec> hooks) {
+        Path outputDir, boolean resume, boolean overwrite, Objective.Spec objective, List<HookSpec> hooks, ModelMasking.Spec modelMasking) {
+    public PretrainJob(String model, PassageSource corpus, String masking, InstanceStream.Packing packing, TrainSettings settings,
+            Path outputDir, boolean resume, boolean overwrite, Objective.Spec objective, List<HookSpec> hooks) {
+        this(model, corpus, masking, packing, settings, outputDir, resume, overwrite, objective, hooks, null);
+    }
+
+    /** The same job with its tokens chosen by {@code spec} after a look at the model. */
+    public PretrainJob withModelMasking(ModelMasking.Spec spec) {
+        return new PretrainJob(model, corpus, masking, packing, settings, outputDir, resume, overwrite, objective, hooks, spec);
+    }
     public PretrainJob(String model, PassageSource corpus, String masking, InstanceStream.Packing packing, TrainSettings settings,
             Path outputDir, boolean resume, boolean overwrite, Objective.Spec objective) {
         this(model, corpus, masking, packing, settings, outputDir, resume, overwrite, objective, List.of());

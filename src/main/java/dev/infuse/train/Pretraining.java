@@ -28,7 +28,8 @@ public final class Pretraining {
 
     /** @param extra listeners beside the standard ones (metrics, progress, checkpoints); tests use them to stop a run */
     public static long run(PretrainJob job, List<TrainListener> extra, PrintStream log) {
-        MaskingStrategy strategy = Maskings.parse(job.masking());
+        // A masking that reads the model replaces the named strategies; the run then has no MaskingStrategy.
+        MaskingStrategy strategy = job.modelMasking() == null ? Maskings.parse(job.masking()) : null;
         TrainSettings s = job.settings();
         Path out = job.outputDir();
         try (var pass = job.corpus().open()) {
@@ -39,7 +40,10 @@ public final class Pretraining {
         String corpusHash = job.corpus().sha256();
         Map<String, Object> identity = new LinkedHashMap<>(s.identity());
         identity.put("model", job.model());
-        identity.put("masking", strategy.name());
+        identity.put("masking", strategy != null ? strategy.name() : job.masking());
+        if (job.modelMasking() != null) {
+            identity.putAll(job.modelMasking().identity());
+        }
         identity.put("packing", job.packing().name().toLowerCase(java.util.Locale.ROOT));
         identity.put("corpus-sha256", corpusHash);
         identity.putAll(job.objective().identity());
@@ -57,7 +61,7 @@ public final class Pretraining {
             List<TrainListener> extra, PrintStream log) {
         TrainSettings s = job.settings();
         Path out = job.outputDir();
-        if (Maskings.usesEntities(strategy) && !job.corpus().hasMentions()) {
+        if (strategy != null && Maskings.usesEntities(strategy) && !job.corpus().hasMentions()) {
             log.println("infuse: warning: " + job.corpus().describe() + " has no entity mentions; entity masking falls back to whole words");
         }
         TrainCheckpoint.State state = resumeFrom == null ? null : TrainCheckpoint.readState(resumeFrom, s.maxSteps());
@@ -65,19 +69,27 @@ public final class Pretraining {
         try (MaskedLm lm = state == null ? MaskedLm.load(job.model())
                 : new MaskedLm(TrainCheckpoint.readModel(resumeFrom), Tokenizers.load(ModelStore.resolve(job.model())),
                         resumeFrom.toString());
-                Objective objective = job.objective().open(lm, state != null, log)) {
+                Objective objective = job.objective().open(lm, state != null, log);
+                ModelMasking chooser = job.modelMasking() == null ? null : job.modelMasking().open(lm, state != null, log)) {
             lm.model().config().requireSequenceLength("--max-seq-length", s.maxSeqLength());
             BertModel model = lm.model();
+            List<LayerHook> hooks = new ArrayList<>();
             for (int i = 0; i < job.hooks().size(); i++) {
-                model.addHook(job.hooks().get(i).create(model.config(), s.seed() * 31 + i));
+                hooks.add(job.hooks().get(i).create(model.config(), s.seed() * 31 + i));
+                model.addHook(hooks.get(i));
             }
             Trainables params = new Trainables().encoder(model, s.freeze().trainable(model.config())::contains).module(objective);
             log.println("infuse: " + params.share(model, objective));
+            Masker masker = strategy != null
+                    ? new Masker(strategy, s.mlmProbability(), lm.tokenizer().maskId(), model.config().vocabSize(), lm.tokenizer()::isSpecial)
+                    : Masker.replacing(lm.tokenizer().maskId(), model.config().vocabSize(), lm.tokenizer()::isSpecial);
             try (AdamW adam = new AdamW(s.loop().optimizer());
-                    Batcher data = new Batcher(new InstanceStream(job.corpus(), lm.tokenizer(), s.maxSeqLength(), job.packing()),
-                            new Masker(strategy, s.mlmProbability(), lm.tokenizer().maskId(), model.config().vocabSize(),
-                                    lm.tokenizer()::isSpecial), s.seed(), s.batchSize(), lm.tokenizer().padId(), objective);
+                    Batcher data = new Batcher(new InstanceStream(job.corpus(), lm.tokenizer(), s.maxSeqLength(), job.packing()), masker,
+                            s.seed(), s.batchSize(), lm.tokenizer().padId(), objective);
                     MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"))) {
+                if (chooser != null) {
+                    data.choosingWith(chooser, model);
+                }
                 long start = 0;
                 if (state != null) {
                     TrainCheckpoint.restore(resumeFrom, params, adam, state.optimizerStep());
@@ -105,7 +117,11 @@ public final class Pretraining {
                 try (dev.infuse.io.StopSignal.Writing w = dev.infuse.io.StopSignal.writing()) { // a second signal waits for all its files
                     lm.save(out, p);
                     saveModules(out, params);
-                    saveKnowledge(out, model, s.freeze().trainable(model.config()).isEmpty() ? reference(job.model()) : out.toAbsolutePath().toString());
+                    // an adapter on a frozen backbone applies to the model the run started from; otherwise only to this run's
+                    String base = s.freeze().trainable(model.config()).isEmpty() ? reference(job.model()) : out.toAbsolutePath().toString();
+                    for (int i = 0; i < hooks.size(); i++) {
+                        job.hooks().get(i).save(hooks.get(i), out, base);
+                    }
                 }
             } finally {
                 closeHooks(model);
@@ -125,19 +141,6 @@ public final class Pretraining {
     private static String reference(String model) {
         Path p = Path.of(model);
         return java.nio.file.Files.isDirectory(p) ? p.toAbsolutePath().normalize().toString() : model;
-    }
-
-    /**
-     * A hook that is a knowledge plug-in (an adapter, a LoRA) writes its own files beside the model, in the format
-     * its users' tools read. Its base model is the one the run started from when the backbone stayed frozen, and
-     * the run's own model otherwise, since the adapter then only works on top of that.
-     */
-    private static void saveKnowledge(Path out, BertModel model, String baseModel) {
-        for (LayerHook h : model.hooks()) {
-            if (h instanceof dev.infuse.inject.Knowledge k) {
-                k.save(out, new dev.infuse.inject.SaveContext(baseModel, null, Map.of()));
-            }
-        }
     }
 
     private static void closeHooks(BertModel model) {

@@ -182,6 +182,11 @@ public final class TrainCheckpoint {
         return Safetensors.read(dir.resolve("optimizer.safetensors"));
     }
 
+    /** {@code trainer_state.json}'s text, for a run that keeps its own checkpoint files beside it (NMG's episodes). */
+    public static String stateJson(State s) {
+        return toJson(s);
+    }
+
     static String toJson(State s) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("step", s.step());

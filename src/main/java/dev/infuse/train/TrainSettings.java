@@ -88,6 +88,11 @@ public record TrainSettings(int batchSize, int maxSeqLength, float lr, int warmu
                 seed, weightDecay, mlmProbability);
     }
 
+    public TrainSettings withMlmProbability(double p) {
+        return new TrainSettings(batchSize, maxSeqLength, lr, warmupSteps, schedule, clipNorm, accumulate, freeze, saveEvery, maxSteps,
+                seed, weightDecay, p);
+    }
+
     public TrainSettings withFreeze(Freeze f) {
         return new TrainSettings(batchSize, maxSeqLength, lr, warmupSteps, schedule, clipNorm, accumulate, f, saveEvery, maxSteps,
                 seed, weightDecay, mlmProbability);

@@ -1,6 +1,7 @@
 package dev.infuse.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,7 +71,8 @@ class ComparisonTest {
     @Test
     void everyMethodMeetsEveryTaskAndARerunReusesTheCells() throws Exception {
         Path out = tmp.resolve("out");
-        List<String> methods = List.of("none", "pelt", "kbert", "entity-mask", "zeo:1", "pelt+kbert", "entity-mask+pelt", "lora", "pelt+houlsby");
+        List<String> methods = List.of("none", "pelt", "kbert", "entity-mask", "zeo:1", "pelt+kbert", "entity-mask+pelt", "lora", "pelt+houlsby",
+                "sensebert", "wklm", "libert");
         comparison(methods, out).run(new PrintStream(new ByteArrayOutputStream()));
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
         Set<String> cells = new TreeSet<>();
@@ -92,6 +94,7 @@ class ComparisonTest {
         // A combination runs each part in its own directory; PELT's table is built by the model entity-mask made.
         assertTrue(Files.exists(out.resolve("methods/pelt+kbert/pelt/table.pelt")) && Files.exists(out.resolve("methods/pelt+kbert/kbert/graph.spo")));
         assertTrue(Files.exists(out.resolve("methods/entity-mask+pelt/entity-mask/model.safetensors")));
+        assertTrue(Files.exists(out.resolve("methods/sensebert/modules.safetensors")), "SenseBERT's head is kept beside its model");
         assertTrue(Files.readString(out.resolve("methods/entity-mask+pelt/pelt/table.pelt.provenance.json")).contains("entity-mask+pelt/entity-mask"));
         // An adapter method pretrains its adapter on the corpus and leaves PEFT's (or AdapterHub's) files for the tasks.
         assertTrue(Files.exists(out.resolve("methods/lora/adapter_model.safetensors")) && Files.exists(out.resolve("methods/pelt+houlsby/houlsby/adapter_config.json")));
@@ -124,6 +127,16 @@ class ComparisonTest {
         assertTrue(Files.exists(run.resolve("adapter_model.safetensors")) && Files.exists(run.resolve("knowledge_graph.spo"))
                 && Files.exists(run.resolve("entity_table.pelt")), "the cell's run keeps its LoRA, graph and table");
         assertTrue(Files.readString(out.resolve("report.md")).contains("a LoRA (r 8, alpha 8, query and value) and the head fine-tuned"));
+
+        // The cells are kept by method and task only: the same directory with linear probes, or other seeds, would read them back as its own.
+        InfuseException probe = assertThrows(InfuseException.class, () -> new Comparison(model.toString(), bundle, TaskFiles.locate(bundle, null),
+                methods, List.of("typing", "ner"), List.of(1L, 2L), false, budget(), out, "x").run(new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(probe.getMessage().contains("holds a comparison with other settings (adapterSteps: 4 there, 0 here)"), probe.getMessage());
+        InfuseException seeds = assertThrows(InfuseException.class, () -> new Comparison(model.toString(), bundle, TaskFiles.locate(bundle, null),
+                methods, List.of("typing"), List.of(1L), false, adapter, out, "x").run(new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(seeds.getMessage().contains("seeds: [1, 2] there, [1] here"), seeds.getMessage());
+        assertEquals(csv, Files.readAllLines(out.resolve("results.csv")), "a refused rerun writes nothing");
+        assertFalse(Files.exists(out.resolve(dev.infuse.io.RunLock.FILE)), "a finished comparison leaves no unfinished mark");
     }
 
     @Test

@@ -209,4 +209,28 @@ class CliErrorsTest {
             }
         });
     }
+
+    @Test
+    void pretrainObjectivesComeFromTheRegistryAndRefuseEachOthersFlags() throws IOException {
+        Path corpus = tmp.resolve("objective-corpus.txt");
+        Files.writeString(corpus, "the cat sat .\n");
+        String out = tmp.resolve("objective-run").toString();
+        oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,
+                "--method", "bogus"), "unknown objective \"bogus\" in --method bogus: expected mlm, zeo, sensebert, wklm, libert, or several joined by +");
+        oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,
+                "--objective", "mlm+sensebert:-0.5"), "--method mlm+sensebert:-0.5: the weight of sensebert must be positive and finite, found -0.5");
+        oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,
+                "--objective", "mlm+mlm"), "--method mlm+mlm names mlm twice");
+        oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,
+                "--wordnet", corpus.toString()), "--wordnet belongs to --method sensebert");
+        oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,
+                "--vectors", corpus.toString()), "--vectors belongs to --method zeo");
+        oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,
+                "--method", "MLM", "--inject", "1"), "--inject belongs to --method zeo");
+        oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,
+                "--method", "zeo", "--inject", "2", "--vectors", corpus.toString()), "--method zeo --inject 2 needs --domain");
+        oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,
+                "--method", "mlm+wklm"), "--method wklm needs --domain");
+        assertFalse(Files.exists(Path.of(out)), "nothing written");
+    }
 }

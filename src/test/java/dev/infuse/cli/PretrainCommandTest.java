@@ -84,7 +84,7 @@ class PretrainCommandTest {
     @Test
     void unknownMasking() {
         assertError(run(args(tmp.resolve("o3"), "--masking", "bogus")),
-                "unknown masking \"bogus\": expected one of token, wwm, entity, span or a mix like wwm=0.5,entity=0.5");
+                "unknown masking \"bogus\": expected one of token, wwm, entity, span, non-entity or a mix like wwm=0.5,entity=0.5");
     }
 
     @Test

@@ -23,7 +23,7 @@ class MaskingsTest {
     @Test
     void unknownNamesAndBadWeightsAreOneLineErrors() {
         InfuseException e = assertThrows(InfuseException.class, () -> Maskings.parse("bogus"));
-        assertEquals("unknown masking \"bogus\": expected one of token, wwm, entity, span or a mix like wwm=0.5,entity=0.5", e.getMessage());
+        assertEquals("unknown masking \"bogus\": expected one of token, wwm, entity, span, non-entity or a mix like wwm=0.5,entity=0.5", e.getMessage());
         assertThrows(InfuseException.class, () -> Maskings.parse("wwm=x"));
         assertThrows(InfuseException.class, () -> Maskings.parse("wwm=-1"));
         assertThrows(InfuseException.class, () -> Maskings.parse("wwm=1,nope=1"));
@@ -31,7 +31,7 @@ class MaskingsTest {
 
     @Test
     void everyRegisteredNameRoundTripsAndAliasesStillWork() {
-        assertEquals(List.of("token", "wwm", "entity", "span"), Maskings.NAMES);
+        assertEquals(List.of("token", "wwm", "entity", "span", "non-entity"), Maskings.NAMES);
         for (String name : Maskings.NAMES) {
             assertEquals(name, Maskings.parse(name).name());
         }

@@ -97,12 +97,15 @@ class ModulesTest {
         float scored;
 
         @Override
-        public NDArray loss(BertModel m, NDManager s, MlmBatch batch, boolean training) {
+        public NDArray loss(MlmForward f) {
+            MlmBatch batch = f.batch();
+            BertModel m = f.model();
+            NDManager s = f.manager();
             if (batch.predicted() == 0) {
                 return null;
             }
             scored++;
-            NDArray hidden = m.forward(s, batch.input(), training).lastHidden();
+            NDArray hidden = f.lastHidden();
             int n = batch.predicted();
             NDArray picked = hidden.reshape(-1, m.config().hiddenSize()).get(Tensors.copyOf(s, batch.positions(), new Shape(n))); // (N, H)
             NDArray logits = m.mlmLogits(m.mlmTransform(picked)).mul(scale); // (N, V)
@@ -161,6 +164,22 @@ class ModulesTest {
         checkModuleRun("objective", SCALED, List.of(), "toy_objective.scale", 1f);
         Map<String, HostTensor> end = Safetensors.read(tmp.resolve("objective-straight").resolve(TrainCheckpoint.MODULES));
         assertEquals(16f, end.get("toy_objective.scored").data().get(0), "8 steps of 2 micro-batches, counted across the kill too");
+    }
+
+    @Test
+    void aWeightedSumOfObjectivesTrainsTheirHeadsAndResumesBitIdentically() throws Exception {
+        Objective.Spec sum = new ObjectiveSum.Spec(List.of("mlm", "sensebert"), List.of(1f, 0.5f),
+                List.of(Objective.Spec.MLM, new dev.infuse.inject.sensebert.SenseBertSpec(null, 3)));
+        checkModuleRun("sum", sum, List.of(), "sensebert.head.bias", 0f);
+    }
+
+    @Test
+    void libertsPairBatchesTrainItsHeadAndResumeBitIdentically() throws Exception {
+        Objective.Spec sum = new ObjectiveSum.Spec(List.of("mlm", "libert"), List.of(1f, 1f),
+                List.of(Objective.Spec.MLM, new dev.infuse.inject.libert.LibertSpec(null, 2, 3)));
+        checkModuleRun("libert", sum, List.of(), "libert.head.bias", 0f);
+        Map<String, HostTensor> end = Safetensors.read(tmp.resolve("libert-straight").resolve(TrainCheckpoint.MODULES));
+        assertEquals(16f, end.get("libert.batches").data().get(1), "one pair batch beside each of 8 steps x 2 micro-batches, across the kill too");
     }
 
     private void checkModuleRun(String name, Objective.Spec objective, List<HookSpec> hooks, String parameter, float start) throws Exception {

@@ -1,11 +1,13 @@
 package dev.infuse.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.infuse.InfuseException;
+import dev.infuse.io.RunLock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +53,16 @@ class OutputDirTest {
         assertEquals("--output-dir " + out + " is not empty (config.json, metrics.jsonl); choose an empty directory or pass --overwrite",
                 e.getMessage());
         assertTrue(Files.exists(out.resolve("config.json")));
+        assertFalse(Files.exists(out.resolve(RunLock.FILE)), "a refused rerun leaves a finished model looking finished, so eval still loads it");
+    }
+
+    @Test
+    void aRefusedRerunLeavesAnUnfinishedDirectoryMarked() throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("half"));
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        Files.writeString(out.resolve(RunLock.FILE), "999999999\n");
+        assertThrows(InfuseException.class, () -> OutputDir.prepare(out, Set.of(), Map.of(), false, false, log));
+        assertTrue(Files.exists(out.resolve(RunLock.FILE)), "still unfinished");
     }
 
     @Test

@@ -12,6 +12,18 @@ public final class InjectionMethods {
             .register("kbert", KbertInjection::new)
             .register("token-mask", () -> new MaskedPretraining("token"))
             .register("entity-mask", () -> new MaskedPretraining("entity"))
+            // SenseBERT masks whole words, whose supersenses it scores; MLM keeps its full weight beside it
+            .register("sensebert", () -> new MaskedPretraining("wwm", job -> new dev.infuse.train.ObjectiveSum.Spec(List.of("mlm", "sensebert"),
+                    List.of(1f, 1f), List.of(dev.infuse.train.Objective.Spec.MLM,
+                            new dev.infuse.inject.sensebert.SenseBertSpec(null, job.pretraining().seed())))))
+            // WKLM: MLM on 5% of the tokens outside mentions, and swapped-mention detection on the bundle's types
+            .register("wklm", () -> new MaskedPretraining("non-entity", job -> new dev.infuse.train.ObjectiveSum.Spec(List.of("mlm", "wklm"),
+                    List.of(1f, 1f), List.of(dev.infuse.train.Objective.Spec.MLM,
+                            new dev.infuse.inject.wklm.WklmSpec(job.domain(), job.pretraining().seed())))))
+            // LIBERT: token MLM, and a batch of WordNet word pairs beside every step
+            .register("libert", () -> new MaskedPretraining("token", job -> new dev.infuse.train.ObjectiveSum.Spec(List.of("mlm", "libert"),
+                    List.of(1f, 1f), List.of(dev.infuse.train.Objective.Spec.MLM, new dev.infuse.inject.libert.LibertSpec(null,
+                            dev.infuse.inject.libert.LibertSpec.DEFAULT_POSITIVES, job.pretraining().seed())))))
             // "zeo" runs as zeo:2, but stays a name of its own so reports and work directories keep what the user typed
             .register("zeo", () -> new ZeoInjection(2))
             .register("zeo:0", () -> new ZeoInjection(0))
@@ -21,7 +33,8 @@ public final class InjectionMethods {
             .register("houlsby", () -> new AdapterPretraining("houlsby",
                     new dev.infuse.inject.adapter.BottleneckSpec(dev.infuse.inject.adapter.BottleneckAdapter.Layout.HOULSBY, 16)))
             .register("pfeiffer", () -> new AdapterPretraining("pfeiffer",
-                    new dev.infuse.inject.adapter.BottleneckSpec(dev.infuse.inject.adapter.BottleneckAdapter.Layout.PFEIFFER, 16)));
+                    new dev.infuse.inject.adapter.BottleneckSpec(dev.infuse.inject.adapter.BottleneckAdapter.Layout.PFEIFFER, 16)))
+            .register("nmg", NmgInjection::new);
 
     public static final List<String> NAMES = REGISTRY.names();
 

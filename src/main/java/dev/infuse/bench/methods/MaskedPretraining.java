@@ -2,6 +2,7 @@ package dev.infuse.bench.methods;
 
 import dev.infuse.domain.DomainBundle;
 import dev.infuse.train.PretrainJob;
+import dev.infuse.train.Objective;
 import dev.infuse.train.Pretraining;
 import dev.infuse.train.data.BundleCorpus;
 import dev.infuse.train.data.InstanceStream;
@@ -9,15 +10,23 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code token-mask} and {@code entity-mask}: continued MLM pretraining on the bundle's corpus with one
- * masking strategy; a killed run continues from its checkpoint.
+ * {@code token-mask}, {@code entity-mask} and the knowledge objectives beside MLM ({@code sensebert}): continued
+ * pretraining on the bundle's corpus with one masking strategy and one objective; a killed run continues from its
+ * checkpoint.
  */
 final class MaskedPretraining implements InjectionMethod {
     private final String masking;
+    private final java.util.function.Function<InjectionJob, Objective.Spec> objective;
 
     /** @param masking a {@code --masking} name, see {@link dev.infuse.mask.Maskings} */
     MaskedPretraining(String masking) {
+        this(masking, job -> Objective.Spec.MLM);
+    }
+
+    /** @param objective the objective, from the injection (its domain, and its seed for a head's initial weights) */
+    MaskedPretraining(String masking, java.util.function.Function<InjectionJob, Objective.Spec> objective) {
         this.masking = masking;
+        this.objective = objective;
     }
 
     @Override
@@ -27,7 +36,9 @@ final class MaskedPretraining implements InjectionMethod {
 
     @Override
     public void inject(InjectionJob job) {
+        Objective.Spec spec = objective.apply(job);
+        var settings = spec.defaultMlmProbability() == null ? job.pretraining() : job.pretraining().withMlmProbability(spec.defaultMlmProbability());
         Pretraining.run(new PretrainJob(job.base(), new BundleCorpus(DomainBundle.open(job.domain())), masking, InstanceStream.Packing.PACKED,
-                job.pretraining(), job.dir(), InjectionJob.hasCheckpoint(job.dir()), false), List.of(), job.log());
+                settings, job.dir(), InjectionJob.hasCheckpoint(job.dir()), false, spec), List.of(), job.log());
     }
 }

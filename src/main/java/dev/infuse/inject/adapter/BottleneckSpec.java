@@ -54,6 +54,11 @@ public record BottleneckSpec(BottleneckAdapter.Layout layout, int reduction) imp
     }
 
     @Override
+    public void save(LayerHook hook, java.nio.file.Path dir, String baseModel) {
+        ((Knowledge) hook).save(dir, new dev.infuse.inject.SaveContext(baseModel, null, Map.of()));
+    }
+
+    @Override
     public LayerHook create(BertConfig config, long seed) {
         return BottleneckAdapter.create(layout, reduction, config, seed);
     }

@@ -97,6 +97,11 @@ public record LoraSpec(int r, float alpha, float dropout, List<String> targets) 
     }
 
     @Override
+    public void save(LayerHook hook, java.nio.file.Path dir, String baseModel) {
+        ((Knowledge) hook).save(dir, new dev.infuse.inject.SaveContext(baseModel, null, Map.of()));
+    }
+
+    @Override
     public LayerHook create(BertConfig config, long seed) {
         return Lora.create(this, config, seed);
     }

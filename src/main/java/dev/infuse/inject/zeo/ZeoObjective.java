@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.infuse.engine.Tensors;
 import dev.infuse.model.BertModel;
 import dev.infuse.train.MlmBatch;
+import dev.infuse.train.MlmForward;
 import dev.infuse.train.Objective;
 import dev.infuse.train.Trainer;
 import java.util.List;
@@ -60,13 +61,16 @@ public final class ZeoObjective implements Objective {
     }
 
     @Override
-    public NDArray loss(BertModel model, NDManager s, MlmBatch batch, boolean training) {
+    public NDArray loss(MlmForward f) {
+        MlmBatch batch = f.batch();
+        BertModel model = f.model();
+        NDManager s = f.manager();
         boolean lm = inject != 1 && batch.predicted() > 0;
         boolean contrast = inject != 0 && !batch.linked().isEmpty();
         if (!lm && !contrast) {
             return null;
         }
-        NDArray hidden = model.forward(s, batch.input(), training).lastHidden(); // (B, T, H)
+        NDArray hidden = f.lastHidden(); // (B, T, H)
         NDArray mlm = lm ? Trainer.mlmLoss(model, s, batch, hidden) : null; // ()
         if (!contrast) {
             return mlm;

@@ -22,6 +22,24 @@ public record ZeoSpec(int inject, Path vectors, float weight, int negatives) imp
     /** The ZEO flags without the vector file, for commands that build it themselves. */
     public record Settings(int inject, float weight, int negatives) {}
 
+    /** {@code pretrain --method zeo}: its flags, and the checks that need the command's other inputs. */
+    public static final dev.infuse.inject.Objectives.Type TYPE = new dev.infuse.inject.Objectives.Type() {
+        @Override
+        public java.util.Set<String> flags() {
+            return java.util.Set.of("--inject", "--vectors", "--contrastive-weight", "--neg-entity", "--templates");
+        }
+
+        @Override
+        public Objective.Spec spec(dev.infuse.inject.Objectives.Args a) {
+            int inject = a.get("--inject", Integer.class);
+            if (inject != 0 && a.domain() == null) {
+                throw new InfuseException("--method zeo --inject " + inject + " needs --domain: the triplets read its linked mentions");
+            }
+            return new ZeoSpec(inject, a.get("--vectors", Path.class), a.get("--contrastive-weight", Float.class),
+                    a.get("--neg-entity", Integer.class));
+        }
+    };
+
     public ZeoSpec {
         if (inject < 0 || inject > 2) {
             throw new InfuseException("--inject must be 0 (MLM), 1 (triplet) or 2 (both), found " + inject);
@@ -35,6 +53,12 @@ public record ZeoSpec(int inject, Path vectors, float weight, int negatives) imp
         if (inject != 0 && negatives < 1) {
             throw new InfuseException("--neg-entity must be at least 1 for the triplet loss, found " + negatives);
         }
+    }
+
+    /** ZEO's mentions are what it teaches, so they are what MLM hides unless --masking says otherwise. */
+    @Override
+    public String defaultMasking() {
+        return "entity";
     }
 
     @Override
