@@ -15,6 +15,7 @@ public final class Checkpointer implements TrainListener {
     private final Map<String, Object> identity;
     private long lastSaved = -1;
 
+    /** @param model the encoder, or null for a run without one */
     public Checkpointer(Path out, BertModel model, Trainables params, AdamW adam, int every, Map<String, Object> identity) {
         this.out = out;
         this.model = model;

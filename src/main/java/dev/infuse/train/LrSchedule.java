@@ -9,13 +9,15 @@ import java.util.Locale;
  */
 public record LrSchedule(float peak, int warmupSteps, int totalSteps, Kind kind) {
     public enum Kind {
-        LINEAR, COSINE, CONSTANT;
+        LINEAR, COSINE, CONSTANT,
+        /** The peak for the first half of the steps after warm-up, a tenth of it after: RotatE's reference schedule. */
+        STEP;
 
         public static Kind parse(String s) {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new InfuseException("unknown --schedule \"" + s + "\": expected linear, cosine or constant");
+                throw new InfuseException("unknown --schedule \"" + s + "\": expected linear, cosine, constant or step");
             }
         }
     }
@@ -33,6 +35,9 @@ public record LrSchedule(float peak, int warmupSteps, int totalSteps, Kind kind)
         }
         if (kind == Kind.CONSTANT) {
             return peak;
+        }
+        if (kind == Kind.STEP) {
+            return step - warmupSteps < (totalSteps - warmupSteps) / 2 ? peak : peak / 10;
         }
         double progress = (step - warmupSteps) / (double) Math.max(1, totalSteps - warmupSteps); // in [0, 1)
         double factor = kind == Kind.LINEAR ? 1 - progress : 0.5 * (1 + Math.cos(Math.PI * progress));

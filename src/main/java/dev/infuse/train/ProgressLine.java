@@ -6,17 +6,24 @@ import java.util.Locale;
 /** Shows training progress (steps, loss, learning rate, tokens/s, ETA) through the CLI's one progress display. */
 public final class ProgressLine implements TrainListener {
     private final String label;
+    private final String unit;
     private Progress progress;
     private double tokens;
     private double seconds;
 
-    private ProgressLine(String label) {
+    private ProgressLine(String label, String unit) {
         this.label = label;
+        this.unit = unit;
     }
 
     /** @param label what the line says is running: pretrain, finetune */
     public static ProgressLine forStderr(String label) {
-        return new ProgressLine(label);
+        return new ProgressLine(label, "tokens");
+    }
+
+    /** @param unit what a batch's {@link Batch#tokens} count: "triples" for knowledge-graph embeddings */
+    public static ProgressLine forStderr(String label, String unit) {
+        return new ProgressLine(label, unit);
     }
 
     @Override
@@ -29,7 +36,7 @@ public final class ProgressLine implements TrainListener {
     public void onStep(StepReport r) {
         tokens += r.tokens();
         seconds += r.seconds();
-        progress.note(String.format(Locale.ROOT, "loss %.4f  lr %.2e  %.0f tokens/s", r.loss(), r.lr(), tokens / Math.max(seconds, 1e-9)));
+        progress.note(String.format(Locale.ROOT, "loss %.4f  lr %.2e  %.0f %s/s", r.loss(), r.lr(), tokens / Math.max(seconds, 1e-9), unit));
         progress.step(1);
     }
 

@@ -62,7 +62,10 @@ public final class TrainCheckpoint {
 
     public static final String MODULES = "modules.safetensors";
 
-    /** @param extra more files for the checkpoint, name to text, swapped in with the rest */
+    /**
+     * @param model the encoder, or null for a run that has none (knowledge-graph embeddings: every parameter is a module's)
+     * @param extra more files for the checkpoint, name to text, swapped in with the rest
+     */
     public static void save(Path out, BertModel model, Trainables params, AdamW adam, State state, Map<String, String> extra) {
         Path fresh = out.resolve(".checkpoint-new");
         Path old = out.resolve(".checkpoint-old");
@@ -70,7 +73,9 @@ public final class TrainCheckpoint {
         try {
             AtomicFiles.deleteTree(fresh);
             Files.createDirectories(fresh);
-            Checkpoints.writeHuggingFace(model, fresh);
+            if (model != null) {
+                Checkpoints.writeHuggingFace(model, fresh);
+            }
             Map<String, HostTensor> modules = exportModules(params);
             if (!modules.isEmpty()) {
                 Safetensors.write(fresh.resolve(MODULES), modules);
