@@ -100,7 +100,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "Warm-up steps (default: 10%% of --max-steps).")
     Integer warmup;
 
-    @Option(names = "--schedule", defaultValue = "linear", description = "linear, cosine or constant decay after warm-up (default ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", defaultValue = "linear", description = "linear, cosine or constant decay after warm-up, or step (a tenth of the rate after half the steps; default ${DEFAULT-VALUE}).")
     String schedule;
 
     @Option(names = "--clip", defaultValue = "1.0", description = "Largest global gradient norm; 0 turns clipping off (default ${DEFAULT-VALUE}).")
