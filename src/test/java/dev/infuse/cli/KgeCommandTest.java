@@ -34,6 +34,7 @@ class KgeCommandTest {
      */
     @BeforeAll
     static void graph() throws IOException {
+        dev.infuse.train.TinyRun.oneThread();
         List<String> trainLines = new ArrayList<>();
         List<String> testLines = new ArrayList<>();
         int n = 0;
@@ -53,7 +54,9 @@ class KgeCommandTest {
 
     static List<String> trainArgs(Path out, String steps) {
         return new ArrayList<>(List.of("kge", "train", "--train", train.toString(), "--valid", test.toString(), "--model", "transe", "--dimension", "8",
-                "--batch-size", "8", "--negatives", "4", "--gamma", "2", "--lr", "0.05", "--steps", steps, "--valid-every", "0", "--threads", "1", "--output", out.toString()));
+                "--batch-size", "8", "--negatives", "4", "--gamma", "2", "--lr", "0.05", "--steps", steps, "--valid-every", "0",
+                // the engine this JVM already runs (another test class may have started it), so the child JVM computes alike
+                "--threads", String.valueOf(dev.infuse.engine.Engines.threads()), "--output", out.toString()));
     }
 
     @Test
