@@ -47,6 +47,16 @@ public record Comparison(String model, Path domain, TaskFiles files, List<String
         if (methods.isEmpty() || tasks.isEmpty() || seeds.isEmpty()) {
             throw new InfuseException("--methods, --tasks and --seeds must each name at least one");
         }
+        if (budget.adapterSteps() > 0) { // refused here, not after the method's injection has run (it was, in its first cell)
+            String cell = dev.infuse.bench.methods.InjectionMethods.transferAdapter().name();
+            for (String m : methods) {
+                if (List.of(m.split("\\+")).contains(cell)) {
+                    throw new InfuseException("--methods " + m + " with --transfer adapter: the method's " + cell + " and the " + cell
+                            + " each task cell trains would be two of one kind on one model; compare " + m + " with --transfer top, "
+                            + "or give the method another adapter (houlsby, pfeiffer)");
+                }
+            }
+        }
     }
 
     public void run(PrintStream log) {

@@ -137,6 +137,12 @@ class ComparisonTest {
         assertTrue(seeds.getMessage().contains("seeds: [1, 2] there, [1] here"), seeds.getMessage());
         assertEquals(csv, Files.readAllLines(out.resolve("results.csv")), "a refused rerun writes nothing");
         assertFalse(Files.exists(out.resolve(dev.infuse.io.RunLock.FILE)), "a finished comparison leaves no unfinished mark");
+
+        InfuseException twice = assertThrows(InfuseException.class, () -> new Comparison(model.toString(), bundle, TaskFiles.locate(bundle, null),
+                List.of("none", "pelt+lora"), List.of("typing"), List.of(1L), false, adapter, tmp.resolve("twice"), "x"));
+        assertTrue(twice.getMessage().startsWith("--methods pelt+lora with --transfer adapter: the method's lora and the lora each task cell"),
+                twice.getMessage());
+        assertFalse(Files.exists(tmp.resolve("twice")), "refused before any work");
     }
 
     @Test
