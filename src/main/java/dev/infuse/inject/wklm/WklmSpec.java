@@ -48,7 +48,12 @@ public record WklmSpec(Path domain, long seed) implements Objective.Spec {
     @Override
     public Map<String, Object> identity() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("wklm-entities-sha256", Provenance.sha256(DomainBundle.open(domain).dir().resolve("entities.jsonl")));
+        // the entities the swaps draw from, in whichever form the bundle keeps them (FOLDOC's is gzipped)
+        List<Path> files = dev.infuse.domain.BundleFiles.variants(DomainBundle.open(domain).dir(), dev.infuse.domain.BundleFiles.ENTITIES);
+        if (files.isEmpty()) {
+            throw new InfuseException("wklm: " + domain + " has no " + dev.infuse.domain.BundleFiles.ENTITIES + " to swap mentions from");
+        }
+        m.put("wklm-entities-sha256", Provenance.sha256(files.get(0)));
         return m;
     }
 

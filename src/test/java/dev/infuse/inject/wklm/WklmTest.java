@@ -135,6 +135,16 @@ class WklmTest {
         assertNotEquals(0f, head.data().get(0), "the swap head trained");
     }
 
+    @Test
+    void aGzippedBundleIsReadAsThePlainOne() throws Exception {
+        Path gz = Files.createDirectories(tmp.resolve("gz"));
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz.resolve("entities.jsonl.gz")))) {
+            out.write(Files.readAllBytes(bundle.resolve("entities.jsonl")));
+        }
+        Files.copy(bundle.resolve("corpus.txt"), gz.resolve("corpus.txt"));
+        assertTrue(new WklmSpec(gz, 1).identity().get("wklm-entities-sha256").toString().matches("[0-9a-f]{64}"));
+    }
+
     static PretrainJob job(TrainSettings s, Objective.Spec objective, Path out, boolean resume) {
         return new PretrainJob(model.toString(), new BundleCorpus(DomainBundle.open(bundle)), "non-entity", InstanceStream.Packing.LINE, s, out,
                 resume, false, objective);
