@@ -88,11 +88,7 @@ final class MentionSwap {
         }
         int cut = ids.size() - t.size(); // tokens over the original length, taken from before the closing specials
         if (cut > 0) {
-            int tail = 0;
-            while (tail < special.size() && special.get(special.size() - 1 - tail)) {
-                tail++;
-            }
-            int from = ids.size() - tail - cut;
+            int from = ids.size() - trailingSpecials(special) - cut;
             for (int r = 0; r < cut; r++) {
                 ids.remove(from);
                 special.remove(from);
