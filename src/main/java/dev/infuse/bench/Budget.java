@@ -52,7 +52,7 @@ public record Budget(int pretrainSteps, int pretrainBatch, int pretrainLength, i
     /** The budget as report lines. */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("pretraining (entity-mask, token-mask, sensebert, wklm, libert, zeo)", pretrainSteps + " steps x batch " + pretrainBatch + " x " + pretrainLength
+        m.put("pretraining (token-mask, wwm, span, entity-mask, nmg, sensebert, wklm, libert, zeo)", pretrainSteps + " steps x batch " + pretrainBatch + " x " + pretrainLength
                 + " tokens, top " + pretrainTopLayers + " layers + MLM head, lr " + pretrainLr + ", linear decay after 10% warm-up");
         m.put("zeo", "knowledge vectors from the base model (mean of the last layer over the first " + vectorLength
                 + " description tokens), 1 negative of another type per mention, contrastive weight " + contrastiveWeight

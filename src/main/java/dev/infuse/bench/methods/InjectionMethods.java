@@ -12,6 +12,8 @@ public final class InjectionMethods {
             .register("kbert", KbertInjection::new)
             .register("token-mask", () -> new MaskedPretraining("token"))
             .register("entity-mask", () -> new MaskedPretraining("entity"))
+            .register("wwm", () -> new MaskedPretraining("wwm"))
+            .register("span", () -> new MaskedPretraining("span"))
             // SenseBERT masks whole words, whose supersenses it scores; MLM keeps its full weight beside it
             .register("sensebert", () -> new MaskedPretraining("wwm", job -> new dev.infuse.train.ObjectiveSum.Spec(List.of("mlm", "sensebert"),
                     List.of(1f, 1f), List.of(dev.infuse.train.Objective.Spec.MLM,
