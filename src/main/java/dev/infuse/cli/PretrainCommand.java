@@ -71,6 +71,9 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--wordnet", paramLabel = "DIR", description = "sensebert: a WordNet 3.0 dict/ directory (default: the built-in WordNet 3.0).")
     Path wordnet;
 
+    @Mixin
+    KeplerOptions kepler;
+
     @Option(names = "--mlm-probability", defaultValue = "0.15", description = "Share of tokens to predict (default ${DEFAULT-VALUE}; 0.05 with wklm).")
     double mlmProbability;
 
@@ -178,6 +181,7 @@ final class PretrainCommand implements Callable<Integer> {
         values.put("--vectors", vectors);
         values.put("--templates", zeoInstances.templates);
         values.put("--wordnet", wordnet);
+        kepler.putInto(values);
         values.put("--seed", seed.value);
         Set<String> given = new HashSet<>();
         ParseResult parsed = spec.commandLine().getParseResult();
