@@ -72,7 +72,7 @@ class ComparisonTest {
     void everyMethodMeetsEveryTaskAndARerunReusesTheCells() throws Exception {
         Path out = tmp.resolve("out");
         List<String> methods = List.of("none", "pelt", "kbert", "entity-mask", "zeo:1", "pelt+kbert", "entity-mask+pelt", "lora", "pelt+houlsby",
-                "sensebert", "wklm", "libert");
+                "sensebert", "wklm", "libert", "kepler");
         comparison(methods, out).run(new PrintStream(new ByteArrayOutputStream()));
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
         Set<String> cells = new TreeSet<>();

@@ -26,6 +26,10 @@ public final class InjectionMethods {
             .register("libert", () -> new MaskedPretraining("token", job -> new dev.infuse.train.ObjectiveSum.Spec(List.of("mlm", "libert"),
                     List.of(1f, 1f), List.of(dev.infuse.train.Objective.Spec.MLM, new dev.infuse.inject.libert.LibertSpec(null,
                             dev.infuse.inject.libert.LibertSpec.DEFAULT_POSITIVES, job.pretraining().seed())))))
+            // KEPLER: token MLM, and the bundle's triples scored from its entities' descriptions beside every step
+            .register("kepler", () -> new MaskedPretraining("token", job -> new dev.infuse.train.ObjectiveSum.Spec(List.of("mlm", "kepler"),
+                    List.of(1f, 1f), List.of(dev.infuse.train.Objective.Spec.MLM,
+                            dev.infuse.inject.kepler.KeplerSpec.ofBundle(job.domain(), job.pretraining().seed())))))
             // "zeo" runs as zeo:2, but stays a name of its own so reports and work directories keep what the user typed
             .register("zeo", () -> new ZeoInjection(2))
             .register("zeo:0", () -> new ZeoInjection(0))

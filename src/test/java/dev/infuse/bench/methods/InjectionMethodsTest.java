@@ -16,7 +16,7 @@ class InjectionMethodsTest {
 
     @Test
     void theRegisteredNamesAreTheDocumentedOnes() {
-        assertEquals(List.of("none", "pelt", "kbert", "token-mask", "entity-mask", "wwm", "span", "sensebert", "wklm", "libert", "zeo", "zeo:0", "zeo:1", "zeo:2", "lora", "houlsby",
+        assertEquals(List.of("none", "pelt", "kbert", "token-mask", "entity-mask", "wwm", "span", "sensebert", "wklm", "libert", "kepler", "zeo", "zeo:0", "zeo:1", "zeo:2", "lora", "houlsby",
                 "pfeiffer", "nmg"), InjectionMethods.NAMES);
     }
 
@@ -26,7 +26,7 @@ class InjectionMethodsTest {
             InjectionMethod m = InjectionMethods.get(name);
             String expected = switch (name) {
                 case "none", "pelt", "kbert", "lora", "houlsby", "pfeiffer" -> "base";
-                case "token-mask", "entity-mask", "wwm", "span", "sensebert", "wklm", "libert" -> DIR.toString();
+                case "token-mask", "entity-mask", "wwm", "span", "sensebert", "wklm", "libert", "kepler" -> DIR.toString();
                 default -> DIR.resolve("model").toString();
             };
             assertEquals(expected, m.model("base", DIR), name);
@@ -47,7 +47,7 @@ class InjectionMethodsTest {
     @Test
     void anUnknownNameListsTheKnownOnes() {
         InfuseException e = assertThrows(InfuseException.class, () -> InjectionMethods.get("bogus"));
-        assertEquals("unknown method \"bogus\" in --methods: expected none, pelt, kbert, token-mask, entity-mask, wwm, span, sensebert, wklm, libert, zeo, zeo:0, zeo:1, zeo:2, lora, houlsby, pfeiffer, nmg, or several joined by + (pelt+kbert)",
+        assertEquals("unknown method \"bogus\" in --methods: expected none, pelt, kbert, token-mask, entity-mask, wwm, span, sensebert, wklm, libert, kepler, zeo, zeo:0, zeo:1, zeo:2, lora, houlsby, pfeiffer, nmg, or several joined by + (pelt+kbert)",
                 e.getMessage());
     }
 }
