@@ -32,8 +32,9 @@ final class KeplerCommand extends GroupCommand {
         @Option(names = "--model", required = true, paramLabel = "RUN", description = "A pretraining run with KEPLER's objective (its output directory).")
         Path run;
 
-        @Option(names = "--test", required = true, paramLabel = "FILE", description = "Triples to rank.")
-        Path test;
+        @Option(names = "--test", required = true, arity = "1..*", paramLabel = "FILE",
+                description = "Triples to rank; several files are scored one by one with the entities encoded once (test-transductive.txt and test-inductive.txt of kepler split).")
+        List<Path> tests;
 
         @Option(names = "--known", required = true, arity = "1..*", paramLabel = "FILE", description = "Triples to filter (usually train, valid and test).")
         List<Path> known;
@@ -61,7 +62,10 @@ final class KeplerCommand extends GroupCommand {
             if (descriptions == null) {
                 throw new InfuseException("kepler eval needs --descriptions wordnet|FILE|DIR: every candidate is embedded from its description");
             }
-            List<TripleFile.Row> testRows = TripleFile.read(InputFiles.readable("--test", test));
+            List<List<TripleFile.Row>> testRows = new ArrayList<>();
+            for (Path t : tests) {
+                testRows.add(TripleFile.read(InputFiles.readable("--test", t)));
+            }
             List<List<TripleFile.Row>> knownRows = new ArrayList<>();
             for (Path k : known) {
                 knownRows.add(TripleFile.read(InputFiles.readable("--known", k)));
@@ -76,15 +80,23 @@ final class KeplerCommand extends GroupCommand {
             try (MaskedLm lm = MaskedLm.load(run.toString())) {
                 r = KeplerEval.evaluate(lm, run, testRows, knownRows, candidates, source, tokens, batchSize, System.err);
             }
-            LinkPrediction.Metrics m = r.metrics();
-            if (json.requested) {
-                Map<String, Object> o = new LinkedHashMap<>(m.toMap());
-                o.put("rankings", m.rankings());
-                o.put("entities", r.entities());
-                Json.print(o);
+            if (json.requested) { // one object for one test file, as kge eval prints; one per file, by its name, for several
+                Map<String, Object> all = new LinkedHashMap<>();
+                for (int i = 0; i < tests.size(); i++) {
+                    Map<String, Object> o = new LinkedHashMap<>(r.metrics().get(i).toMap());
+                    o.put("rankings", r.metrics().get(i).rankings());
+                    o.put("entities", r.entities());
+                    all.put(tests.get(i).toString(), o);
+                }
+                Json.print(tests.size() == 1 ? all.values().iterator().next() : all);
             } else {
-                System.out.printf(Locale.ROOT, "kepler on %s (%d rankings among %d entities, filtered, both directions)%n", test, m.rankings(), r.entities());
-                System.out.printf(Locale.ROOT, "MRR %.4f  MR %.1f  Hits@1 %.4f  Hits@3 %.4f  Hits@10 %.4f%n", m.mrr(), m.mr(), m.hits1(), m.hits3(), m.hits10());
+                for (int i = 0; i < tests.size(); i++) {
+                    LinkPrediction.Metrics m = r.metrics().get(i);
+                    System.out.printf(Locale.ROOT, "kepler on %s (%d rankings among %d entities, filtered, both directions)%n", tests.get(i), m.rankings(),
+                            r.entities());
+                    System.out.printf(Locale.ROOT, "MRR %.4f  MR %.1f  Hits@1 %.4f  Hits@3 %.4f  Hits@10 %.4f%n", m.mrr(), m.mr(), m.hits1(), m.hits3(),
+                            m.hits10());
+                }
             }
             return 0;
         }

@@ -58,6 +58,20 @@ class KeplerCommandTest {
         assertTrue(mrr > 0 && mrr <= 1, r.out());
         assertTrue(o.get("hits@10").getAsDouble() >= o.get("hits@1").getAsDouble(), r.out());
         assertTrue(r.err().contains("encoded 11 entity descriptions"), r.err());
+
+        Path few = tmp.resolve("two-triples.tsv");
+        try {
+            Files.write(few, List.of("cat\tsat_on\tmat", "dog\tran_in\tpark"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        CliRun two = CliRun.of("kepler", "eval", "--model", run.toString(), "--test", triples.toString(), few.toString(), "--known", triples.toString(),
+                "--descriptions", descriptions.toString(), "--json");
+        assertEquals(0, two.code(), two.err());
+        JsonObject both = JsonParser.parseString(two.out()).getAsJsonObject();
+        assertEquals(o, both.getAsJsonObject(triples.toString()), "the same numbers when the entities serve two test files");
+        assertEquals(4, both.getAsJsonObject(few.toString()).get("rankings").getAsInt());
+        assertEquals(1, two.err().split("encoded 11 entity descriptions", -1).length - 1, "encoded once: " + two.err());
     }
 
     @Test

@@ -39,8 +39,8 @@ import java.util.TreeMap;
  * and the ranking is the filtered protocol of {@link LinkPrediction}, TransE-L2 with KEPLER's margin.
  */
 public final class KeplerEval {
-    /** The metrics, and how many entities were encoded in how long. */
-    public record Result(LinkPrediction.Metrics metrics, int entities, double encodeSeconds) {}
+    /** The metrics of each test set, and how many entities were encoded in how long. */
+    public record Result(List<LinkPrediction.Metrics> metrics, int entities, double encodeSeconds) {}
 
     private KeplerEval() {}
 
@@ -76,9 +76,11 @@ public final class KeplerEval {
     }
 
     /**
+     * Ranks each of {@code tests} with entity embeddings computed once (encoding the candidates is most of the cost).
+     *
      * @param candidates the entities to rank among, or null for every entity of the test and known triples
      */
-    public static Result evaluate(MaskedLm lm, Path run, List<TripleFile.Row> test, List<List<TripleFile.Row>> known, List<String> candidates,
+    public static Result evaluate(MaskedLm lm, Path run, List<List<TripleFile.Row>> tests, List<List<TripleFile.Row>> known, List<String> candidates,
             Descriptions source, int maxTokens, int batchSize, PrintStream log) {
         Map<String, float[]> rel = relations(run);
         List<String> relationIds = new ArrayList<>(rel.keySet());
@@ -86,7 +88,7 @@ public final class KeplerEval {
         if (candidates != null) {
             ents.addAll(candidates);
         } else {
-            for (List<TripleFile.Row> rows : concat(test, known)) {
+            for (List<TripleFile.Row> rows : concat(tests, known)) {
                 rows.forEach(r -> {
                     ents.add(r.head());
                     ents.add(r.tail());
@@ -94,7 +96,10 @@ public final class KeplerEval {
             }
         }
         KgIds ids = new KgIds(new ArrayList<>(ents), relationIds);
-        Triples triples = ids.index(test, "the run " + run + " has no vector for it (relations: " + String.join(", ", relationIds) + ")");
+        List<Triples> indexed = new ArrayList<>();
+        for (List<TripleFile.Row> test : tests) {
+            indexed.add(ids.index(test, "the run " + run + " has no vector for it (relations: " + String.join(", ", relationIds) + ")"));
+        }
         int h = lm.model().config().hiddenSize();
         for (float[] v : rel.values()) {
             if (v.length != h) {
@@ -110,19 +115,22 @@ public final class KeplerEval {
         for (int i = 0; i < relationIds.size(); i++) {
             System.arraycopy(rel.get(relationIds.get(i)), 0, relRows, i * h, h);
         }
-        List<Triples> all = new ArrayList<>();
-        all.add(triples);
-        known.forEach(k -> all.add(ids.indexKnown(k)));
-        KnownTriples filter = new KnownTriples(Triples.concat(all.toArray(Triples[]::new)), relationIds.size());
+        List<LinkPrediction.Metrics> metrics = new ArrayList<>();
         try (KgeModel model = new KgeModel(new KgeConfig(KgeConfig.Model.TRANSE, 2, h, KeplerLoss.GAMMA, 1f), entityRows, ids.entities().size(), relRows,
                 relationIds.size())) {
-            return new Result(LinkPrediction.evaluate(model, triples, filter, "kepler eval", true), ids.entities().size(), seconds);
+            for (Triples triples : indexed) {
+                List<Triples> all = new ArrayList<>();
+                all.add(triples); // a test triple is known even if no --known file lists it
+                known.forEach(k -> all.add(ids.indexKnown(k)));
+                KnownTriples filter = new KnownTriples(Triples.concat(all.toArray(Triples[]::new)), relationIds.size());
+                metrics.add(LinkPrediction.evaluate(model, triples, filter, "kepler eval", true));
+            }
         }
+        return new Result(metrics, ids.entities().size(), seconds);
     }
 
-    private static List<List<TripleFile.Row>> concat(List<TripleFile.Row> test, List<List<TripleFile.Row>> known) {
-        List<List<TripleFile.Row>> out = new ArrayList<>();
-        out.add(test);
+    private static List<List<TripleFile.Row>> concat(List<List<TripleFile.Row>> tests, List<List<TripleFile.Row>> known) {
+        List<List<TripleFile.Row>> out = new ArrayList<>(tests);
         out.addAll(known);
         return out;
     }
