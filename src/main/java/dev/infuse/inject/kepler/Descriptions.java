@@ -60,23 +60,34 @@ public interface Descriptions {
      * A synset's words, then its definition (its gloss without the quoted examples): "dog, domestic dog, Canis
      * familiaris: a member of the genus Canis ...". The words lead as a Wikipedia abstract, KEPLER's descriptions,
      * opens with its title; without them two synsets of one definition could not be told apart.
+     *
+     * <p>WN18RR's ids are offsets without a part of speech. Most are nouns and verbs, but 1,092 of its 40,943 are
+     * found only among adjectives or adverbs (the target of a {@code _derivationally_related_form} or {@code _also_see}),
+     * and 232 offsets occur in more than one data file; an offset is looked up as a noun, then a verb, an adjective,
+     * an adverb, and the first synset found describes it.
      */
     static Descriptions wordNet(WordNet wn) {
         return new Descriptions() {
             @Override
             public String of(String id) {
                 Synset s = wn.nounOrVerb(id);
+                if (s == null) {
+                    s = wn.synset('a', id);
+                }
+                if (s == null) {
+                    s = wn.synset('r', id);
+                }
                 return s == null ? null : String.join(", ", s.lemmas()) + ": " + s.definition();
             }
 
             @Override
             public String describe() {
-                return "WordNet 3.0 glosses (noun and verb synsets by offset)";
+                return "WordNet 3.0 glosses (synsets by offset: noun, else verb, adjective, adverb)";
             }
 
             @Override
             public String identity() {
-                return "wordnet-3.0 lemmas: definition";
+                return "wordnet-3.0 lemmas: definition, n/v/a/r";
             }
         };
     }
