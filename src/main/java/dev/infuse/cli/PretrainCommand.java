@@ -56,7 +56,7 @@ final class PretrainCommand implements Callable<Integer> {
     String masking;
 
     @Option(names = {"--method", "--objective"}, defaultValue = "mlm",
-            description = "The objective: mlm, zeo (ZEO's joint objective), sensebert (WordNet supersenses of the masked words) or wklm (swapped-entity detection, with --domain), or a weighted sum such as mlm+sensebert:0.5 (default ${DEFAULT-VALUE}).")
+            description = "The objective: mlm, zeo (ZEO's joint objective), sensebert (WordNet supersenses of the masked words) wklm (swapped-entity detection, with --domain), libert (WordNet lexical relations) or dea (ERNIE: entity vectors fused into the top layers and predicted back, with --domain and --ernie-embeddings), or a weighted sum such as mlm+sensebert:0.5 (default ${DEFAULT-VALUE}).")
     String method;
 
     @Mixin
@@ -70,6 +70,12 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--wordnet", paramLabel = "DIR", description = "sensebert: a WordNet 3.0 dict/ directory (default: the built-in WordNet 3.0).")
     Path wordnet;
+
+    @Option(names = "--ernie-embeddings", paramLabel = "DIR", description = "dea: KG vectors from infuse kge train on the bundle's triples.")
+    Path ernieEmbeddings;
+
+    @Option(names = "--ernie-layers", paramLabel = "K", description = "dea: how many top layers fuse entity vectors (default 6, as ERNIE).")
+    Integer ernieLayers;
 
     @Option(names = "--mlm-probability", defaultValue = "0.15", description = "Share of tokens to predict (default ${DEFAULT-VALUE}; 0.05 with wklm).")
     double mlmProbability;
@@ -178,6 +184,8 @@ final class PretrainCommand implements Callable<Integer> {
         values.put("--vectors", vectors);
         values.put("--templates", zeoInstances.templates);
         values.put("--wordnet", wordnet);
+        values.put("--ernie-embeddings", ernieEmbeddings);
+        values.put("--ernie-layers", ernieLayers);
         values.put("--seed", seed.value);
         Set<String> given = new HashSet<>();
         ParseResult parsed = spec.commandLine().getParseResult();

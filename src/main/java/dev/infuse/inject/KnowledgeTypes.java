@@ -13,7 +13,8 @@ public final class KnowledgeTypes {
             .register(dev.infuse.inject.kbert.KbertKnowledge.NAME, () -> dev.infuse.inject.kbert.KbertKnowledge::load)
             .register("houlsby", () -> c -> BottleneckAdapter.load(c, BottleneckAdapter.Layout.HOULSBY))
             .register("pfeiffer", () -> c -> BottleneckAdapter.load(c, BottleneckAdapter.Layout.PFEIFFER))
-            .register("lora", () -> Lora::load);
+            .register("lora", () -> Lora::load)
+            .register(dev.infuse.inject.ernie.ErnieKnowledge.NAME, () -> dev.infuse.inject.ernie.ErnieKnowledge::load);
 
     public static final List<String> NAMES = REGISTRY.names();
 

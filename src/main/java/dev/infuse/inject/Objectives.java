@@ -57,7 +57,8 @@ public final class Objectives {
             .register("zeo", () -> ZeoSpec.TYPE)
             .register("sensebert", () -> dev.infuse.inject.sensebert.SenseBertSpec.TYPE)
             .register("wklm", () -> dev.infuse.inject.wklm.WklmSpec.TYPE)
-            .register("libert", () -> dev.infuse.inject.libert.LibertSpec.TYPE);
+            .register("libert", () -> dev.infuse.inject.libert.LibertSpec.TYPE)
+            .register("dea", () -> dev.infuse.inject.ernie.DeaSpec.TYPE);
 
     public static final List<String> NAMES = REGISTRY.names();
 

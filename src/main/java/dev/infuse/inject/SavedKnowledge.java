@@ -20,7 +20,7 @@ public record SavedKnowledge(String name, Path dir) implements KnowledgeSpec {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(name + "-saved-in", dir.toString());
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(f -> f.getFileName().toString().startsWith("adapter")).sorted()
+            files.filter(f -> f.getFileName().toString().startsWith("adapter") || f.getFileName().toString().startsWith(name + "_")).sorted()
                     .forEach(f -> m.put(name + "-" + f.getFileName() + "-sha256", Provenance.sha256(f)));
         } catch (IOException e) {
             throw new dev.infuse.InfuseException("cannot list " + dir + ": " + e.getMessage());

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param resume continue from {@code outputDir/checkpoint}
  * @param overwrite replace a run already in {@code outputDir}
  * @param objective the loss; {@link Objective.Spec#MLM} for plain masked-LM pretraining
- * @param hooks modules added inside the encoder's layers (adapters); they train beside the unfrozen encoder
+ * @param hooks modules added inside the encoder's layers (adapters); they train beside the unfrozen encoder. The
+ *     objective's own ({@link Objective.Spec#hooks}) are added after them
  * @param modelMasking a masking that reads the model before it chooses (a learned policy), or null; it replaces
  *     {@code masking}, which then only names it
  */
@@ -40,8 +41,10 @@ public record PretrainJob(String model, PassageSource corpus, String masking, In
     }
 
     public PretrainJob {
-        hooks = List.copyOf(hooks);
         Objects.requireNonNull(objective, "objective");
+        List<HookSpec> all = new java.util.ArrayList<>(hooks);
+        objective.hooks().stream().filter(h -> !all.contains(h)).forEach(all::add); // the objective's modules train with the run
+        hooks = List.copyOf(all);
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(corpus, "corpus");
         Objects.requireNonNull(masking, "masking");
