@@ -90,6 +90,9 @@ final class FinetuneCommand implements Callable<Integer> {
     AdapterOptions adapter;
 
     @Mixin
+    ErnieOption ernie;
+
+    @Mixin
     JsonOption json;
 
     /** Every plug-in the flags ask for; their stack decides the order. */
@@ -98,6 +101,7 @@ final class FinetuneCommand implements Callable<Integer> {
         java.util.Optional.ofNullable(entityTable.spec()).ifPresent(out::add);
         java.util.Optional.ofNullable(kg.spec(seed.value)).ifPresent(out::add);
         java.util.Optional.ofNullable(adapter.spec()).ifPresent(out::add);
+        java.util.Optional.ofNullable(ernie.spec(model.name)).ifPresent(out::add);
         return out;
     }
 

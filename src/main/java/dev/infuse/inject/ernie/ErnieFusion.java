@@ -205,7 +205,7 @@ public final class ErnieFusion implements LayerHook, AutoCloseable {
     public static ErnieFusion read(Path dir, BertConfig c) {
         Path file = dir.resolve(FILE);
         if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new InfuseException(dir + " has no " + FILE + " (ERNIE's fusion weights)");
+            throw new InfuseException(dir + " has no " + FILE + " (ERNIE's fusion weights): pretrain it with --method mlm+dea --ernie-embeddings DIR");
         }
         EntityVectors entities = EntityVectors.read(dir.resolve(EntityVectors.FILE));
         Map<String, String> meta = new HashMap<>();
