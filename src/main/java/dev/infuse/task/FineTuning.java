@@ -97,13 +97,18 @@ public final class FineTuning {
             lm.model().close();
             lm = new MaskedLm(restored, lm.tokenizer(), resumeFrom.toString());
         }
-        TaskHead head = TaskHead.random(c.hiddenSize(), c.numHiddenLayers(), Tasks.groups(job.task()), labels.size(), job.transfer(), job.seed());
+        TaskHead head = null;
         TaskModel built;
         try {
-            built = new TaskModel(lm, head, job.task(), labels, job.transfer(), job.maxSeqLength(), new KnowledgeStack(plugins));
+            KnowledgeStack stack = new KnowledgeStack(plugins); // its output modules, if any, decide the head's width
+            head = TaskHead.random(stack.headWidth(c.hiddenSize()), c.numHiddenLayers(), Tasks.groups(job.task()), labels.size(), job.transfer(),
+                    job.seed());
+            built = new TaskModel(lm, head, job.task(), labels, job.transfer(), job.maxSeqLength(), stack);
         } catch (RuntimeException e) {
             plugins.forEach(Knowledge::close);
-            head.close();
+            if (head != null) {
+                head.close();
+            }
             lm.close();
             throw e;
         }
@@ -133,7 +138,10 @@ public final class FineTuning {
         String prefix = ParameterSpec.prefix(encoder.config());
         Trainables params = new Trainables().encoder(encoder, n -> open.contains(n) && n.startsWith(prefix))
                 .module(model.head(), job.headPeakLr() / job.lr());
-        log.println("infuse: " + params.share(encoder, model.head()));
+        List<dev.infuse.model.ParameterOwner> others = new ArrayList<>(List.of(model.head()));
+        others.addAll(model.knowledge().outputModules()); // modules after the encoder train as its hooks do
+        others.subList(1, others.size()).forEach(params::module);
+        log.println("infuse: " + params.share(encoder, others.toArray(dev.infuse.model.ParameterOwner[]::new)));
         List<Integer> lengths = data.stream().map(e -> e.row().length()).toList();
         // Each epoch shuffled, then grouped by length so a batch pads little (LengthBatches); the order comes from (seed, epoch).
         EpochBatches<TaskBatch> batches = new EpochBatches<>(data.size(), job.batchSize(), 0,
