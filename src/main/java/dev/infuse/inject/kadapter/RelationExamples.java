@@ -79,6 +79,38 @@ public final class RelationExamples {
      * is one error line.
      */
     public static Built build(DomainBundle bundle, Label label, int minExamples, int devMax, long seed) {
+        Collected c = collect(bundle, label);
+        List<RelationExample> examples = c.examples();
+        Map<String, Integer> counts = new TreeMap<>();
+        examples.forEach(x -> counts.merge(x.relation(), 1, Integer::sum));
+        Map<String, Integer> kept = new LinkedHashMap<>();
+        Map<String, Integer> dropped = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())
+                .forEach(e -> (e.getValue() >= minExamples ? kept : dropped).put(e.getKey(), e.getValue()));
+        if (kept.size() < 2) {
+            throw new InfuseException(bundle.dir() + ": only " + kept.size() + " label" + (kept.size() == 1 ? "" : "s") + " (" + String.join(", ",
+                    kept.keySet()) + ") of --labels " + label.flag + " keep at least " + minExamples + " sentences; relation classification needs"
+                    + " two (labels with fewer: " + dropped.size() + ")" + (label == Label.RELATION ? "; try --labels relation+tail-type" : ""));
+        }
+        List<RelationExample> use = new ArrayList<>(examples.stream().filter(x -> kept.containsKey(x.relation())).toList());
+        Collections.shuffle(use, new Random(seed));
+        int dev = Math.min(devMax, use.size() / 10);
+        return new Built(List.copyOf(use.subList(dev, use.size())), List.copyOf(use.subList(0, dev)), kept, dropped, c.sentences());
+    }
+
+    /**
+     * The paper's labels, the relations, when at least two of them keep {@code minExamples} sentences; otherwise the
+     * relation with the tail's type (FOLDOC's co-mentioned pairs all have one relation, see_also).
+     */
+    public static Label labelsFor(DomainBundle bundle, int minExamples) {
+        Map<String, Integer> counts = new TreeMap<>();
+        collect(bundle, Label.RELATION).examples().forEach(x -> counts.merge(x.relation(), 1, Integer::sum));
+        return counts.values().stream().filter(n -> n >= minExamples).count() >= 2 ? Label.RELATION : Label.RELATION_TAIL_TYPE;
+    }
+
+    private record Collected(List<RelationExample> examples, long sentences) {}
+
+    private static Collected collect(DomainBundle bundle, Label label) {
         Map<String, List<String>> relations = new HashMap<>(); // "head\ttail" -> relations, sorted
         long triples;
         try (Stream<Triple> s = bundle.triples()) {
@@ -123,21 +155,7 @@ public final class RelationExamples {
             throw new InfuseException(bundle.dir() + ": no corpus sentence mentions both the head and the tail of any of its " + triples
                     + " triples, so K-Adapter's relation classification has no example");
         }
-        Map<String, Integer> counts = new TreeMap<>();
-        examples.forEach(x -> counts.merge(x.relation(), 1, Integer::sum));
-        Map<String, Integer> kept = new LinkedHashMap<>();
-        Map<String, Integer> dropped = new LinkedHashMap<>();
-        counts.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())
-                .forEach(e -> (e.getValue() >= minExamples ? kept : dropped).put(e.getKey(), e.getValue()));
-        if (kept.size() < 2) {
-            throw new InfuseException(bundle.dir() + ": only " + kept.size() + " label" + (kept.size() == 1 ? "" : "s") + " (" + String.join(", ",
-                    kept.keySet()) + ") of --labels " + label.flag + " keep at least " + minExamples + " sentences; relation classification needs"
-                    + " two (labels with fewer: " + dropped.size() + ")" + (label == Label.RELATION ? "; try --labels relation+tail-type" : ""));
-        }
-        List<RelationExample> use = new ArrayList<>(examples.stream().filter(x -> kept.containsKey(x.relation())).toList());
-        Collections.shuffle(use, new Random(seed));
-        int dev = Math.min(devMax, use.size() / 10);
-        return new Built(List.copyOf(use.subList(dev, use.size())), List.copyOf(use.subList(0, dev)), kept, dropped, sentences);
+        return new Collected(examples, sentences);
     }
 
     /** The examples of one sentence [start, end) of {@code p}: each ordered pair of entities a triple links, first mentions. */
