@@ -46,6 +46,19 @@ class KadapterCommandTest {
         assertTrue(!Files.exists(out.resolve("checkpoint")), "a finished run keeps no checkpoint");
         CliRun eval = CliRun.of("eval", "--model", out.toString(), "--test", out.resolve("dev.jsonl").toString(), "--json");
         assertEquals(0, eval.code(), eval.err());
+        // a task fine-tuned on top of it: the adapter trains with the head, the encoder stays the base model
+        Path ft = tmp.resolve("ft");
+        Path typing = tmp.resolve("typing.jsonl");
+        CliRun f = CliRun.of("finetune", "--model", model.toString(), "--task", "relation", "--train", out.resolve("dev.jsonl").toString(),
+                "--dev", out.resolve("dev.jsonl").toString(), "--kadapter", out.toString(), "--output-dir", ft.toString(), "--max-steps", "2",
+                "--batch-size", "4", "--max-seq-length", "16");
+        assertEquals(0, f.code(), f.err());
+        assertTrue(Files.exists(ft.resolve("kadapter_model.safetensors")) && Files.exists(ft.resolve("head.safetensors")), "saved as an adapter run");
+        assertTrue(!Files.exists(ft.resolve("model.safetensors")), "the encoder is the base model's");
+        assertEquals(0, CliRun.of("eval", "--model", ft.toString(), "--test", out.resolve("dev.jsonl").toString()).code());
+        PretrainCommandTest.assertError(CliRun.of("finetune", "--model", model.toString(), "--task", "relation", "--train", typing.toString(), "--dev",
+                typing.toString(), "--kadapter", tmp.toString(), "--output-dir", tmp.resolve("ft2").toString()),
+                "--kadapter " + tmp + " holds no kadapter_model.safetensors; give the --output of infuse kadapter train");
     }
 
     @Test

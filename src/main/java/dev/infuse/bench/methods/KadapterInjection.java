@@ -2,11 +2,10 @@ package dev.infuse.bench.methods;
 
 import dev.infuse.domain.DomainBundle;
 import dev.infuse.inject.KnowledgeSpec;
-import dev.infuse.inject.SavedKnowledge;
 import dev.infuse.inject.kadapter.KadapterJob;
-import dev.infuse.inject.kadapter.KadapterKnowledge;
 import dev.infuse.inject.kadapter.KadapterSpec;
 import dev.infuse.inject.kadapter.KadapterTraining;
+import dev.infuse.inject.kadapter.SavedKadapter;
 import dev.infuse.inject.kadapter.RelationExamples;
 import dev.infuse.train.TrainSettings;
 import java.nio.file.Path;
@@ -33,7 +32,7 @@ final class KadapterInjection implements InjectionMethod {
 
     @Override
     public List<KnowledgeSpec> knowledge(Path dir, long seed, float peltNorm) {
-        return List.of(new SavedKnowledge(KadapterKnowledge.NAME, dir));
+        return List.of(new SavedKadapter(dir));
     }
 
     @Override
