@@ -138,10 +138,10 @@ public final class FineTuning {
         String prefix = ParameterSpec.prefix(encoder.config());
         Trainables params = new Trainables().encoder(encoder, n -> open.contains(n) && n.startsWith(prefix))
                 .module(model.head(), job.headPeakLr() / job.lr());
-        List<dev.infuse.model.ParameterOwner> others = new ArrayList<>(List.of(model.head()));
-        others.addAll(model.knowledge().outputModules()); // modules after the encoder train as its hooks do
-        others.subList(1, others.size()).forEach(params::module);
-        log.println("infuse: " + params.share(encoder, others.toArray(dev.infuse.model.ParameterOwner[]::new)));
+        model.knowledge().outputModules().forEach(params::module); // modules after the encoder train as its hooks do
+        List<dev.infuse.model.ParameterOwner> counted = new ArrayList<>(List.of(model.head()));
+        counted.addAll(model.knowledge().outputModules());
+        log.println("infuse: " + params.share(encoder, counted.toArray(dev.infuse.model.ParameterOwner[]::new)));
         List<Integer> lengths = data.stream().map(e -> e.row().length()).toList();
         // Each epoch shuffled, then grouped by length so a batch pads little (LengthBatches); the order comes from (seed, epoch).
         EpochBatches<TaskBatch> batches = new EpochBatches<>(data.size(), job.batchSize(), 0,
