@@ -62,7 +62,7 @@ final class KadapterCommand extends GroupCommand {
         String labels;
 
         @Range(min = 1)
-        @Option(names = "--min-examples", defaultValue = "10", description = "Labels with fewer sentences are dropped, and counted (default ${DEFAULT-VALUE}).")
+        @Option(names = "--min-examples", defaultValue = "10", description = "Labels with fewer examples (one per sentence and entity pair) are dropped, and counted (default ${DEFAULT-VALUE}).")
         int minExamples;
 
         @Option(names = "--adapter-layers", paramLabel = "I,J,K", description = "Hidden states the adapter layers read, 0 the embeddings (default: 0,5,11 for 12 layers, scaled as floor(k (L-1) / 2)).")
@@ -98,7 +98,7 @@ final class KadapterCommand extends GroupCommand {
                     batchSize, maxSeqLength, lr, warmupRatio, saveEvery, seed.value, resume, overwrite);
             KadapterTraining.Result r = KadapterTraining.run(job, List.of(), System.err);
             System.err.println("infuse: wrote " + output + " (" + r.kept().size() + " labels, " + r.dropped().size() + " dropped for fewer than "
-                    + minExamples + " sentences; the encoder unchanged)");
+                    + minExamples + " examples; the encoder unchanged)");
             return 0;
         }
 

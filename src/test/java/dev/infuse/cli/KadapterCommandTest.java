@@ -40,7 +40,7 @@ class KadapterCommandTest {
         Path out = tmp.resolve("ok");
         CliRun r = CliRun.of(args(out));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("infuse: 24 examples from 24 sentences: 4 labels kept, 0 with fewer than 1 sentences dropped (0 sentences)"),
+        assertTrue(r.err().contains("infuse: 24 examples from 24 sentences: 4 labels kept, 0 with fewer than 1 examples dropped (0 examples)"),
                 r.err());
         assertTrue(Files.exists(out.resolve("kadapter_model.safetensors")) && Files.exists(out.resolve("kadapter_config.json")));
         assertTrue(!Files.exists(out.resolve("checkpoint")), "a finished run keeps no checkpoint");

@@ -18,7 +18,7 @@ import java.util.List;
  * model with the adapter after it, {@code [last ; adapter]}. Adapters learn from nothing: the rate is the other
  * adapters' {@value AdapterPretraining#LR}, not the reference's 5e-5, which moves a 0.0002-initialised stack little in
  * a hundred steps. Labels are the relations, or the relation with the tail's type where fewer than two relations keep
- * {@value #MIN_EXAMPLES} sentences (FOLDOC: every co-mentioned pair is see_also). The cloze probes read the masked LM,
+ * {@value #MIN_EXAMPLES} examples (FOLDOC: every co-mentioned pair is see_also). The cloze probes read the masked LM,
  * which an adapter after the encoder does not change.
  */
 final class KadapterInjection implements InjectionMethod {

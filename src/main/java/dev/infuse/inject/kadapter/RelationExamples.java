@@ -53,17 +53,17 @@ public final class RelationExamples {
     }
 
     /**
-     * @param kept sentences per label kept, most first
-     * @param dropped sentences per label dropped for having fewer than the minimum
+     * @param kept examples per label kept, most first
+     * @param dropped examples per label dropped for having fewer than the minimum
      * @param sentences sentences read
      */
     public record Built(List<RelationExample> train, List<RelationExample> dev, Map<String, Integer> kept, Map<String, Integer> dropped,
             long sentences) {
-        /** "12,345 sentences, 31 labels kept, 74 with fewer than 10 sentences dropped (412 sentences)". */
+        /** "25,888 examples from 47,036 sentences: 71 labels kept, 31 with fewer than 10 examples dropped (118 examples)". */
         public String summary(int minExamples) {
-            int droppedSentences = dropped.values().stream().mapToInt(Integer::intValue).sum();
-            return String.format(Locale.ROOT, "%,d examples from %,d sentences: %d labels kept, %d with fewer than %d sentences dropped (%,d sentences)",
-                    train.size() + dev.size(), sentences, kept.size(), dropped.size(), minExamples, droppedSentences);
+            int droppedExamples = dropped.values().stream().mapToInt(Integer::intValue).sum();
+            return String.format(Locale.ROOT, "%,d examples from %,d sentences: %d labels kept, %d with fewer than %d examples dropped (%,d examples)",
+                    train.size() + dev.size(), sentences, kept.size(), dropped.size(), minExamples, droppedExamples);
         }
     }
 
@@ -89,7 +89,7 @@ public final class RelationExamples {
                 .forEach(e -> (e.getValue() >= minExamples ? kept : dropped).put(e.getKey(), e.getValue()));
         if (kept.size() < 2) {
             throw new InfuseException(bundle.dir() + ": only " + kept.size() + " label" + (kept.size() == 1 ? "" : "s") + " (" + String.join(", ",
-                    kept.keySet()) + ") of --labels " + label.flag + " keep at least " + minExamples + " sentences; relation classification needs"
+                    kept.keySet()) + ") of --labels " + label.flag + " keep at least " + minExamples + " examples; relation classification needs"
                     + " two (labels with fewer: " + dropped.size() + ")" + (label == Label.RELATION ? "; try --labels relation+tail-type" : ""));
         }
         List<RelationExample> use = new ArrayList<>(examples.stream().filter(x -> kept.containsKey(x.relation())).toList());
@@ -99,7 +99,7 @@ public final class RelationExamples {
     }
 
     /**
-     * The paper's labels, the relations, when at least two of them keep {@code minExamples} sentences; otherwise the
+     * The paper's labels, the relations, when at least two of them keep {@code minExamples} examples; otherwise the
      * relation with the tail's type (FOLDOC's co-mentioned pairs all have one relation, see_also).
      */
     public static Label labelsFor(DomainBundle bundle, int minExamples) {

@@ -81,7 +81,7 @@ public class KadapterTrainingTest {
         assertEquals(2, typed.dropped().size(), "flows_to:place and sings_at:thing have 4 sentences each, fewer than 5");
         InfuseException one = assertThrows(InfuseException.class,
                 () -> RelationExamples.build(DomainBundle.open(bundle), RelationExamples.Label.RELATION, 9, 1000, 1));
-        assertTrue(one.getMessage().endsWith("only 0 labels () of --labels relation keep at least 9 sentences; relation classification needs two"
+        assertTrue(one.getMessage().endsWith("only 0 labels () of --labels relation keep at least 9 examples; relation classification needs two"
                 + " (labels with fewer: 4); try --labels relation+tail-type"), one.getMessage());
     }
 
