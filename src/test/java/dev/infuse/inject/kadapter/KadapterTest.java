@@ -158,6 +158,27 @@ class KadapterTest {
     }
 
     @Test
+    void itStacksWithALoraInsideTheEncoder() {
+        TaskSet set = Tasks.read("relation", relations);
+        Labels labels = new Labels(set.labelsInOrder());
+        float[] alone;
+        MaskedLm lm = MaskedLm.load(model.toString());
+        try (TaskModel m = taskModel(lm, new KnowledgeStack(List.of(tiny().open(lm, 32, 4))), Transfer.FULL, labels);
+                NDManager s = Engines.newManager()) {
+            Tensors.noGrad();
+            alone = m.logits(s, encode(m, set), false).toFloatArray();
+        }
+        MaskedLm lm2 = MaskedLm.load(model.toString());
+        KnowledgeStack both = new KnowledgeStack(List.of(dev.infuse.inject.adapter.LoraSpec.defaults().open(lm2, 32, 1), tiny().open(lm2, 32, 4)));
+        assertEquals("lora+kadapter", both.describe());
+        try (TaskModel m = taskModel(lm2, both, Transfer.FULL, labels); NDManager s = Engines.newManager()) {
+            assertEquals(1, lm2.model().hooks().size(), "the LoRA sits inside the encoder");
+            // LoRA's B starts at zero, so the encoder computes what it did without it, and the adapter after it reads the same states
+            assertArrayEquals(alone, m.logits(s, encode(m, set), false).toFloatArray());
+        }
+    }
+
+    @Test
     void transfersThatReadOtherStatesAreRefused() {
         TaskSet set = Tasks.read("relation", relations);
         Labels labels = new Labels(set.labelsInOrder());
