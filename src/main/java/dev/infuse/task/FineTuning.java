@@ -1,5 +1,6 @@
 package dev.infuse.task;
 
+import dev.infuse.io.AtomicFiles;
 import ai.djl.ndarray.types.Shape;
 import dev.infuse.InfuseException;
 import dev.infuse.engine.Tensors;
@@ -65,9 +66,19 @@ public final class FineTuning {
         identity.put("model", job.model());
         identity.put("train-sha256", Provenance.sha256(job.train()));
         identity.put("dev-sha256", Provenance.sha256(job.dev()));
+        if (job.schedule().initFrom() != null) { // the first stage's weights, so a resume from another first stage is refused
+            InitFrom.checkBase(job.schedule().initFrom(), job.model());
+            for (String f : List.of(TaskModel.TASK_FILE, "model.safetensors", TaskModel.HEAD_FILE)) {
+                Path p = job.schedule().initFrom().resolve(f);
+                if (java.nio.file.Files.isRegularFile(p)) {
+                    identity.put("init-from-" + f + "-sha256", Provenance.sha256(p));
+                }
+            }
+        }
         // Each plug-in's settings and input hashes: a resume with another graph, table or adapter size is refused.
         job.knowledge().forEach(k -> identity.putAll(k.identity()));
         Set<String> ours = new java.util.HashSet<>(FinetuneOutput.OURS);
+        ours.addAll(Set.of(CheckpointAverage.DIR, CheckpointAverage.AVERAGED, CheckpointAverage.AVERAGED + ".tmp"));
         job.knowledge().forEach(k -> ours.addAll(k.files()));
         try (OutputDir.Run run = OutputDir.prepare(job.outputDir(), ours, identity, job.resume(), job.overwrite(), log)) {
             Result r = run(job, train, dev, identity, run.resumeFrom(), listeners, log);
@@ -98,6 +109,19 @@ public final class FineTuning {
             lm = new MaskedLm(restored, lm.tokenizer(), resumeFrom.toString());
         }
         TaskHead head = TaskHead.random(c.hiddenSize(), c.numHiddenLayers(), Tasks.groups(job.task()), labels.size(), job.transfer(), job.seed());
+        if (resumeFrom == null && job.schedule().initFrom() != null) { // on resume the checkpoint holds them
+            try (TaskModel first = TaskModel.load(job.schedule().initFrom())) {
+                int n = InitFrom.encoder(first, lm);
+                boolean withHead = InitFrom.head(first, head, job.task(), labels);
+                log.println("infuse: starting from " + job.schedule().initFrom() + ": " + n + " encoder weights" + (withHead
+                        ? " and its " + first.task() + " head" : "; a fresh head (it did " + first.task() + " with " + first.labels().size() + " labels)"));
+            } catch (RuntimeException e) {
+                plugins.forEach(Knowledge::close);
+                head.close();
+                lm.close();
+                throw e;
+            }
+        }
         TaskModel built;
         try {
             built = new TaskModel(lm, head, job.task(), labels, job.transfer(), job.maxSeqLength(), new KnowledgeStack(plugins));
@@ -131,7 +155,8 @@ public final class FineTuning {
         // The MLM head and pooler get no gradient from a task loss; leaving them out keeps weight decay off them.
         Set<String> open = encoderTrains(job, model) ? new Freeze(job.topLayers(), false).trainable(encoder.config()) : Set.of();
         String prefix = ParameterSpec.prefix(encoder.config());
-        Trainables params = new Trainables().encoder(encoder, n -> open.contains(n) && n.startsWith(prefix))
+        TransferSchedule schedule = job.schedule();
+        Trainables params = new Trainables().encoder(encoder, n -> open.contains(n) && n.startsWith(prefix), n -> schedule.lrScale(encoder.config(), n))
                 .module(model.head(), job.headPeakLr() / job.lr());
         log.println("infuse: " + params.share(encoder, model.head()));
         List<Integer> lengths = data.stream().map(e -> e.row().length()).toList();
@@ -141,6 +166,11 @@ public final class FineTuning {
                 indices -> new TaskBatch(indices.stream().map(data::get).toList()));
         int maxSteps = job.maxSteps() > 0 ? job.maxSteps() : batches.perEpoch() * job.epochs();
         int evalEvery = job.evalEvery() > 0 ? job.evalEvery() : batches.perEpoch();
+        if (schedule.unfreezes()) {
+            long every = schedule.unfreezeEvery() == TransferSchedule.EPOCH ? batches.perEpoch() : schedule.unfreezeEvery();
+            params.unfreezing(n -> encoder.parameters().containsKey(n) ? TransferSchedule.unfrozenFrom(encoder.config(), n, every) : 0);
+            log.println("infuse: gradual unfreezing: the head alone for " + every + " steps, then one more layer from the top every " + every);
+        }
         LoopSettings loop = new LoopSettings(maxSteps, job.lr(), Math.round(job.warmupRatio() * maxSteps), LrSchedule.Kind.LINEAR, 1f, 1,
                 0.01f, job.seed());
         try (AdamW adam = new AdamW(loop.optimizer())) {
@@ -154,11 +184,17 @@ public final class FineTuning {
                 from = DevEvaluation.read(resumeFrom);
                 start = st.step();
                 FinetuneOutput.truncateAfter(job.outputDir().resolve("dev_scores.jsonl"), start);
+                CheckpointAverage.truncateAfter(job.outputDir(), start);
             }
             DevEvaluation eval = new DevEvaluation(model, dev, job.batchSize() * 2, evalEvery, job.patience(), from,
                     new DevEvaluation.Checkpointing(job.outputDir(), model, params, adam, identity), (s, step) -> save(job, model, s, step), log);
             List<TrainListener> all = new ArrayList<>(listeners);
             all.add(eval);
+            CheckpointAverage averaging = schedule.averageLast() > 0
+                    ? new CheckpointAverage(job.outputDir(), params.trained(), evalEvery, schedule.averageLast()) : null;
+            if (averaging != null) {
+                all.add(0, averaging); // before the dev evaluation, which may stop the run at this step
+            }
             BatchLoss<TaskBatch> loss = (s, batch, training) -> Losses.crossEntropy(model.logits(s, batch.examples(), training),
                     Tensors.copyOf(s, batch.gold(), new Shape(batch.predicted()))); // ()
             long steps;
@@ -167,7 +203,32 @@ public final class FineTuning {
             } catch (Stopped stop) {
                 throw stop.then(ResumeHint.of(job.outputDir()));
             }
+            if (averaging != null) {
+                averaged(job, model, dev, averaging, log);
+            }
             return new Result(eval.state().best(), eval.state().bestStep(), steps, eval.history());
+        }
+    }
+
+    /** The mean of the last snapshots, scored on dev and saved in {@code averaged/} beside the best model. */
+    private static void averaged(FinetuneJob job, TaskModel model, TaskSet dev, CheckpointAverage averaging, PrintStream log) {
+        int n = averaging.average();
+        Scores s = Predictor.evaluate(model, dev, job.batchSize() * 2, FinetuneOutput.QUIET);
+        log.println(String.format(java.util.Locale.ROOT, "infuse: the mean of the last %d snapshots: dev %s %.4f, in %s", n, s.primaryName(),
+                s.primary(), job.outputDir().resolve(CheckpointAverage.AVERAGED)));
+        Provenance p = Provenance.of("finetuned-model").input("base_model", job.model()).input("train", job.train().toString())
+                .input("dev", job.dev().toString());
+        job.settings().forEach(p::setting);
+        p.setting("averaged_snapshots", n).setting("dev_" + s.primaryName(), s.primary());
+        Path dir = job.outputDir().resolve(CheckpointAverage.AVERAGED);
+        Path tmp = job.outputDir().resolve(CheckpointAverage.AVERAGED + ".tmp");
+        try (StopSignal.Writing w = StopSignal.writing()) { // written aside, then swapped in whole
+            AtomicFiles.deleteTree(tmp);
+            model.save(tmp, p, job.model(), true);
+            AtomicFiles.deleteTree(dir);
+            java.nio.file.Files.move(tmp, dir);
+        } catch (java.io.IOException e) {
+            throw new InfuseException("cannot write " + dir + ": " + e.getMessage());
         }
     }
 

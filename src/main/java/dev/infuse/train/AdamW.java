@@ -86,11 +86,18 @@ public final class AdamW implements AutoCloseable {
      * {@code gradScale} (global-norm clipping's factor, 1 for none).
      */
     public void step(Map<String, NDArray> params, Set<String> noDecay, ToDoubleFunction<String> lrOf, float gradScale) {
+        step(params, noDecay, lrOf, gradScale, name -> 0);
+    }
+
+    /**
+     * As above for parameters that start training at different steps (gradual unfreezing): {@code from} gives
+     * the optimizer step (0-based) of a parameter's first update, and its bias correction counts its own updates,
+     * as torch's per-parameter step does.
+     */
+    public void step(Map<String, NDArray> params, Set<String> noDecay, ToDoubleFunction<String> lrOf, float gradScale,
+            java.util.function.ToLongFunction<String> from) {
         Tensors.noGrad();
         step++;
-        double bias1 = 1 - Math.pow(settings.beta1(), step);
-        double bias2 = 1 - Math.pow(settings.beta2(), step);
-        float invSqrtBias2 = (float) (1 / Math.sqrt(bias2));
         List<NDArray> gradients = new ArrayList<>();
         try (NDManager s = state.newSubManager()) {
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
@@ -98,6 +105,9 @@ public final class AdamW implements AutoCloseable {
                 if (!p.hasGradient()) {
                     continue;
                 }
+                long own = step - from.applyAsLong(e.getKey()); // this parameter's updates, this one included
+                double bias1 = 1 - Math.pow(settings.beta1(), own);
+                float invSqrtBias2 = (float) (1 / Math.sqrt(1 - Math.pow(settings.beta2(), own)));
                 float lr = (float) lrOf.applyAsDouble(e.getKey());
                 float decay = noDecay.contains(e.getKey()) ? 1f : 1 - lr * settings.weightDecay();
                 FusedAdamW.Scalars sc = new FusedAdamW.Scalars(settings.beta1(), 1 - settings.beta1(), settings.beta2(),

@@ -30,6 +30,8 @@ public final class Trainables {
     private final Map<String, Float> lrScale = new HashMap<>();
     private final Set<String> names = new HashSet<>();
     private final List<ParameterOwner> modules = new ArrayList<>();
+    private static final java.util.function.ToLongFunction<String> NONE = n -> 0;
+    private java.util.function.ToLongFunction<String> from = NONE;
 
     /**
      * The encoder's parameters that {@code trains} accepts, and every parameter of its hooks.
@@ -37,7 +39,22 @@ public final class Trainables {
      * @param trains which encoder names train, usually {@link Freeze#trainable}
      */
     public Trainables encoder(BertModel model, Predicate<String> trains) {
-        claim(model, trains, 1f);
+        return encoder(model, trains, n -> 1f);
+    }
+
+    /**
+     * The same with a learning-rate scale per encoder parameter ({@code --layer-lr-decay}: lower layers learn
+     * slower); hooks train at the run's rate.
+     */
+    public Trainables encoder(BertModel model, Predicate<String> trains, java.util.function.ToDoubleFunction<String> scale) {
+        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+            if (!names.add(e.getKey())) {
+                throw new InfuseException("two modules use the parameter name \"" + e.getKey() + "\"; names must be unique across a run");
+            }
+            if (trains.test(e.getKey())) {
+                add(model, e.getKey(), e.getValue(), (float) scale.applyAsDouble(e.getKey()));
+            }
+        }
         for (LayerHook h : model.hooks()) {
             module(h);
         }
@@ -74,15 +91,57 @@ public final class Trainables {
                 throw new InfuseException("two modules use the parameter name \"" + n + "\"; names must be unique across a run");
             }
             if (trains.test(n)) {
-                trained.put(n, e.getValue());
-                if (!owner.decays(n)) {
-                    noDecay.add(n);
-                }
-                if (scale != 1f) {
-                    lrScale.put(n, scale);
-                }
+                add(owner, n, e.getValue(), scale);
             }
         }
+    }
+
+    private void add(ParameterOwner owner, String n, NDArray p, float scale) {
+        if (!(scale > 0) || Float.isInfinite(scale)) {
+            throw new IllegalArgumentException("learning-rate scale of " + n + " must be positive and finite, found " + scale);
+        }
+        trained.put(n, p);
+        if (!owner.decays(n)) {
+            noDecay.add(n);
+        }
+        if (scale != 1f) {
+            lrScale.put(n, scale);
+        }
+    }
+
+    /**
+     * Gradual unfreezing: parameter {@code name} trains from step {@code from(name)} on (0: from the start), and
+     * until then it records no gradient and the optimizer leaves it, and its moments, alone.
+     */
+    public Trainables unfreezing(java.util.function.ToLongFunction<String> from) {
+        this.from = from;
+        return this;
+    }
+
+    /** The step (0-based) from which {@code name} trains. */
+    public long from(String name) {
+        return from.applyAsLong(name);
+    }
+
+    /**
+     * The trained parameters that train at step {@code step} (0-based), with gradient recording set to match;
+     * all of them unless a schedule unfreezes them gradually.
+     */
+    public Map<String, NDArray> active(long step) {
+        if (from == NONE) {
+            return trained();
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        trained.forEach((n, p) -> {
+            boolean on = from.applyAsLong(n) <= step;
+            if (p.hasGradient() != on) {
+                p.setRequiresGradient(on);
+            }
+            if (on) {
+                out.put(n, p);
+            }
+        });
+        return Collections.unmodifiableMap(out);
     }
 
     /** The parameters that train, by name, in the order their owners were added. */
