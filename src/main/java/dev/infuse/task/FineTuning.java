@@ -187,7 +187,7 @@ public final class FineTuning {
                 CheckpointAverage.truncateAfter(job.outputDir(), start);
             }
             DevEvaluation eval = new DevEvaluation(model, dev, job.batchSize() * 2, evalEvery, job.patience(), from,
-                    new DevEvaluation.Checkpointing(job.outputDir(), model, params, adam, identity), (s, step) -> save(job, model, s, step), log);
+                    new DevEvaluation.Checkpointing(job.outputDir(), encoder, params, adam, identity), (s, step) -> save(job, model, s, step), log);
             List<TrainListener> all = new ArrayList<>(listeners);
             all.add(eval);
             CheckpointAverage averaging = schedule.averageLast() > 0
