@@ -39,6 +39,24 @@ final class DevEvaluation implements TrainListener {
         static final State FRESH = new State(null, 0, 0);
     }
 
+    /** Where a run starts: its step and its early-stopping state. */
+    record Start(long step, State state) {
+        static final Start FRESH = new Start(0, State.FRESH);
+    }
+
+    /**
+     * Puts a run back where its checkpoint {@code from} left it (weights, optimizer, data cursor), drops the dev
+     * scores logged after that step, and returns the step and the early-stopping state to continue with.
+     */
+    static Start resume(Path from, long maxSteps, Trainables params, AdamW adam, dev.infuse.train.BatchSource<?> data, Path out, PrintStream log) {
+        TrainCheckpoint.State st = TrainCheckpoint.readState(from, maxSteps);
+        log.println("infuse: resuming at step " + st.step() + " from " + from);
+        TrainCheckpoint.restore(from, params, adam, st.optimizerStep());
+        data.seek(st.cursor());
+        FinetuneOutput.truncateAfter(out.resolve("dev_scores.jsonl"), st.step());
+        return new Start(st.step(), read(from));
+    }
+
     /** Where a checkpoint goes and what it holds besides this listener's state. */
     record Checkpointing(Path out, BertModel encoder, Trainables params, AdamW adam, Map<String, Object> identity) {}
 

@@ -174,19 +174,10 @@ public final class FineTuning {
         LoopSettings loop = new LoopSettings(maxSteps, job.lr(), Math.round(job.warmupRatio() * maxSteps), LrSchedule.Kind.LINEAR, 1f, 1,
                 0.01f, job.seed());
         try (AdamW adam = new AdamW(loop.optimizer())) {
-            long start = 0;
-            DevEvaluation.State from = DevEvaluation.State.FRESH;
-            if (resumeFrom != null) {
-                TrainCheckpoint.State st = TrainCheckpoint.readState(resumeFrom, maxSteps);
-                log.println("infuse: resuming at step " + st.step() + " from " + resumeFrom);
-                TrainCheckpoint.restore(resumeFrom, params, adam, st.optimizerStep());
-                batches.seek(st.cursor());
-                from = DevEvaluation.read(resumeFrom);
-                start = st.step();
-                FinetuneOutput.truncateAfter(job.outputDir().resolve("dev_scores.jsonl"), start);
-                CheckpointAverage.truncateAfter(job.outputDir(), start);
-            }
-            DevEvaluation eval = new DevEvaluation(model, dev, job.batchSize() * 2, evalEvery, job.patience(), from,
+            DevEvaluation.Start start = resumeFrom == null ? DevEvaluation.Start.FRESH
+                    : DevEvaluation.resume(resumeFrom, maxSteps, params, adam, batches, job.outputDir(), log);
+            CheckpointAverage.truncateAfter(job.outputDir(), start.step());
+            DevEvaluation eval = new DevEvaluation(model, dev, job.batchSize() * 2, evalEvery, job.patience(), start.state(),
                     new DevEvaluation.Checkpointing(job.outputDir(), encoder, params, adam, identity), (s, step) -> save(job, model, s, step), log);
             List<TrainListener> all = new ArrayList<>(listeners);
             all.add(eval);
@@ -199,7 +190,7 @@ public final class FineTuning {
                     Tensors.copyOf(s, batch.gold(), new Shape(batch.predicted()))); // ()
             long steps;
             try {
-                steps = new Trainer<>(params, loss, batches, loop, adam, all).run(start);
+                steps = new Trainer<>(params, loss, batches, loop, adam, all).run(start.step());
             } catch (Stopped stop) {
                 throw stop.then(ResumeHint.of(job.outputDir()));
             }

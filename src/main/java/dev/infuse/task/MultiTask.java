@@ -150,18 +150,9 @@ public final class MultiTask {
         LoopSettings loop = new LoopSettings(job.maxSteps(), job.lr(), Math.round(job.warmupRatio() * job.maxSteps()), LrSchedule.Kind.LINEAR, 1f, 1,
                 0.01f, job.seed());
         try (AdamW adam = new AdamW(loop.optimizer())) {
-            long start = 0;
-            DevEvaluation.State from = DevEvaluation.State.FRESH;
-            if (resumeFrom != null) {
-                TrainCheckpoint.State st = TrainCheckpoint.readState(resumeFrom, job.maxSteps());
-                log.println("infuse: resuming at step " + st.step() + " from " + resumeFrom);
-                TrainCheckpoint.restore(resumeFrom, params, adam, st.optimizerStep());
-                sampler.seek(st.cursor());
-                from = DevEvaluation.read(resumeFrom);
-                start = st.step();
-                FinetuneOutput.truncateAfter(job.outputDir().resolve("dev_scores.jsonl"), start);
-            }
-            DevEvaluation eval = new DevEvaluation(warn -> mean(models, devs, job.batchSize() * 2, warn), job.evalEvery(), job.patience(), from,
+            DevEvaluation.Start start = resumeFrom == null ? DevEvaluation.Start.FRESH
+                    : DevEvaluation.resume(resumeFrom, job.maxSteps(), params, adam, sampler, job.outputDir(), log);
+            DevEvaluation eval = new DevEvaluation(warn -> mean(models, devs, job.batchSize() * 2, warn), job.evalEvery(), job.patience(), start.state(),
                     new DevEvaluation.Checkpointing(job.outputDir(), encoder, params, adam, identity), (s, step) -> save(job, models, s, step), log);
             List<TrainListener> all = new ArrayList<>(listeners);
             all.add(eval);
@@ -169,7 +160,7 @@ public final class MultiTask {
                     Tensors.copyOf(s, b.batch().gold(), new Shape(b.batch().predicted()))); // ()
             long steps;
             try {
-                steps = new Trainer<>(params, loss, sampler, loop, adam, all).run(start);
+                steps = new Trainer<>(params, loss, sampler, loop, adam, all).run(start.step());
             } catch (Stopped stop) {
                 throw stop.then(ResumeHint.of(job.outputDir()));
             }
