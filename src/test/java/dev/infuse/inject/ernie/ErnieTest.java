@@ -45,6 +45,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -332,6 +333,23 @@ class ErnieTest {
             assertEquals(1, k.modules().size());
             TextRow r = new KnowledgeStack(List.of(k)).encode(lm.tokenizer(), "the sun rises in the east");
             assertTrue(r.extras().get(EntityAlignment.KEY) instanceof EntityAlignment a && a.size() == 1, "sun is aligned");
+        }
+    }
+
+    @Test
+    void aFineTuneWithTheFusedModelSavesItsFusionAndLoadsBackWithIt() throws Exception {
+        Path pretrained = tmp.resolve("for-finetune");
+        Pretraining.run(job(pretrained, false), List.of(), QUIET);
+        Path data = dev.infuse.task.TinyTasks.typing(tmp.resolve("typing.jsonl"), 30, 3);
+        Path out = tmp.resolve("finetuned");
+        var ft = new dev.infuse.task.FinetuneJob(pretrained.toString(), "typing", data, data, dev.infuse.task.Transfer.FULL, 0, 8, 32, 1e-3f, 1, 4, 4,
+                3, 0.1f, 3, out, false, false, 0f, List.of(new SavedKnowledge(ErnieKnowledge.NAME, pretrained)));
+        dev.infuse.task.FineTuning.run(ft, List.of(), QUIET);
+        assertTrue(Files.isRegularFile(out.resolve(ErnieFusion.FILE)) && Files.isRegularFile(out.resolve(EntityVectors.FILE)));
+        assertFalse(Arrays.equals(Files.readAllBytes(pretrained.resolve(ErnieFusion.FILE)), Files.readAllBytes(out.resolve(ErnieFusion.FILE))),
+                "the fusion layers trained with the task");
+        try (dev.infuse.task.TaskModel m = dev.infuse.task.TaskModel.load(out)) {
+            assertEquals("ernie", m.knowledge().describe());
         }
     }
 
