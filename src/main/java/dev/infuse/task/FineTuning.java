@@ -108,26 +108,21 @@ public final class FineTuning {
             lm.model().close();
             lm = new MaskedLm(restored, lm.tokenizer(), resumeFrom.toString());
         }
-        TaskHead head = TaskHead.random(c.hiddenSize(), c.numHiddenLayers(), Tasks.groups(job.task()), labels.size(), job.transfer(), job.seed());
-        if (resumeFrom == null && job.schedule().initFrom() != null) { // on resume the checkpoint holds them
-            try (TaskModel first = TaskModel.load(job.schedule().initFrom())) {
-                int n = InitFrom.encoder(first, lm);
-                boolean withHead = InitFrom.head(first, head, job.task(), labels);
-                log.println("infuse: starting from " + job.schedule().initFrom() + ": " + n + " encoder weights" + (withHead
-                        ? " and its " + first.task() + " head" : "; a fresh head (it did " + first.task() + " with " + first.labels().size() + " labels)"));
-            } catch (RuntimeException e) {
-                plugins.forEach(Knowledge::close);
-                head.close();
-                lm.close();
-                throw e;
-            }
-        }
+        TaskHead head = null;
         TaskModel built;
         try {
-            built = new TaskModel(lm, head, job.task(), labels, job.transfer(), job.maxSeqLength(), new KnowledgeStack(plugins));
+            KnowledgeStack stack = new KnowledgeStack(plugins); // its output modules, if any, decide the head's width
+            head = TaskHead.random(stack.headWidth(c.hiddenSize()), c.numHiddenLayers(), Tasks.groups(job.task()), labels.size(), job.transfer(),
+                    job.seed());
+            if (resumeFrom == null && job.schedule().initFrom() != null) { // on resume the checkpoint holds the weights
+                initFrom(job.schedule().initFrom(), lm, head, job.task(), labels, log);
+            }
+            built = new TaskModel(lm, head, job.task(), labels, job.transfer(), job.maxSeqLength(), stack);
         } catch (RuntimeException e) {
             plugins.forEach(Knowledge::close);
-            head.close();
+            if (head != null) {
+                head.close();
+            }
             lm.close();
             throw e;
         }
@@ -158,7 +153,10 @@ public final class FineTuning {
         TransferSchedule schedule = job.schedule();
         Trainables params = new Trainables().encoder(encoder, n -> open.contains(n) && n.startsWith(prefix), n -> schedule.lrScale(encoder.config(), n))
                 .module(model.head(), job.headPeakLr() / job.lr());
-        log.println("infuse: " + params.share(encoder, model.head()));
+        List<dev.infuse.model.ParameterOwner> others = new ArrayList<>(List.of(model.head()));
+        others.addAll(model.knowledge().outputModules()); // modules after the encoder train as its hooks do
+        others.subList(1, others.size()).forEach(params::module);
+        log.println("infuse: " + params.share(encoder, others.toArray(dev.infuse.model.ParameterOwner[]::new)));
         List<Integer> lengths = data.stream().map(e -> e.row().length()).toList();
         // Each epoch shuffled, then grouped by length so a batch pads little (LengthBatches); the order comes from (seed, epoch).
         EpochBatches<TaskBatch> batches = new EpochBatches<>(data.size(), job.batchSize(), 0,
@@ -198,6 +196,16 @@ public final class FineTuning {
                 averaged(job, model, dev, averaging, log);
             }
             return new Result(eval.state().best(), eval.state().bestStep(), steps, eval.history());
+        }
+    }
+
+    /** Two-stage fine-tuning: the first stage's encoder, and its head when it did this task with these labels. */
+    private static void initFrom(Path run, MaskedLm lm, TaskHead head, String task, Labels labels, PrintStream log) {
+        try (TaskModel first = TaskModel.load(run)) {
+            int n = InitFrom.encoder(first, lm);
+            boolean withHead = InitFrom.head(first, head, task, labels);
+            log.println("infuse: starting from " + run + ": " + n + " encoder weights" + (withHead ? " and its " + first.task() + " head"
+                    : "; a fresh head (it did " + first.task() + " with " + first.labels().size() + " labels)"));
         }
     }
 
