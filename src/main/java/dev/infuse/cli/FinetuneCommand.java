@@ -110,6 +110,9 @@ final class FinetuneCommand implements Callable<Integer> {
     ErnieOption ernie;
 
     @Mixin
+    KgeConcatOptions kgeConcat;
+
+    @Mixin
     JsonOption json;
 
     /** Every plug-in the flags ask for; their stack decides the order. */
@@ -119,6 +122,7 @@ final class FinetuneCommand implements Callable<Integer> {
         java.util.Optional.ofNullable(kg.spec(seed.value)).ifPresent(out::add);
         java.util.Optional.ofNullable(adapter.spec()).ifPresent(out::add);
         java.util.Optional.ofNullable(ernie.spec(model.name)).ifPresent(out::add);
+        java.util.Optional.ofNullable(kgeConcat.spec()).ifPresent(out::add);
         return out;
     }
 

@@ -14,7 +14,8 @@ public final class KnowledgeTypes {
             .register("houlsby", () -> c -> BottleneckAdapter.load(c, BottleneckAdapter.Layout.HOULSBY))
             .register("pfeiffer", () -> c -> BottleneckAdapter.load(c, BottleneckAdapter.Layout.PFEIFFER))
             .register("lora", () -> Lora::load)
-            .register(dev.infuse.inject.ernie.ErnieKnowledge.NAME, () -> dev.infuse.inject.ernie.ErnieKnowledge::load);
+            .register(dev.infuse.inject.ernie.ErnieKnowledge.NAME, () -> dev.infuse.inject.ernie.ErnieKnowledge::load)
+            .register(dev.infuse.inject.ernie.KgeConcat.NAME, () -> dev.infuse.inject.ernie.KgeConcat::load);
 
     public static final List<String> NAMES = REGISTRY.names();
 

@@ -37,7 +37,8 @@ public final class InjectionMethods {
             .register("pfeiffer", () -> new AdapterPretraining("pfeiffer",
                     new dev.infuse.inject.adapter.BottleneckSpec(dev.infuse.inject.adapter.BottleneckAdapter.Layout.PFEIFFER, 16)))
             .register("nmg", NmgInjection::new)
-            .register("ernie", ErnieInjection::new);
+            .register("ernie", ErnieInjection::new)
+            .register("kge-concat", KgeConcatInjection::new);
 
     public static final List<String> NAMES = REGISTRY.names();
 

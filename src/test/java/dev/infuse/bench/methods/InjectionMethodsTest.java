@@ -17,7 +17,7 @@ class InjectionMethodsTest {
     @Test
     void theRegisteredNamesAreTheDocumentedOnes() {
         assertEquals(List.of("none", "pelt", "kbert", "token-mask", "entity-mask", "wwm", "span", "sensebert", "wklm", "libert", "zeo", "zeo:0", "zeo:1", "zeo:2", "lora", "houlsby",
-                "pfeiffer", "nmg", "ernie"), InjectionMethods.NAMES);
+                "pfeiffer", "nmg", "ernie", "kge-concat"), InjectionMethods.NAMES);
     }
 
     @Test
@@ -25,13 +25,13 @@ class InjectionMethodsTest {
         for (String name : InjectionMethods.NAMES) {
             InjectionMethod m = InjectionMethods.get(name);
             String expected = switch (name) {
-                case "none", "pelt", "kbert", "lora", "houlsby", "pfeiffer" -> "base";
+                case "none", "pelt", "kbert", "lora", "houlsby", "pfeiffer", "kge-concat" -> "base";
                 case "token-mask", "entity-mask", "wwm", "span", "sensebert", "wklm", "libert" -> DIR.toString();
                 default -> DIR.resolve("model").toString();
             };
             assertEquals(expected, m.model("base", DIR), name);
             List<String> plugins = m.knowledge(DIR, 7, 7f).stream().map(dev.infuse.inject.KnowledgeSpec::name).toList();
-            boolean plugin = List.of("pelt", "kbert", "lora", "houlsby", "pfeiffer", "ernie").contains(name);
+            boolean plugin = List.of("pelt", "kbert", "lora", "houlsby", "pfeiffer", "ernie", "kge-concat").contains(name);
             assertEquals(plugin ? List.of(name) : List.of(), plugins, name);
         }
     }
@@ -47,7 +47,7 @@ class InjectionMethodsTest {
     @Test
     void anUnknownNameListsTheKnownOnes() {
         InfuseException e = assertThrows(InfuseException.class, () -> InjectionMethods.get("bogus"));
-        assertEquals("unknown method \"bogus\" in --methods: expected none, pelt, kbert, token-mask, entity-mask, wwm, span, sensebert, wklm, libert, zeo, zeo:0, zeo:1, zeo:2, lora, houlsby, pfeiffer, nmg, ernie, or several joined by + (pelt+kbert)",
+        assertEquals("unknown method \"bogus\" in --methods: expected none, pelt, kbert, token-mask, entity-mask, wwm, span, sensebert, wklm, libert, zeo, zeo:0, zeo:1, zeo:2, lora, houlsby, pfeiffer, nmg, ernie, kge-concat, or several joined by + (pelt+kbert)",
                 e.getMessage());
     }
 }
