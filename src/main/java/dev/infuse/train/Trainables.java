@@ -32,6 +32,7 @@ public final class Trainables {
     private final List<ParameterOwner> modules = new ArrayList<>();
     private static final java.util.function.ToLongFunction<String> NONE = n -> 0;
     private java.util.function.ToLongFunction<String> from = NONE;
+    private final Map<String, AdamW.Split> splits = new HashMap<>();
 
     /**
      * The encoder's parameters that {@code trains} accepts, and every parameter of its hooks.
@@ -144,6 +145,55 @@ public final class Trainables {
         return Collections.unmodifiableMap(out);
     }
 
+    /**
+     * Gives the rows of a trained parameter from {@code fromRow} on a rate of their own: {@code newScale} times the parameter's,
+     * and the rows before {@code oldScale} times it (0: they do not move, and their gradient is left out of clipping's norm).
+     * What {@code pretrain --new-token-lr-scale} asks for a vocabulary's added rows.
+     */
+    public Trainables splitRows(String name, long fromRow, float oldScale, float newScale) {
+        NDArray p = trained.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("parameter " + name + " does not train, so its rows cannot have rates of their own");
+        }
+        long rows = p.getShape().get(0);
+        if (fromRow < 0 || fromRow > rows) {
+            throw new InfuseException("new rows of " + name + " start at " + fromRow + ", outside its " + rows + " rows");
+        }
+        splits.put(name, new AdamW.Split(fromRow * (p.size() / rows), oldScale, newScale));
+        return this;
+    }
+
+    /** How the rows of {@code name} split between two rates, or null when they share one. */
+    public AdamW.Split split(String name) {
+        return splits.get(name);
+    }
+
+    /**
+     * Zeroes the gradient of every row that must not move ({@link #splitRows} with scale 0), with a mask built on the host, so
+     * that global-norm clipping measures only what trains, as if those rows were frozen. Called after backward, before clipping.
+     */
+    void maskFixedRows() {
+        for (Map.Entry<String, AdamW.Split> e : splits.entrySet()) {
+            if (e.getValue().before() > 0) {
+                continue;
+            }
+            NDArray p = trained.get(e.getKey());
+            if (!p.hasGradient()) {
+                continue;
+            }
+            long rows = p.getShape().get(0);
+            long width = p.size() / rows;
+            float[] keep = new float[Math.toIntExact(rows)];
+            java.util.Arrays.fill(keep, Math.toIntExact(e.getValue().at() / width), keep.length, 1f);
+            long[] maskShape = new long[p.getShape().dimension()];
+            java.util.Arrays.fill(maskShape, 1);
+            maskShape[0] = rows;
+            try (NDArray g = p.getGradient(); ai.djl.ndarray.NDManager m = g.getManager().newSubManager()) {
+                g.muli(dev.infuse.engine.Tensors.copyOf(m, keep, new ai.djl.ndarray.types.Shape(maskShape))); // (V, 1) against (V, H)
+            }
+        }
+    }
+
     /** The parameters that train, by name, in the order their owners were added. */
     public Map<String, NDArray> trained() {
         return Collections.unmodifiableMap(trained);
@@ -164,7 +214,11 @@ public final class Trainables {
      * encoder and every owner given; an adapter run is worth its name only when this share is small.
      */
     public String share(BertModel encoder, ParameterOwner... others) {
-        long trainedCount = trained.values().stream().mapToLong(a -> a.getShape().size()).sum();
+        long trainedCount = 0;
+        for (Map.Entry<String, NDArray> e : trained.entrySet()) {
+            AdamW.Split split = splits.get(e.getKey());
+            trainedCount += split != null && split.before() == 0 ? e.getValue().size() - split.at() : e.getValue().size();
+        }
         long all = count(encoder);
         for (LayerHook h : encoder.hooks()) {
             all += count(h);

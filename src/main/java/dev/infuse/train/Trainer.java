@@ -105,12 +105,13 @@ public final class Trainer<B extends Batch> {
             }
         }
         long u0 = System.nanoTime();
+        params.maskFixedRows();
         norm = GradClip.globalNorm(active.values());
         if (!Double.isFinite(norm)) {
             throw new Diverged(step + 1, "gradient norm is " + norm);
         }
         float lr = schedule.lr(step);
-        adam.step(active, params.noDecay(), name -> params.lr(name, lr), GradClip.factor(norm, settings.clipNorm()), params::from);
+        adam.step(active, params.noDecay(), name -> params.lr(name, lr), GradClip.factor(norm, settings.clipNorm()), params::split, params::from);
         nanos[2] += System.nanoTime() - u0;
         StepReport.Parts parts = new StepReport.Parts(nanos[0] / 1e9, nanos[1] / 1e9, nanos[2] / 1e9);
         return new StepReport(step + 1, settings.maxSteps(), lossSum / settings.accumulate(), lr, norm, tokens, predicted, parts,

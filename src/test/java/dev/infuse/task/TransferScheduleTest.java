@@ -125,7 +125,7 @@ class TransferScheduleTest {
                     }
                 }
                 float[] before = early.toFloatArray();
-                adam.step(active, Set.of(), n -> 0.1, 1f, from);
+                adam.step(active, Set.of(), n -> 0.1, 1f, n -> null, from);
                 if (step == 0) {
                     firstEarly = delta(before, early.toFloatArray());
                 }
