@@ -54,6 +54,10 @@ public record Budget(int pretrainSteps, int pretrainBatch, int pretrainLength, i
         Map<String, String> m = new LinkedHashMap<>();
         m.put("pretraining (token-mask, wwm, span, entity-mask, nmg, sensebert, wklm, libert, ernie, zeo)", pretrainSteps + " steps x batch " + pretrainBatch + " x " + pretrainLength
                 + " tokens, top " + pretrainTopLayers + " layers + MLM head, lr " + pretrainLr + ", linear decay after 10% warm-up");
+        m.put("vocab", "the bundle's entity words that split, then its corpus's most fragmented (pieces x count, at least "
+                + dev.infuse.bench.methods.VocabInjection.MIN_COUNT + " occurrences), at most " + dev.infuse.bench.methods.VocabInjection.MAX_NEW
+                + " new words, each row the mean of its pieces; then token-mask's pretraining (entity-mask's in vocab+entity-mask) with the new rows at "
+                + dev.infuse.bench.methods.VocabInjection.NEW_TOKEN_LR_SCALE + " x lr");
         m.put("zeo", "knowledge vectors from the base model (mean of the last layer over the first " + vectorLength
                 + " description tokens), 1 negative of another type per mention, contrastive weight " + contrastiveWeight
                 + " for inject 2; the variants share the vectors, and the first ZEO method's inject time includes building them");

@@ -130,6 +130,11 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--save-every", defaultValue = "500", description = "Steps between checkpoints; 0 saves only at the end (default ${DEFAULT-VALUE}).")
     int saveEvery;
 
+    @Option(names = "--new-token-lr-scale", paramLabel = "S",
+            description = "For a model from infuse vocab extend: its new rows (word embeddings, shared by the MLM decoder, and MLM bias) train at S times --lr; "
+                    + "they train even where the freezing keeps the old rows fixed (default: off, the new rows train as the old ones).")
+    Float newTokenLrScale;
+
     @Mixin
     AdapterOptions adapter;
 
@@ -162,6 +167,9 @@ final class PretrainCommand implements Callable<Integer> {
                 run.overwrite, objective, hook == null ? List.of() : List.of(hook));
         if (policy != null) {
             job = job.withModelMasking(new dev.infuse.inject.nmg.NmgMaskingSpec(policy));
+        }
+        if (newTokenLrScale != null) {
+            job = job.withNewTokenLrScale(newTokenLrScale);
         }
         long steps = Pretraining.run(job, List.of(), System.err);
         if (json.requested) {

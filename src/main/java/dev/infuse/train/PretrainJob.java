@@ -18,17 +18,25 @@ import java.util.Objects;
  *     objective's own ({@link Objective.Spec#hooks}) are added after them
  * @param modelMasking a masking that reads the model before it chooses (a learned policy), or null; it replaces
  *     {@code masking}, which then only names it
+ * @param newTokenLrScale the learning rate of a vocabulary extension's new rows (word embeddings, so also the tied MLM
+ *     decoder, and MLM bias) as a multiple of the run's; null leaves them to the freezing like every other row
  */
 public record PretrainJob(String model, PassageSource corpus, String masking, InstanceStream.Packing packing, TrainSettings settings,
-        Path outputDir, boolean resume, boolean overwrite, Objective.Spec objective, List<HookSpec> hooks, ModelMasking.Spec modelMasking) {
+        Path outputDir, boolean resume, boolean overwrite, Objective.Spec objective, List<HookSpec> hooks, ModelMasking.Spec modelMasking,
+        Float newTokenLrScale) {
     public PretrainJob(String model, PassageSource corpus, String masking, InstanceStream.Packing packing, TrainSettings settings,
             Path outputDir, boolean resume, boolean overwrite, Objective.Spec objective, List<HookSpec> hooks) {
-        this(model, corpus, masking, packing, settings, outputDir, resume, overwrite, objective, hooks, null);
+        this(model, corpus, masking, packing, settings, outputDir, resume, overwrite, objective, hooks, null, null);
     }
 
     /** The same job with its tokens chosen by {@code spec} after a look at the model. */
     public PretrainJob withModelMasking(ModelMasking.Spec spec) {
-        return new PretrainJob(model, corpus, masking, packing, settings, outputDir, resume, overwrite, objective, hooks, spec);
+        return new PretrainJob(model, corpus, masking, packing, settings, outputDir, resume, overwrite, objective, hooks, spec, newTokenLrScale);
+    }
+
+    /** The same job with a vocabulary extension's new rows at {@code scale} times the learning rate. */
+    public PretrainJob withNewTokenLrScale(float scale) {
+        return new PretrainJob(model, corpus, masking, packing, settings, outputDir, resume, overwrite, objective, hooks, modelMasking, scale);
     }
     public PretrainJob(String model, PassageSource corpus, String masking, InstanceStream.Packing packing, TrainSettings settings,
             Path outputDir, boolean resume, boolean overwrite, Objective.Spec objective) {
@@ -51,6 +59,9 @@ public record PretrainJob(String model, PassageSource corpus, String masking, In
         Objects.requireNonNull(packing, "packing");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(outputDir, "outputDir");
+        if (newTokenLrScale != null && (!(newTokenLrScale > 0) || Float.isInfinite(newTokenLrScale))) {
+            throw new dev.infuse.InfuseException("--new-token-lr-scale must be positive and finite, found " + newTokenLrScale);
+        }
         if (resume && overwrite) {
             throw new dev.infuse.InfuseException("--resume and --overwrite exclude each other");
         }

@@ -35,6 +35,16 @@ final class ErnieInjection implements InjectionMethod {
                 KgeSettings.initRange(d.model(), d.gamma(), dim), 500, 0, 0);
     }
 
+    /** TransE vectors of the bundle's triples in {@code kge/}, trained unless a finished table is there. */
+    static Path trainedKge(InjectionJob job) {
+        Path kge = job.dir().resolve("kge");
+        if (!Files.exists(kge.resolve(KgeTable.FILE))) {
+            KgeTraining.run(new KgeTraining.Job(job.domain(), null, null, null, kgeSettings(job.pretraining().seed()), kge,
+                    InjectionJob.hasCheckpoint(kge), false), List.of(), job.log());
+        }
+        return kge;
+    }
+
     @Override
     public String model(String base, Path dir) {
         return dir.resolve("model").toString();
@@ -47,11 +57,7 @@ final class ErnieInjection implements InjectionMethod {
 
     @Override
     public void inject(InjectionJob job) {
-        Path kge = job.dir().resolve("kge");
-        if (!Files.exists(kge.resolve(KgeTable.FILE))) {
-            KgeTraining.run(new KgeTraining.Job(job.domain(), null, null, null, kgeSettings(job.pretraining().seed()), kge,
-                    InjectionJob.hasCheckpoint(kge), false), List.of(), job.log());
-        }
+        Path kge = trainedKge(job);
         long seed = job.pretraining().seed();
         Objective.Spec spec = new ObjectiveSum.Spec(List.of("mlm", "dea"), List.of(1f, 1f),
                 List.of(Objective.Spec.MLM, new DeaSpec(new ErnieSpec(kge, job.domain(), ErnieSpec.DEFAULT_LAYERS), seed)));

@@ -36,7 +36,8 @@ import java.util.Random;
  * it has no W'_e. Unlike ERNIE's aggregator, the entity states get no self-attention of their own.
  *
  * <p>Per forward pass the hook keeps the entity state from one fusion layer to the next in a scope of its own,
- * released when the next forward pass starts or the hook closes.
+ * released when the next forward pass starts or the hook closes. Like the encoder it sits in, it runs one forward pass
+ * at a time.
  */
 public final class ErnieFusion implements LayerHook, AutoCloseable {
     public static final String FILE = "ernie_fusion.safetensors";

@@ -9,9 +9,7 @@ import dev.infuse.inject.TextRow;
 import dev.infuse.io.Provenance;
 import dev.infuse.model.LayerHook;
 import dev.infuse.text.Encoding;
-import dev.infuse.text.MentionMatcher;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,14 +27,14 @@ public final class ErnieKnowledge implements Knowledge {
     public static final String NAME = "ernie";
 
     private final ErnieFusion fusion;
-    private final MentionMatcher matcher;
+    private final EntityLinker linker;
     private final String sha256;
     private final AtomicLong texts = new AtomicLong();
     private final AtomicLong aligned = new AtomicLong();
 
     ErnieKnowledge(ErnieFusion fusion, String sha256) {
         this.fusion = fusion;
-        this.matcher = fusion.entities().matcher();
+        this.linker = new EntityLinker(fusion.entities());
         this.sha256 = sha256;
     }
 
@@ -72,34 +70,8 @@ public final class ErnieKnowledge implements Knowledge {
         return new TextRow(row.encoding(), row.overrides(), row.positions(), row.visibility(), extras);
     }
 
-    /**
-     * Each linked mention's first token with its entity's row. A probe's subject, when the table has it, is the
-     * only mention linked, as PELT links probes.
-     */
     EntityAlignment align(String text, Encoding e, Object hint) {
-        List<int[]> spans = new ArrayList<>(); // start, end, row
-        if (hint instanceof SubjectHint h && fusion.entities().contains(h.entity()) && !h.surface().isEmpty()) {
-            int at = text.toLowerCase(Locale.ROOT).indexOf(h.surface().toLowerCase(Locale.ROOT));
-            if (at >= 0) {
-                spans.add(new int[] {at, at + h.surface().length(), fusion.entities().row(h.entity())});
-            }
-        } else {
-            matcher.match(text, m -> {
-                if (!m.ambiguous()) {
-                    spans.add(new int[] {m.start(), m.end(), fusion.entities().row(m.entity())});
-                }
-            });
-        }
-        List<int[]> out = new ArrayList<>();
-        for (int[] s : spans) {
-            for (int i = 0; i < e.size(); i++) {
-                if (!e.special()[i] && e.starts()[i] >= s[0] && e.starts()[i] < s[1]) {
-                    out.add(new int[] {i, s[2]});
-                    break;
-                }
-            }
-        }
-        return new EntityAlignment(out.stream().mapToInt(x -> x[0]).toArray(), out.stream().mapToInt(x -> x[1]).toArray());
+        return linker.align(text, e, hint);
     }
 
     EntityVectors fusionEntities() {

@@ -45,6 +45,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -332,6 +333,68 @@ class ErnieTest {
             assertEquals(1, k.modules().size());
             TextRow r = new KnowledgeStack(List.of(k)).encode(lm.tokenizer(), "the sun rises in the east");
             assertTrue(r.extras().get(EntityAlignment.KEY) instanceof EntityAlignment a && a.size() == 1, "sun is aligned");
+        }
+    }
+
+    @Test
+    void aFineTuneWithTheFusedModelSavesItsFusionAndLoadsBackWithIt() throws Exception {
+        Path pretrained = tmp.resolve("for-finetune");
+        Pretraining.run(job(pretrained, false), List.of(), QUIET);
+        Path data = dev.infuse.task.TinyTasks.typing(tmp.resolve("typing.jsonl"), 30, 3);
+        Path out = tmp.resolve("finetuned");
+        var ft = new dev.infuse.task.FinetuneJob(pretrained.toString(), "typing", data, data, dev.infuse.task.Transfer.FULL, 0, 8, 32, 1e-3f, 1, 4, 4,
+                3, 0.1f, 3, out, false, false, 0f, List.of(new SavedKnowledge(ErnieKnowledge.NAME, pretrained)));
+        dev.infuse.task.FineTuning.run(ft, List.of(), QUIET);
+        assertTrue(Files.isRegularFile(out.resolve(ErnieFusion.FILE)) && Files.isRegularFile(out.resolve(EntityVectors.FILE)));
+        assertFalse(Arrays.equals(Files.readAllBytes(pretrained.resolve(ErnieFusion.FILE)), Files.readAllBytes(out.resolve(ErnieFusion.FILE))),
+                "the fusion layers trained with the task");
+        try (dev.infuse.task.TaskModel m = dev.infuse.task.TaskModel.load(out)) {
+            assertEquals("ernie", m.knowledge().describe());
+        }
+    }
+
+    @Test
+    void kgeConcatAppendsTheMeanVectorOfATextsEntities() {
+        EntityVectors v = vectors();
+        KgeConcat k = new KgeConcat(v);
+        try (MaskedLm lm = MaskedLm.load(model.toString()); NDManager s = Engines.newManager()) {
+            TextRow both = new KnowledgeStack(List.of(k)).encode(lm.tokenizer(), "the cat sat on the mat");
+            TextRow none = new KnowledgeStack(List.of(k)).encode(lm.tokenizer(), "a red apple");
+            BertInput in = BertInput.builder().setInputIds(new long[][] {ids(both), java.util.Arrays.copyOf(ids(none), ids(both).length)}).build()
+                    .withContext(new ForwardContext(List.of(both.extras(), none.extras())));
+            var out = lm.model().forward(s, in, false);
+            int h = lm.model().config().hiddenSize();
+            assertEquals(h + 8, k.width(h));
+            float[] got = k.forward(out.lastHidden(), out, in, false).toFloatArray(); // (2, T, H + 8)
+            int t = in.length();
+            float[] last = out.lastHidden().toFloatArray();
+            for (int pos = 0; pos < t; pos++) {
+                for (int j = 0; j < h; j++) {
+                    assertEquals(last[pos * h + j], got[pos * (h + 8) + j], 0f, "the encoder's states come first, unchanged");
+                }
+                for (int j = 0; j < 8; j++) {
+                    float mean = (v.vectors()[v.row("cat") * 8 + j] + v.vectors()[v.row("mat") * 8 + j]) / 2;
+                    assertEquals(mean, got[pos * (h + 8) + h + j], 1e-6f, "row 0: the mean of cat and mat at every position");
+                    assertEquals(0f, got[(t + pos) * (h + 8) + h + j], 0f, "row 1 links nothing");
+                }
+            }
+        }
+    }
+
+    static long[] ids(TextRow r) {
+        return java.util.Arrays.stream(r.encoding().ids()).asLongStream().toArray();
+    }
+
+    @Test
+    void aFineTuneWithKgeConcatHasAWiderHeadAndLoadsBackWithIt() throws Exception {
+        Path data = dev.infuse.task.TinyTasks.typing(tmp.resolve("typing-kc.jsonl"), 30, 5);
+        Path out = tmp.resolve("finetuned-kc");
+        var ft = new dev.infuse.task.FinetuneJob(model.toString(), "typing", data, data, dev.infuse.task.Transfer.FULL, 0, 8, 32, 1e-3f, 1, 4, 4,
+                3, 0.1f, 3, out, false, false, 0f, List.of(new KgeConcat.Spec(kge, bundle)));
+        dev.infuse.task.FineTuning.run(ft, List.of(), QUIET);
+        try (dev.infuse.task.TaskModel m = dev.infuse.task.TaskModel.load(out)) {
+            assertEquals("kge-concat", m.knowledge().describe());
+            assertEquals(m.lm().model().config().hiddenSize() + 8, m.headWidth());
         }
     }
 
