@@ -87,6 +87,7 @@ final class FinetuneCommand implements Callable<Integer> {
             description = "Two-stage fine-tuning: start from this fine-tuned run's encoder (and its head when task and labels agree); it must have started from --model.")
     Path initFrom;
 
+    @Range(min = 0)
     @Option(names = "--average-last", paramLabel = "K", defaultValue = "0",
             description = "Average the weights of the last K dev evaluations into OUT/averaged/ (default ${DEFAULT-VALUE}: off).")
     int averageLast;

@@ -31,12 +31,15 @@ final class MultiTaskCommand implements Callable<Integer> {
     @Option(names = "--tau", defaultValue = "1", description = "Batches come from task k with probability ∝ size_k^tau (default ${DEFAULT-VALUE}; 0: uniform).")
     float tau;
 
+    @Range(min = 0)
     @Option(names = "--train-top-layers", paramLabel = "K", defaultValue = "0", description = "Train only the top K encoder layers (default: all).")
     int topLayers;
 
+    @Range(min = 1)
     @Option(names = "--batch-size", defaultValue = "16", description = "Examples per step (default ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Range(min = 3)
     @Option(names = "--max-seq-length", defaultValue = "128", description = "Tokens per example, specials included (default ${DEFAULT-VALUE}).")
     int maxSeqLength;
 
@@ -46,12 +49,15 @@ final class MultiTaskCommand implements Callable<Integer> {
     @Option(names = "--head-lr", defaultValue = "1e-3", description = "Peak learning rate of the heads (default ${DEFAULT-VALUE}).")
     float headLr;
 
+    @Range(min = 1)
     @Option(names = "--max-steps", required = true, description = "Optimizer steps over all tasks together.")
     int maxSteps;
 
+    @Range(min = 1)
     @Option(names = "--eval-every", required = true, description = "Steps between dev evaluations of every task.")
     int evalEvery;
 
+    @Range(min = 1)
     @Option(names = "--patience", defaultValue = "3", description = "Stop after this many evaluations without a better mean (default ${DEFAULT-VALUE}).")
     int patience;
 

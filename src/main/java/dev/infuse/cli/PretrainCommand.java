@@ -74,6 +74,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--ernie-embeddings", paramLabel = "DIR", description = "dea: KG vectors from infuse kge train on the bundle's triples.")
     Path ernieEmbeddings;
 
+    @Range(min = 1)
     @Option(names = "--ernie-layers", paramLabel = "K", description = "dea: how many top layers fuse entity vectors (default 6, as ERNIE).")
     Integer ernieLayers;
 
