@@ -52,8 +52,12 @@ public record Budget(int pretrainSteps, int pretrainBatch, int pretrainLength, i
     /** The budget as report lines. */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("pretraining (token-mask, wwm, span, entity-mask, nmg, sensebert, wklm, libert, zeo)", pretrainSteps + " steps x batch " + pretrainBatch + " x " + pretrainLength
+        m.put("pretraining (token-mask, wwm, span, entity-mask, nmg, sensebert, wklm, libert, ernie, zeo)", pretrainSteps + " steps x batch " + pretrainBatch + " x " + pretrainLength
                 + " tokens, top " + pretrainTopLayers + " layers + MLM head, lr " + pretrainLr + ", linear decay after 10% warm-up");
+        m.put("vocab", "the bundle's entity words that split, then its corpus's most fragmented (pieces x count, at least "
+                + dev.infuse.bench.methods.VocabInjection.MIN_COUNT + " occurrences), at most " + dev.infuse.bench.methods.VocabInjection.MAX_NEW
+                + " new words, each row the mean of its pieces; then token-mask's pretraining (entity-mask's in vocab+entity-mask) with the new rows at "
+                + dev.infuse.bench.methods.VocabInjection.NEW_TOKEN_LR_SCALE + " x lr");
         m.put("zeo", "knowledge vectors from the base model (mean of the last layer over the first " + vectorLength
                 + " description tokens), 1 negative of another type per mention, contrastive weight " + contrastiveWeight
                 + " for inject 2; the variants share the vectors, and the first ZEO method's inject time includes building them");
@@ -61,6 +65,8 @@ public record Budget(int pretrainSteps, int pretrainBatch, int pretrainLength, i
                 + ", at most 256 masked mentions each, norm " + peltNorm);
         m.put("kbert", "the bundle's triples as a K-BERT graph: at most 2 branches per linked subject (drawn with the first seed), "
                 + "soft positions and visible matrix in the typing and NER inputs; probes read the base model without it");
+        m.put("ernie", "TransE vectors of the bundle's triples (dimension 100, 1,000 steps of 512 with 128 negatives, lr 1e-3), "
+                + "fused into the top 6 layers; MLM with token masking plus dEA at the pretraining budget, the fusion layers training too");
         m.put("probe", "one probe in " + probeSample + " (by entity hash)");
         String examples = "examples cut to " + maxSeqLength + " tokens; train " + count(trainExamples) + ", dev " + count(devExamples) + ", test "
                 + count(testExamples) + " examples; ";

@@ -62,16 +62,22 @@ final class TaskRunner {
         Labels labels = new Labels(train.labelsInOrder());
         MaskedLm lm = MaskedLm.load(in.model());
         int layers = lm.model().config().numHiddenLayers();
-        int hidden = lm.model().config().hiddenSize();
         int groups = Tasks.groups(task);
-        // The head here only fixes the shapes; each seed trains its own on the cached features.
-        TaskHead shape = TaskHead.random(hidden, layers, groups, labels.size(), budget.transfer(), 0);
+        TaskHead shape = null;
+        KnowledgeStack stack = null;
         TaskModel built;
         try {
-            built = new TaskModel(lm, shape, task, labels, budget.transfer(), budget.maxSeqLength(),
-                    open(in, lm, budget.maxSeqLength(), seeds.get(0), false));
+            stack = open(in, lm, budget.maxSeqLength(), seeds.get(0), false);
+            // The head here only fixes the shapes (its width is the plug-ins' to say); each seed trains its own on the cached features.
+            shape = TaskHead.random(stack.headWidth(lm.model().config().hiddenSize()), layers, groups, labels.size(), budget.transfer(), 0);
+            built = new TaskModel(lm, shape, task, labels, budget.transfer(), budget.maxSeqLength(), stack);
         } catch (RuntimeException e) {
-            shape.close();
+            if (stack != null) {
+                stack.close();
+            }
+            if (shape != null) {
+                shape.close();
+            }
             lm.close();
             throw e;
         }

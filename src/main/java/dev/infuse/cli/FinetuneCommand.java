@@ -4,6 +4,7 @@ import dev.infuse.InfuseException;
 import dev.infuse.inject.KnowledgeSpec;
 import dev.infuse.task.FineTuning;
 import dev.infuse.task.FinetuneJob;
+import dev.infuse.task.TransferSchedule;
 import dev.infuse.task.Transfer;
 import dev.infuse.train.MetricsLog;
 import dev.infuse.train.ProgressLine;
@@ -74,6 +75,23 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--patience", defaultValue = "3", description = "Stop after this many dev evaluations without improvement (default ${DEFAULT-VALUE}).")
     int patience;
 
+    @Option(names = "--layer-lr-decay", paramLabel = "D", defaultValue = "1",
+            description = "Layer-wise rates as ELECTRA: layer i of L learns at lr·D^(L+1-i), the embeddings at lr·D^(L+2) (default ${DEFAULT-VALUE}: off; 0.8 to 0.95 is usual).")
+    float layerLrDecay;
+
+    @Option(names = "--unfreeze-every", paramLabel = "N|epoch",
+            description = "Gradual unfreezing (ULMFiT): the head alone for N steps (or an epoch), then one more layer from the top every N.")
+    String unfreezeEvery;
+
+    @Option(names = "--init-from", paramLabel = "RUN",
+            description = "Two-stage fine-tuning: start from this fine-tuned run's encoder (and its head when task and labels agree); it must have started from --model.")
+    Path initFrom;
+
+    @Range(min = 0)
+    @Option(names = "--average-last", paramLabel = "K", defaultValue = "0",
+            description = "Average the weights of the last K dev evaluations into OUT/averaged/ (default ${DEFAULT-VALUE}: off).")
+    int averageLast;
+
     @Option(names = "--warmup-ratio", defaultValue = "0.1", description = "Share of steps for linear warm-up (default ${DEFAULT-VALUE}).")
     float warmupRatio;
 
@@ -90,6 +108,15 @@ final class FinetuneCommand implements Callable<Integer> {
     AdapterOptions adapter;
 
     @Mixin
+    ErnieOption ernie;
+
+    @Mixin
+    KgeConcatOptions kgeConcat;
+
+    @Mixin
+    KadapterOption kadapter;
+
+    @Mixin
     JsonOption json;
 
     /** Every plug-in the flags ask for; their stack decides the order. */
@@ -98,6 +125,9 @@ final class FinetuneCommand implements Callable<Integer> {
         java.util.Optional.ofNullable(entityTable.spec()).ifPresent(out::add);
         java.util.Optional.ofNullable(kg.spec(seed.value)).ifPresent(out::add);
         java.util.Optional.ofNullable(adapter.spec()).ifPresent(out::add);
+        java.util.Optional.ofNullable(ernie.spec(model.name)).ifPresent(out::add);
+        java.util.Optional.ofNullable(kgeConcat.spec()).ifPresent(out::add);
+        java.util.Optional.ofNullable(kadapter.spec()).ifPresent(out::add);
         return out;
     }
 
@@ -109,7 +139,8 @@ final class FinetuneCommand implements Callable<Integer> {
         Path outputDir = run.dir;
         FinetuneJob job = new FinetuneJob(model.name, task, train, dev, Transfer.parse(transfer), topLayers, batchSize, maxSeqLength, lr,
                 epochs, maxSteps, evalEvery, patience, warmupRatio, seed.value, outputDir, run.overwrite, run.resume,
-                headLr == null ? 0f : headLr, knowledge(), adapter.trainBackbone);
+                headLr == null ? 0f : headLr, knowledge(), adapter.trainBackbone,
+                new TransferSchedule(layerLrDecay, TransferSchedule.parseUnfreezeEvery(unfreezeEvery), initFrom, averageLast));
         FineTuning.Result r;
         try (MetricsLog metrics = new MetricsLog(outputDir.resolve("metrics.jsonl"))) {
             r = FineTuning.run(job, List.of(metrics, ProgressLine.forStderr("finetune")), System.err);

@@ -21,7 +21,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = Main.Version.class,
         description = "Put domain knowledge into pretrained language models.",
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, FillMaskCommand.class, ProbeCommand.class, DomainCommand.class,
-                PeltCommand.class, ZeoCommand.class, PretrainCommand.class, NmgCommand.class, FinetuneCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, AdapterCommand.class, SenseBertCommand.class, KgeCommand.class, KeplerCommand.class})
+                PeltCommand.class, ZeoCommand.class, PretrainCommand.class, NmgCommand.class, FinetuneCommand.class, MultiTaskCommand.class, EvalCommand.class, PredictCommand.class, BenchCommand.class, AdapterCommand.class, SenseBertCommand.class, KgeCommand.class, VocabCommand.class,
+                KadapterCommand.class, KeplerCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces for errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;

@@ -56,7 +56,7 @@ final class PretrainCommand implements Callable<Integer> {
     String masking;
 
     @Option(names = {"--method", "--objective"}, defaultValue = "mlm",
-            description = "The objective: mlm, zeo (ZEO's joint objective), sensebert (WordNet supersenses of the masked words) or wklm (swapped-entity detection, with --domain), or a weighted sum such as mlm+sensebert:0.5 (default ${DEFAULT-VALUE}).")
+            description = "The objective: mlm, zeo (ZEO's joint objective), sensebert (WordNet supersenses of the masked words) wklm (swapped-entity detection, with --domain), libert (WordNet lexical relations) or dea (ERNIE: entity vectors fused into the top layers and predicted back, with --domain and --ernie-embeddings), or a weighted sum such as mlm+sensebert:0.5 (default ${DEFAULT-VALUE}).")
     String method;
 
     @Mixin
@@ -70,6 +70,13 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Option(names = "--wordnet", paramLabel = "DIR", description = "sensebert: a WordNet 3.0 dict/ directory (default: the built-in WordNet 3.0).")
     Path wordnet;
+
+    @Option(names = "--ernie-embeddings", paramLabel = "DIR", description = "dea: KG vectors from infuse kge train on the bundle's triples.")
+    Path ernieEmbeddings;
+
+    @Range(min = 1)
+    @Option(names = "--ernie-layers", paramLabel = "K", description = "dea: how many top layers fuse entity vectors (default 6, as ERNIE).")
+    Integer ernieLayers;
 
     @Mixin
     KeplerOptions kepler;
@@ -127,6 +134,11 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--save-every", defaultValue = "500", description = "Steps between checkpoints; 0 saves only at the end (default ${DEFAULT-VALUE}).")
     int saveEvery;
 
+    @Option(names = "--new-token-lr-scale", paramLabel = "S",
+            description = "For a model from infuse vocab extend: its new rows (word embeddings, shared by the MLM decoder, and MLM bias) train at S times --lr; "
+                    + "they train even where the freezing keeps the old rows fixed (default: off, the new rows train as the old ones).")
+    Float newTokenLrScale;
+
     @Mixin
     AdapterOptions adapter;
 
@@ -160,6 +172,9 @@ final class PretrainCommand implements Callable<Integer> {
         if (policy != null) {
             job = job.withModelMasking(new dev.infuse.inject.nmg.NmgMaskingSpec(policy));
         }
+        if (newTokenLrScale != null) {
+            job = job.withNewTokenLrScale(newTokenLrScale);
+        }
         long steps = Pretraining.run(job, List.of(), System.err);
         if (json.requested) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -181,6 +196,8 @@ final class PretrainCommand implements Callable<Integer> {
         values.put("--vectors", vectors);
         values.put("--templates", zeoInstances.templates);
         values.put("--wordnet", wordnet);
+        values.put("--ernie-embeddings", ernieEmbeddings);
+        values.put("--ernie-layers", ernieLayers);
         kepler.putInto(values);
         values.put("--seed", seed.value);
         Set<String> given = new HashSet<>();

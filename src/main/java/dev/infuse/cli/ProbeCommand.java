@@ -45,6 +45,9 @@ final class ProbeCommand implements Callable<Integer> {
     @Mixin
     EntityTableOptions entityTable;
 
+    @Mixin
+    ErnieOption ernie;
+
     @Override
     public Integer call() {
         ProbeEvaluator.Options options = new ProbeEvaluator.Options(batchSize, wholeWord);
@@ -54,7 +57,8 @@ final class ProbeCommand implements Callable<Integer> {
             log = new ProbeLog(topK);
         }
         try (MaskedLm lm = MaskedLm.load(model.name);
-                KnowledgeStack stack = new KnowledgeStack(entityTable.spec() == null ? List.of() : List.of(entityTable.spec().open(lm, 512, 0)));
+                KnowledgeStack stack = new KnowledgeStack(java.util.stream.Stream.of(entityTable.spec(), ernie.spec(model.name))
+                        .filter(java.util.Objects::nonNull).map(k -> k.open(lm, 512, 0)).toList());
                 ProbeEvaluator.Plugged plugged = ProbeEvaluator.plugged(lm, stack)) {
             ProbeScores s = new ProbeEvaluator(lm, plugged.encoder(), options).logTo(log).evaluate(probes);
             if (log != null) {

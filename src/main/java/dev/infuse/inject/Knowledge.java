@@ -2,6 +2,7 @@ package dev.infuse.inject;
 
 import com.google.gson.JsonObject;
 import dev.infuse.model.LayerHook;
+import dev.infuse.model.OutputModule;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,14 @@ public interface Knowledge extends AutoCloseable {
 
     /** The encoder modules it adds; the stack's owner adds them to the model and trains or freezes them. */
     default List<LayerHook> modules() {
+        return List.of();
+    }
+
+    /**
+     * Modules after the encoder that map its output to what the task head reads, possibly wider (K-Adapter's
+     * {@code [last ; adapter]}); the stack chains them and tells the task layer the width.
+     */
+    default List<OutputModule> outputModules() {
         return List.of();
     }
 

@@ -1,8 +1,12 @@
 package dev.infuse.inject;
 
+import ai.djl.ndarray.NDArray;
 import dev.infuse.InfuseException;
+import dev.infuse.model.BertInput;
 import dev.infuse.model.BertModel;
+import dev.infuse.model.BertOutput;
 import dev.infuse.model.LayerHook;
+import dev.infuse.model.OutputModule;
 import dev.infuse.text.Tokenizer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -78,6 +82,44 @@ public final class KnowledgeStack implements AutoCloseable {
             }
         }
         return () -> added.forEach(model::removeHook);
+    }
+
+    /** Every plug-in's modules after the encoder, in stack order: the head reads the last one's states. */
+    public List<OutputModule> outputModules() {
+        List<OutputModule> out = new ArrayList<>();
+        plugins.forEach(k -> out.addAll(k.outputModules()));
+        return out;
+    }
+
+    /** The width of the states the task head reads from an encoder {@code hidden} wide: {@code hidden} itself without output modules. */
+    public int headWidth(int hidden) {
+        int w = hidden;
+        for (OutputModule m : outputModules()) {
+            w = m.width(w);
+        }
+        return w;
+    }
+
+    /** Whether an output module reads hidden states below the last, so the encoder must return them all. */
+    public boolean readsAllHiddenStates() {
+        return outputModules().stream().anyMatch(OutputModule::readsAllHiddenStates);
+    }
+
+    /**
+     * The encoder's output as the task head reads it: {@code out} itself when no plug-in has an output module (the
+     * plain path, no op added), otherwise its last state replaced by the output modules' chain (B, T, headWidth(H)),
+     * the encoder's hidden states kept as they were.
+     */
+    public BertOutput headStates(BertInput in, BertOutput out, boolean training) {
+        List<OutputModule> modules = outputModules();
+        if (modules.isEmpty()) {
+            return out;
+        }
+        NDArray x = out.lastHidden();
+        for (OutputModule m : modules) {
+            x = m.forward(x, out, in, training);
+        }
+        return new BertOutput(x, out.hiddenStates());
     }
 
     /** Modules attached to an encoder; closing detaches them (the plug-ins keep their parameters). */

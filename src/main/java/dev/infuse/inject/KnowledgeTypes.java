@@ -13,7 +13,10 @@ public final class KnowledgeTypes {
             .register(dev.infuse.inject.kbert.KbertKnowledge.NAME, () -> dev.infuse.inject.kbert.KbertKnowledge::load)
             .register("houlsby", () -> c -> BottleneckAdapter.load(c, BottleneckAdapter.Layout.HOULSBY))
             .register("pfeiffer", () -> c -> BottleneckAdapter.load(c, BottleneckAdapter.Layout.PFEIFFER))
-            .register("lora", () -> Lora::load);
+            .register("lora", () -> Lora::load)
+            .register(dev.infuse.inject.ernie.ErnieKnowledge.NAME, () -> dev.infuse.inject.ernie.ErnieKnowledge::load)
+            .register(dev.infuse.inject.ernie.KgeConcat.NAME, () -> dev.infuse.inject.ernie.KgeConcat::load)
+            .register(dev.infuse.inject.kadapter.KadapterKnowledge.NAME, () -> dev.infuse.inject.kadapter.KadapterKnowledge::load);
 
     public static final List<String> NAMES = REGISTRY.names();
 

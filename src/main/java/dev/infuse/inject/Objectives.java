@@ -58,6 +58,7 @@ public final class Objectives {
             .register("sensebert", () -> dev.infuse.inject.sensebert.SenseBertSpec.TYPE)
             .register("wklm", () -> dev.infuse.inject.wklm.WklmSpec.TYPE)
             .register("libert", () -> dev.infuse.inject.libert.LibertSpec.TYPE)
+            .register("dea", () -> dev.infuse.inject.ernie.DeaSpec.TYPE)
             .register("kepler", () -> dev.infuse.inject.kepler.KeplerSpec.TYPE);
 
     public static final List<String> NAMES = REGISTRY.names();

@@ -20,7 +20,8 @@ public record SavedKnowledge(String name, Path dir) implements KnowledgeSpec {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(name + "-saved-in", dir.toString());
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(f -> f.getFileName().toString().startsWith("adapter")).sorted()
+            String own = name.replace('-', '_') + "_"; // a method's own files: ernie_fusion.safetensors, kge_concat_entities.safetensors
+            files.filter(f -> f.getFileName().toString().startsWith("adapter") || f.getFileName().toString().startsWith(own)).sorted()
                     .forEach(f -> m.put(name + "-" + f.getFileName() + "-sha256", Provenance.sha256(f)));
         } catch (IOException e) {
             throw new dev.infuse.InfuseException("cannot list " + dir + ": " + e.getMessage());

@@ -108,6 +108,11 @@ public record BertInput(
         return new InfuseException(name + " has " + found + " rows, expected [" + b + "," + t + "]");
     }
 
+    /** The same input with {@code c} beside its tokens. */
+    public BertInput withContext(ForwardContext c) {
+        return new BertInput(inputIds, tokenTypeIds, positionIds, paddingMask, visibility, overrides, allHiddenStates, c);
+    }
+
     public int batchSize() {
         return inputIds.length;
     }

@@ -68,6 +68,64 @@ public final class VocabResize {
         return BertModel.load(c.withVocabSize(newSize), tensors, "vocabulary resize " + oldSize + " -> " + newSize);
     }
 
+    /**
+     * A new model with one more word row per entry of {@code pieces}, at ids {@code firstId}, {@code firstId + 1}, ...: each new
+     * word-embedding row (which the tied MLM decoder reads as its output row) and each new MLM bias entry is the mean of the
+     * rows and entries of that word's old pieces, as exBERT, AVocaDo and fast vocabulary transfer start a new word. Every
+     * other row is copied bit for bit; the given model is left as it was (close both).
+     *
+     * @param firstId the first new id, at most the model's vocabulary size (rows from it on that the model already has, spare
+     *     padding rows, are overwritten; a row below it never is)
+     * @param pieces for each new word, the old ids it used to split into (at least one each, all below {@code firstId})
+     */
+    public static BertModel appendMeanRows(BertModel model, int firstId, java.util.List<int[]> pieces) {
+        BertConfig c = model.config();
+        int oldSize = c.vocabSize();
+        if (firstId < 0 || firstId > oldSize) {
+            throw new InfuseException("new rows must start within or right after the vocabulary of " + oldSize + ", found " + firstId);
+        }
+        int h = c.hiddenSize();
+        int newSize = Math.max(oldSize, firstId + pieces.size());
+        String wordName = ParameterSpec.prefix(c) + "embeddings.word_embeddings.weight";
+        String biasName = ParameterSpec.HeadNames.of(c).bias();
+        float[] words = Arrays.copyOf(model.wordEmbeddings().toFloatArray(), newSize * h);
+        float[] bias = Arrays.copyOf(model.parameter(biasName).toFloatArray(), newSize);
+        double[] acc = new double[h];
+        for (int k = 0; k < pieces.size(); k++) {
+            int[] ids = pieces.get(k);
+            if (ids.length == 0) {
+                throw new InfuseException("new word " + k + " has no old pieces to start from");
+            }
+            Arrays.fill(acc, 0);
+            double b = 0;
+            for (int id : ids) {
+                if (id < 0 || id >= firstId) {
+                    throw new InfuseException("piece id " + id + " of new word " + k + " is not an old row (below " + firstId + ")");
+                }
+                for (int d = 0; d < h; d++) {
+                    acc[d] += words[id * h + d];
+                }
+                b += bias[id];
+            }
+            int row = firstId + k;
+            for (int d = 0; d < h; d++) {
+                words[row * h + d] = (float) (acc[d] / ids.length);
+            }
+            bias[row] = (float) (b / ids.length);
+        }
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+            if (e.getKey().equals(wordName)) {
+                tensors.put(wordName, new HostTensor(new long[] {newSize, h}, FloatBuffer.wrap(words)));
+            } else if (e.getKey().equals(biasName)) {
+                tensors.put(biasName, new HostTensor(new long[] {newSize}, FloatBuffer.wrap(bias)));
+            } else {
+                tensors.put(e.getKey(), Checkpoints.toHost(e.getValue()));
+            }
+        }
+        return BertModel.load(c.withVocabSize(newSize), tensors, "vocabulary extension " + oldSize + " -> " + newSize);
+    }
+
     /** {@code count} rows of H values: mean + √(scale/V)·Xᵀz per row, in double precision. */
     static float[] meanResized(float[] words, int v, int h, int count, Random rng) {
         double[] mean = new double[h];

@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.reflect.TypeToken;
 import dev.infuse.InfuseException;
 import dev.infuse.io.StopSignal;
+import dev.infuse.model.BertModel;
 import dev.infuse.train.AdamW;
 import dev.infuse.train.StepReport;
 import dev.infuse.train.TrainCheckpoint;
@@ -38,12 +39,33 @@ final class DevEvaluation implements TrainListener {
         static final State FRESH = new State(null, 0, 0);
     }
 
-    /** Where a checkpoint goes and what it holds besides this listener's state. */
-    record Checkpointing(Path out, TaskModel model, Trainables params, AdamW adam, Map<String, Object> identity) {}
+    /** Where a run starts: its step and its early-stopping state. */
+    record Start(long step, State state) {
+        static final Start FRESH = new Start(0, State.FRESH);
+    }
 
-    private final TaskModel model;
-    private final TaskSet dev;
-    private final int batchSize;
+    /**
+     * Puts a run back where its checkpoint {@code from} left it (weights, optimizer, data cursor), drops the dev
+     * scores logged after that step, and returns the step and the early-stopping state to continue with.
+     */
+    static Start resume(Path from, long maxSteps, Trainables params, AdamW adam, dev.infuse.train.BatchSource<?> data, Path out, PrintStream log) {
+        TrainCheckpoint.State st = TrainCheckpoint.readState(from, maxSteps);
+        log.println("infuse: resuming at step " + st.step() + " from " + from);
+        TrainCheckpoint.restore(from, params, adam, st.optimizerStep());
+        data.seek(st.cursor());
+        FinetuneOutput.truncateAfter(out.resolve("dev_scores.jsonl"), st.step());
+        return new Start(st.step(), read(from));
+    }
+
+    /** Where a checkpoint goes and what it holds besides this listener's state. */
+    record Checkpointing(Path out, BertModel encoder, Trainables params, AdamW adam, Map<String, Object> identity) {}
+
+    /** The dev scores of the model as it is now; {@code warn} gets data warnings (unseen labels). */
+    interface Scorer {
+        Scores score(PrintStream warn);
+    }
+
+    private final Scorer scorer;
     private final long evalEvery;
     private final int patience;
     private final Path scoresFile;
@@ -57,9 +79,13 @@ final class DevEvaluation implements TrainListener {
 
     DevEvaluation(TaskModel model, TaskSet dev, int batchSize, long evalEvery, int patience, State from, Checkpointing checkpointing,
             ObjLongConsumer<Scores> keepBest, PrintStream log) {
-        this.model = model;
-        this.dev = dev;
-        this.batchSize = batchSize;
+        this(warn -> Predictor.evaluate(model, dev, batchSize, warn), evalEvery, patience, from, checkpointing, keepBest, log);
+    }
+
+    /** Early stopping on whatever {@code scorer} ranks by (multi-task: the mean over the tasks). */
+    DevEvaluation(Scorer scorer, long evalEvery, int patience, State from, Checkpointing checkpointing, ObjLongConsumer<Scores> keepBest,
+            PrintStream log) {
+        this.scorer = scorer;
         this.evalEvery = evalEvery;
         this.patience = patience;
         this.scoresFile = checkpointing.out().resolve("dev_scores.jsonl");
@@ -105,7 +131,7 @@ final class DevEvaluation implements TrainListener {
     private void save(StepReport r) {
         Checkpointing c = checkpointing;
         try (StopSignal.Writing w = StopSignal.writing()) {
-            TrainCheckpoint.save(c.out(), c.model().lm().model(), c.params(), c.adam(),
+            TrainCheckpoint.save(c.out(), c.encoder(), c.params(), c.adam(),
                     new TrainCheckpoint.State(r.step(), c.adam().stepCount(), r.cursor(), c.identity()), Map.of(STATE_FILE, toJson(state)));
         }
         saved = r.step();
@@ -126,7 +152,7 @@ final class DevEvaluation implements TrainListener {
 
     private Scores evaluate(long step) {
         // Unseen-label warnings once, at the first evaluation, not at every one.
-        Scores s = Predictor.evaluate(model, dev, batchSize, history.isEmpty() ? log : FinetuneOutput.QUIET);
+        Scores s = scorer.score(history.isEmpty() ? log : FinetuneOutput.QUIET);
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("step", step);
         h.put(s.primaryName(), s.primary());

@@ -1,5 +1,6 @@
 package dev.infuse.task;
 
+import dev.infuse.io.AtomicFiles;
 import ai.djl.ndarray.types.Shape;
 import dev.infuse.InfuseException;
 import dev.infuse.engine.Tensors;
@@ -65,9 +66,19 @@ public final class FineTuning {
         identity.put("model", job.model());
         identity.put("train-sha256", Provenance.sha256(job.train()));
         identity.put("dev-sha256", Provenance.sha256(job.dev()));
+        if (job.schedule().initFrom() != null) { // the first stage's weights, so a resume from another first stage is refused
+            InitFrom.checkBase(job.schedule().initFrom(), job.model());
+            for (String f : List.of(TaskModel.TASK_FILE, "model.safetensors", TaskModel.HEAD_FILE)) {
+                Path p = job.schedule().initFrom().resolve(f);
+                if (java.nio.file.Files.isRegularFile(p)) {
+                    identity.put("init-from-" + f + "-sha256", Provenance.sha256(p));
+                }
+            }
+        }
         // Each plug-in's settings and input hashes: a resume with another graph, table or adapter size is refused.
         job.knowledge().forEach(k -> identity.putAll(k.identity()));
         Set<String> ours = new java.util.HashSet<>(FinetuneOutput.OURS);
+        ours.addAll(Set.of(CheckpointAverage.DIR, CheckpointAverage.AVERAGED, CheckpointAverage.AVERAGED + ".tmp"));
         job.knowledge().forEach(k -> ours.addAll(k.files()));
         try (OutputDir.Run run = OutputDir.prepare(job.outputDir(), ours, identity, job.resume(), job.overwrite(), log)) {
             Result r = run(job, train, dev, identity, run.resumeFrom(), listeners, log);
@@ -97,13 +108,21 @@ public final class FineTuning {
             lm.model().close();
             lm = new MaskedLm(restored, lm.tokenizer(), resumeFrom.toString());
         }
-        TaskHead head = TaskHead.random(c.hiddenSize(), c.numHiddenLayers(), Tasks.groups(job.task()), labels.size(), job.transfer(), job.seed());
+        TaskHead head = null;
         TaskModel built;
         try {
-            built = new TaskModel(lm, head, job.task(), labels, job.transfer(), job.maxSeqLength(), new KnowledgeStack(plugins));
+            KnowledgeStack stack = new KnowledgeStack(plugins); // its output modules, if any, decide the head's width
+            head = TaskHead.random(stack.headWidth(c.hiddenSize()), c.numHiddenLayers(), Tasks.groups(job.task()), labels.size(), job.transfer(),
+                    job.seed());
+            if (resumeFrom == null && job.schedule().initFrom() != null) { // on resume the checkpoint holds the weights
+                initFrom(job.schedule().initFrom(), lm, head, job.task(), labels, log);
+            }
+            built = new TaskModel(lm, head, job.task(), labels, job.transfer(), job.maxSeqLength(), stack);
         } catch (RuntimeException e) {
             plugins.forEach(Knowledge::close);
-            head.close();
+            if (head != null) {
+                head.close();
+            }
             lm.close();
             throw e;
         }
@@ -131,9 +150,13 @@ public final class FineTuning {
         // The MLM head and pooler get no gradient from a task loss; leaving them out keeps weight decay off them.
         Set<String> open = encoderTrains(job, model) ? new Freeze(job.topLayers(), false).trainable(encoder.config()) : Set.of();
         String prefix = ParameterSpec.prefix(encoder.config());
-        Trainables params = new Trainables().encoder(encoder, n -> open.contains(n) && n.startsWith(prefix))
+        TransferSchedule schedule = job.schedule();
+        Trainables params = new Trainables().encoder(encoder, n -> open.contains(n) && n.startsWith(prefix), n -> schedule.lrScale(encoder.config(), n))
                 .module(model.head(), job.headPeakLr() / job.lr());
-        log.println("infuse: " + params.share(encoder, model.head()));
+        model.knowledge().outputModules().forEach(params::module); // modules after the encoder train as its hooks do
+        List<dev.infuse.model.ParameterOwner> counted = new ArrayList<>(List.of(model.head()));
+        counted.addAll(model.knowledge().outputModules());
+        log.println("infuse: " + params.share(encoder, counted.toArray(dev.infuse.model.ParameterOwner[]::new)));
         List<Integer> lengths = data.stream().map(e -> e.row().length()).toList();
         // Each epoch shuffled, then grouped by length so a batch pads little (LengthBatches); the order comes from (seed, epoch).
         EpochBatches<TaskBatch> batches = new EpochBatches<>(data.size(), job.batchSize(), 0,
@@ -141,33 +164,70 @@ public final class FineTuning {
                 indices -> new TaskBatch(indices.stream().map(data::get).toList()));
         int maxSteps = job.maxSteps() > 0 ? job.maxSteps() : batches.perEpoch() * job.epochs();
         int evalEvery = job.evalEvery() > 0 ? job.evalEvery() : batches.perEpoch();
+        if (schedule.unfreezes()) {
+            long every = schedule.unfreezeEvery() == TransferSchedule.EPOCH ? batches.perEpoch() : schedule.unfreezeEvery();
+            params.unfreezing(n -> encoder.parameters().containsKey(n) ? TransferSchedule.unfrozenFrom(encoder.config(), n, every) : 0);
+            log.println("infuse: gradual unfreezing: the head alone for " + every + " steps, then one more layer from the top every " + every);
+        }
         LoopSettings loop = new LoopSettings(maxSteps, job.lr(), Math.round(job.warmupRatio() * maxSteps), LrSchedule.Kind.LINEAR, 1f, 1,
                 0.01f, job.seed());
         try (AdamW adam = new AdamW(loop.optimizer())) {
-            long start = 0;
-            DevEvaluation.State from = DevEvaluation.State.FRESH;
-            if (resumeFrom != null) {
-                TrainCheckpoint.State st = TrainCheckpoint.readState(resumeFrom, maxSteps);
-                log.println("infuse: resuming at step " + st.step() + " from " + resumeFrom);
-                TrainCheckpoint.restore(resumeFrom, params, adam, st.optimizerStep());
-                batches.seek(st.cursor());
-                from = DevEvaluation.read(resumeFrom);
-                start = st.step();
-                FinetuneOutput.truncateAfter(job.outputDir().resolve("dev_scores.jsonl"), start);
-            }
-            DevEvaluation eval = new DevEvaluation(model, dev, job.batchSize() * 2, evalEvery, job.patience(), from,
-                    new DevEvaluation.Checkpointing(job.outputDir(), model, params, adam, identity), (s, step) -> save(job, model, s, step), log);
+            DevEvaluation.Start start = resumeFrom == null ? DevEvaluation.Start.FRESH
+                    : DevEvaluation.resume(resumeFrom, maxSteps, params, adam, batches, job.outputDir(), log);
+            CheckpointAverage.truncateAfter(job.outputDir(), start.step());
+            DevEvaluation eval = new DevEvaluation(model, dev, job.batchSize() * 2, evalEvery, job.patience(), start.state(),
+                    new DevEvaluation.Checkpointing(job.outputDir(), encoder, params, adam, identity), (s, step) -> save(job, model, s, step), log);
             List<TrainListener> all = new ArrayList<>(listeners);
             all.add(eval);
+            CheckpointAverage averaging = schedule.averageLast() > 0
+                    ? new CheckpointAverage(job.outputDir(), params.trained(), evalEvery, schedule.averageLast()) : null;
+            if (averaging != null) {
+                all.add(0, averaging); // before the dev evaluation, which may stop the run at this step
+            }
             BatchLoss<TaskBatch> loss = (s, batch, training) -> Losses.crossEntropy(model.logits(s, batch.examples(), training),
                     Tensors.copyOf(s, batch.gold(), new Shape(batch.predicted()))); // ()
             long steps;
             try {
-                steps = new Trainer<>(params, loss, batches, loop, adam, all).run(start);
+                steps = new Trainer<>(params, loss, batches, loop, adam, all).run(start.step());
             } catch (Stopped stop) {
                 throw stop.then(ResumeHint.of(job.outputDir()));
             }
+            if (averaging != null) {
+                averaged(job, model, dev, averaging, log);
+            }
             return new Result(eval.state().best(), eval.state().bestStep(), steps, eval.history());
+        }
+    }
+
+    /** Two-stage fine-tuning: the first stage's encoder, and its head when it did this task with these labels. */
+    private static void initFrom(Path run, MaskedLm lm, TaskHead head, String task, Labels labels, PrintStream log) {
+        try (TaskModel first = TaskModel.load(run)) {
+            int n = InitFrom.encoder(first, lm);
+            boolean withHead = InitFrom.head(first, head, task, labels);
+            log.println("infuse: starting from " + run + ": " + n + " encoder weights" + (withHead ? " and its " + first.task() + " head"
+                    : "; a fresh head (it did " + first.task() + " with " + first.labels().size() + " labels)"));
+        }
+    }
+
+    /** The mean of the last snapshots, scored on dev and saved in {@code averaged/} beside the best model. */
+    private static void averaged(FinetuneJob job, TaskModel model, TaskSet dev, CheckpointAverage averaging, PrintStream log) {
+        int n = averaging.average();
+        Scores s = Predictor.evaluate(model, dev, job.batchSize() * 2, FinetuneOutput.QUIET);
+        log.println(String.format(java.util.Locale.ROOT, "infuse: the mean of the last %d snapshots: dev %s %.4f, in %s", n, s.primaryName(),
+                s.primary(), job.outputDir().resolve(CheckpointAverage.AVERAGED)));
+        Provenance p = Provenance.of("finetuned-model").input("base_model", job.model()).input("train", job.train().toString())
+                .input("dev", job.dev().toString());
+        job.settings().forEach(p::setting);
+        p.setting("averaged_snapshots", n).setting("dev_" + s.primaryName(), s.primary());
+        Path dir = job.outputDir().resolve(CheckpointAverage.AVERAGED);
+        Path tmp = job.outputDir().resolve(CheckpointAverage.AVERAGED + ".tmp");
+        try (StopSignal.Writing w = StopSignal.writing()) { // written aside, then swapped in whole
+            AtomicFiles.deleteTree(tmp);
+            model.save(tmp, p, job.model(), true);
+            AtomicFiles.deleteTree(dir);
+            java.nio.file.Files.move(tmp, dir);
+        } catch (java.io.IOException e) {
+            throw new InfuseException("cannot write " + dir + ": " + e.getMessage());
         }
     }
 

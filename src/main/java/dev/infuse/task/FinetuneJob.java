@@ -20,10 +20,26 @@ import java.util.Objects;
  * @param knowledge the knowledge plug-ins every input and the encoder get (PELT's table, K-BERT's graph, an
  *     adapter), in any order: their stack orders them
  * @param trainBackbone train the encoder even though a plug-in's modules would train alone (an adapter)
+ * @param schedule layer-wise rates, gradual unfreezing, a first stage to start from, checkpoint averaging
  */
 public record FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
         int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
-        Path outputDir, boolean overwrite, boolean resume, float headLr, List<KnowledgeSpec> knowledge, boolean trainBackbone) {
+        Path outputDir, boolean overwrite, boolean resume, float headLr, List<KnowledgeSpec> knowledge, boolean trainBackbone,
+        TransferSchedule schedule) {
+    /** A job with the plain schedule. */
+    public FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
+            int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
+            Path outputDir, boolean overwrite, boolean resume, float headLr, List<KnowledgeSpec> knowledge, boolean trainBackbone) {
+        this(model, task, train, dev, transfer, topLayers, batchSize, maxSeqLength, lr, epochs, maxSteps, evalEvery, patience,
+                warmupRatio, seed, outputDir, overwrite, resume, headLr, knowledge, trainBackbone, TransferSchedule.NONE);
+    }
+
+    /** The same job with {@code s} as its schedule. */
+    public FinetuneJob withSchedule(TransferSchedule s) {
+        return new FinetuneJob(model, task, train, dev, transfer, topLayers, batchSize, maxSeqLength, lr, epochs, maxSteps, evalEvery, patience,
+                warmupRatio, seed, outputDir, overwrite, resume, headLr, knowledge, trainBackbone, s);
+    }
+
     /** A job whose adapters, if any, train alone. */
     public FinetuneJob(String model, String task, Path train, Path dev, Transfer transfer, int topLayers, int batchSize,
             int maxSeqLength, float lr, int epochs, int maxSteps, int evalEvery, int patience, float warmupRatio, long seed,
@@ -65,6 +81,10 @@ public record FinetuneJob(String model, String task, Path train, Path dev, Trans
             throw new InfuseException("--warmup-ratio must be in [0, 1), found " + warmupRatio);
         }
         knowledge = List.copyOf(knowledge);
+        schedule = schedule == null ? TransferSchedule.NONE : schedule;
+        if (transfer.frozen() && (schedule.layerLrDecay() != 1f || schedule.unfreezes())) {
+            throw new InfuseException("--layer-lr-decay and --unfreeze-every need --transfer full; " + transfer.flag() + " freezes the whole encoder");
+        }
         if (topLayers > 0 && transfer.frozen()) {
             throw new InfuseException("--train-top-layers needs --transfer full; " + transfer.flag() + " freezes the whole encoder");
         }
@@ -106,6 +126,7 @@ public record FinetuneJob(String model, String task, Path train, Path dev, Trans
         if (trainBackbone) {
             m.put("train-backbone", true);
         }
+        m.putAll(schedule.settings());
         return m;
     }
 }

@@ -57,7 +57,15 @@ public final class HfTaskLayout {
 
     /** The layout of a model for {@code task} fine-tuned with {@code transfer} on an encoder with {@code config}. */
     public static HfTaskLayout of(BertConfig config, String task, Transfer transfer) {
-        boolean lastLayer = transfer == Transfer.FULL || transfer == Transfer.TOP;
+        return of(config, task, transfer, config.hiddenSize());
+    }
+
+    /**
+     * The same for a head that reads states {@code headWidth} wide: wider than the encoder's (a module after the
+     * encoder, K-Adapter's {@code [last ; adapter]}), no transformers task class computes it, so the file is encoder-only.
+     */
+    public static HfTaskLayout of(BertConfig config, String task, Transfer transfer, int headWidth) {
+        boolean lastLayer = (transfer == Transfer.FULL || transfer == Transfer.TOP) && headWidth == config.hiddenSize();
         Kind kind = !lastLayer ? Kind.ENCODER_ONLY : switch (task) {
             case "ner" -> Kind.TOKEN_CLASSIFICATION;
             case "classify" -> Kind.SEQUENCE_CLASSIFICATION;

@@ -4,7 +4,7 @@ import dev.infuse.train.Batch;
 import java.util.List;
 
 /** A fine-tuning micro-batch: encoded examples whose targets the head scores. */
-record TaskBatch(List<Encoded> examples) implements Batch {
+public record TaskBatch(List<Encoded> examples) implements Batch {
     @Override
     public int tokens() {
         return examples.stream().mapToInt(e -> e.row().length()).sum();
@@ -16,7 +16,7 @@ record TaskBatch(List<Encoded> examples) implements Batch {
     }
 
     /** The gold label of every target, in the order the head returns logits. */
-    long[] gold() {
+    public long[] gold() {
         long[] out = new long[predicted()];
         int j = 0;
         for (Encoded e : examples) {

@@ -103,6 +103,11 @@ public final class TaskHead implements ParameterOwner, AutoCloseable {
         return out;
     }
 
+    /** The width of the states it reads: its input over the number of position groups. */
+    public int width() {
+        return (int) params.get(WEIGHT).getShape().get(1) / groups;
+    }
+
     public int classes() {
         return (int) params.get(WEIGHT).getShape().get(0);
     }

@@ -45,6 +45,15 @@ public final class TaskModel implements AutoCloseable {
         if (head.classes() != labels.size()) {
             throw new InfuseException("the head has " + head.classes() + " outputs but the label map " + labels.size() + " labels");
         }
+        int width = knowledge.headWidth(lm.model().config().hiddenSize());
+        if (head.width() != width) {
+            throw new InfuseException("the head reads states " + head.width() + " wide, but the encoder with " + knowledge.describe()
+                    + " gives " + width);
+        }
+        if (!knowledge.outputModules().isEmpty() && (transfer == Transfer.EMBEDDINGS || transfer == Transfer.MIX)) {
+            throw new InfuseException(knowledge.describe() + " feeds the head through a module after the encoder, which transfer "
+                    + transfer.flag() + " does not read; use --transfer top or full");
+        }
         this.lm = lm;
         this.head = head;
         this.task = task;
@@ -95,6 +104,11 @@ public final class TaskModel implements AutoCloseable {
         return transfer;
     }
 
+    /** The width of the states the head reads: the encoder's hidden size, or what the plug-ins' output modules make of it. */
+    public int headWidth() {
+        return knowledge.headWidth(lm.model().config().hiddenSize());
+    }
+
     public int maxSeqLength() {
         return maxSeqLength;
     }
@@ -108,12 +122,13 @@ public final class TaskModel implements AutoCloseable {
     public NDArray pooled(NDManager s, List<Encoded> batch, boolean training) {
         List<InputRow> rows = batch.stream().map(Encoded::row).toList();
         BertInput in = Batches.padded(rows, lm.tokenizer().padId(), lm.model().config());
-        if (transfer == Transfer.EMBEDDINGS || transfer == Transfer.MIX) {
+        if (transfer == Transfer.EMBEDDINGS || transfer == Transfer.MIX || knowledge.readsAllHiddenStates()) {
             in = new BertInput(in.inputIds(), in.tokenTypeIds(), in.positionIds(), in.paddingMask(), in.visibility(), in.overrides(), true,
                     in.context());
         }
-        // A frozen encoder runs without dropout: it is a fixed feature extractor.
-        BertOutput out = lm.model().forward(s, in, training && !transfer.frozen());
+        // A frozen encoder runs without dropout: it is a fixed feature extractor. Modules after it (K-Adapter) train
+        // on top of it, with their own dropout while training; without any, headStates returns the encoder's output as is.
+        BertOutput out = knowledge.headStates(in, lm.model().forward(s, in, training && !transfer.frozen()), training);
         return head.pooled(s, out, batch, in.length());
     }
 

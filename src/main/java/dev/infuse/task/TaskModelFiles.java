@@ -46,7 +46,7 @@ final class TaskModelFiles {
     private TaskModelFiles() {}
 
     static void save(TaskModel m, Path dir, Provenance provenance, String baseModel, boolean withEncoder) {
-        HfTaskLayout layout = HfTaskLayout.of(m.lm().model().config(), m.task(), m.transfer());
+        HfTaskLayout layout = HfTaskLayout.of(m.lm().model().config(), m.task(), m.transfer(), m.head().width());
         Map<String, HostTensor> headTensors = layout.headTensors(m.head().export());
         try {
             if (withEncoder) {
@@ -108,7 +108,9 @@ final class TaskModelFiles {
             BertConfig config = BertConfig.read(dir.resolve("config.json"));
             Path weights = Checkpoints.weightsFile(dir);
             Map<String, HostTensor> all = new LinkedHashMap<>(Safetensors.read(weights));
-            headTensors = HfTaskLayout.of(config, task, transfer).takeHead(all, weights.toString());
+            HostTensor w = all.get(TaskHead.WEIGHT); // a head wider than the encoder was stored encoder-only (HfTaskLayout.of)
+            int width = w == null ? config.hiddenSize() : (int) w.shape()[1] / Tasks.groups(task);
+            headTensors = HfTaskLayout.of(config, task, transfer, width).takeHead(all, weights.toString());
             lm = new MaskedLm(BertModel.load(config, all, weights.toString()), Tokenizers.load(dir), dir.toString());
         }
         List<Knowledge> plugins = new ArrayList<>();

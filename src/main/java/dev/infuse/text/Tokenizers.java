@@ -36,6 +36,45 @@ public final class Tokenizers {
         throw new InfuseException("no tokenizer in " + modelDir + ": expected tokenizer.json or vocab.txt");
     }
 
+    /**
+     * The model directory's WordPiece tokenizer from its {@code vocab.txt} (and {@code added_tokens.json}), with the casing of
+     * {@code tokenizer_config.json}: what a vocabulary can grow on as ordinary entries, which a {@code tokenizer.json} cannot be
+     * edited into here. Where both files are present they give the same ids (infuse writes them together); a
+     * {@code tokenizer.json} whose model is not WordPiece (RoBERTa's BPE) is refused.
+     */
+    public static WordPieceTokenizer wordPiece(Path modelDir) {
+        if (!Files.isDirectory(modelDir)) {
+            throw new InfuseException((Files.exists(modelDir) ? "model path is not a directory: " : "model directory not found: ") + modelDir);
+        }
+        Path json = modelDir.resolve("tokenizer.json");
+        if (Files.isRegularFile(json)) {
+            String type = modelType(json);
+            if (!"WordPiece".equals(type)) {
+                throw new InfuseException("the tokenizer of " + modelDir + " is " + type + ", not BERT's WordPiece; only a WordPiece vocabulary can be extended");
+            }
+        }
+        Path vocab = modelDir.resolve("vocab.txt");
+        if (!Files.isRegularFile(vocab)) {
+            throw new InfuseException("no vocab.txt in " + modelDir + ": a WordPiece vocabulary is needed");
+        }
+        JsonObject config = readConfig(modelDir.resolve("tokenizer_config.json"));
+        boolean lower = flag(config, "do_lower_case", true);
+        boolean strip = flag(config, "strip_accents", lower);
+        return WordPieceTokenizer.load(vocab, lower, strip);
+    }
+
+    /** {@code model.type} of a tokenizer.json ("WordPiece", "BPE", "Unigram"), or "unknown". */
+    private static String modelType(Path json) {
+        try {
+            JsonElement e = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8));
+            JsonElement model = e.isJsonObject() ? e.getAsJsonObject().get("model") : null;
+            JsonElement type = model != null && model.isJsonObject() ? model.getAsJsonObject().get("type") : null;
+            return type != null && type.isJsonPrimitive() ? type.getAsString() : "unknown";
+        } catch (IOException | com.google.gson.JsonParseException e) {
+            throw new InfuseException("cannot read tokenizer.json (" + e.getMessage() + "): " + json, e);
+        }
+    }
+
     private static JsonObject readConfig(Path file) {
         if (!Files.isRegularFile(file)) {
             return new JsonObject();

@@ -86,11 +86,36 @@ public final class AdamW implements AutoCloseable {
      * {@code gradScale} (global-norm clipping's factor, 1 for none).
      */
     public void step(Map<String, NDArray> params, Set<String> noDecay, ToDoubleFunction<String> lrOf, float gradScale) {
+        step(params, noDecay, lrOf, gradScale, name -> null, name -> 0);
+    }
+
+    /**
+     * Two learning rates within one tensor: elements {@code [0, at)} train at {@code before} times the parameter's rate and
+     * {@code [at, size)} at {@code after} times it, each with its own decoupled decay, as two of torch's parameter groups
+     * would. {@code before} 0 leaves the first part alone altogether, weights and moments (rows that must not move).
+     *
+     * <p>Why not scale the gradient: Adam divides the step by the gradient's own running scale, so a gradient multiplied by
+     * S moves a weight about as far as before; only the step size scales the rate.
+     */
+    public record Split(long at, float before, float after) {
+        public Split {
+            if (at < 0 || !(before >= 0) || !(after > 0) || Float.isInfinite(before) || Float.isInfinite(after)) {
+                throw new IllegalArgumentException("a split needs a non-negative position, a non-negative and a positive finite scale; found "
+                        + at + ", " + before + ", " + after);
+            }
+        }
+    }
+
+    /**
+     * As above, with some parameters' elements split between two rates ({@code splitOf} gives null for the others), and
+     * parameters that start training at different steps (gradual unfreezing): {@code from} gives the optimizer step
+     * (0-based) of a parameter's first update, and its bias correction counts its own updates, as torch's
+     * per-parameter step does.
+     */
+    public void step(Map<String, NDArray> params, Set<String> noDecay, ToDoubleFunction<String> lrOf, float gradScale,
+            java.util.function.Function<String, Split> splitOf, java.util.function.ToLongFunction<String> from) {
         Tensors.noGrad();
         step++;
-        double bias1 = 1 - Math.pow(settings.beta1(), step);
-        double bias2 = 1 - Math.pow(settings.beta2(), step);
-        float invSqrtBias2 = (float) (1 / Math.sqrt(bias2));
         List<NDArray> gradients = new ArrayList<>();
         try (NDManager s = state.newSubManager()) {
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
@@ -98,18 +123,32 @@ public final class AdamW implements AutoCloseable {
                 if (!p.hasGradient()) {
                     continue;
                 }
+                long own = step - from.applyAsLong(e.getKey()); // this parameter's updates, this one included
+                double bias1 = 1 - Math.pow(settings.beta1(), own);
+                float invSqrtBias2 = (float) (1 / Math.sqrt(1 - Math.pow(settings.beta2(), own)));
                 float lr = (float) lrOf.applyAsDouble(e.getKey());
-                float decay = noDecay.contains(e.getKey()) ? 1f : 1 - lr * settings.weightDecay();
-                FusedAdamW.Scalars sc = new FusedAdamW.Scalars(settings.beta1(), 1 - settings.beta1(), settings.beta2(),
-                        1 - settings.beta2(), invSqrtBias2, settings.eps(), (float) (-lr / bias1), decay, gradScale);
+                boolean decays = !noDecay.contains(e.getKey());
                 NDArray m = firstMoment.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape()));
                 NDArray v = secondMoment.computeIfAbsent(e.getKey(), k -> state.zeros(p.getShape()));
                 // The wrapper stays open until the queued update has run: for a parameter that got no gradient
                 // DJL hands out a fresh zero tensor, which closing the wrapper would free under the update.
                 NDArray g = p.getGradient();
                 gradients.add(g);
-                if (!fused.submit(p, g, m, v, sc)) {
-                    byOps(s, p, g, m, v, sc);
+                Split split = splitOf.apply(e.getKey());
+                if (split == null) {
+                    if (!fused.submit(p, g, m, v, scalars(lr, decays, bias1, invSqrtBias2, gradScale))) {
+                        byOps(s, p, g, m, v, scalars(lr, decays, bias1, invSqrtBias2, gradScale));
+                    }
+                    continue;
+                }
+                int n = Math.toIntExact(p.size());
+                int at = Math.toIntExact(Math.min(split.at(), n));
+                boolean ok = fused.submit(p, g, m, v, scalars(lr * split.after(), decays, bias1, invSqrtBias2, gradScale), at, n);
+                if (ok && split.before() > 0) {
+                    ok = fused.submit(p, g, m, v, scalars(lr * split.before(), decays, bias1, invSqrtBias2, gradScale), 0, at);
+                }
+                if (!ok) { // word embeddings are contiguous float32, which the fused update always takes
+                    throw new IllegalStateException("parameter " + e.getKey() + " has two learning rates but its storage cannot be updated in place");
                 }
             }
             fused.await();
@@ -121,6 +160,12 @@ public final class AdamW implements AutoCloseable {
                 Tensors.releaseGradient(p); // the next backward starts from none, as zero_grad(set_to_none=True)
             }
         }
+    }
+
+    private FusedAdamW.Scalars scalars(float lr, boolean decays, double bias1, float invSqrtBias2, float gradScale) {
+        float decay = decays ? 1 - lr * settings.weightDecay() : 1f;
+        return new FusedAdamW.Scalars(settings.beta1(), 1 - settings.beta1(), settings.beta2(), 1 - settings.beta2(), invSqrtBias2, settings.eps(),
+                (float) (-lr / bias1), decay, gradScale);
     }
 
     /** The same update with the engine's ops, for a tensor whose storage cannot be shared with Java. */

@@ -51,6 +51,14 @@ final class FusedAdamW implements AutoCloseable {
      * tensor's storage cannot be shared: {@link #await} waits for all queued updates.
      */
     boolean submit(NDArray p, NDArray g, NDArray m, NDArray v, Scalars s) {
+        return submit(p, g, m, v, s, 0, Math.toIntExact(p.size()));
+    }
+
+    /**
+     * The same for the elements {@code [begin, end)} only: a parameter whose rows train at different rates is submitted once
+     * per range, and elements outside every submitted range are left alone, weight and moments.
+     */
+    boolean submit(NDArray p, NDArray g, NDArray m, NDArray v, Scalars s, int begin, int end) {
         int n = Math.toIntExact(p.size());
         FloatBuffer pb = view(p, n);
         FloatBuffer gb = view(g, n);
@@ -59,9 +67,9 @@ final class FusedAdamW implements AutoCloseable {
         if (pb == null || gb == null || mb == null || vb == null) {
             return false;
         }
-        for (int from = 0; from < n; from += CHUNK) {
+        for (int from = begin; from < end; from += CHUNK) {
             int lo = from;
-            int hi = Math.min(n, from + CHUNK);
+            int hi = Math.min(end, from + CHUNK);
             pending.add(pool.submit(() -> update(pb, gb, mb, vb, lo, hi, s)));
         }
         return true;

@@ -35,6 +35,11 @@ public record MlmBatch(BertInput input, long[] positions, long[] labels, int tok
         }
     }
 
+    /** The same batch fed to the encoder as {@code in} (its tokens with a context the objectives added). */
+    public MlmBatch withInput(BertInput in) {
+        return in == input ? this : new MlmBatch(in, positions, labels, tokens, linked);
+    }
+
     @Override
     public int predicted() {
         return positions.length;

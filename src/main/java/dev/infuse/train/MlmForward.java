@@ -14,12 +14,19 @@ public final class MlmForward {
     private final NDManager manager;
     private final MlmBatch batch;
     private final boolean training;
+    private final dev.infuse.model.BertInput input;
     private NDArray lastHidden;
 
     public MlmForward(BertModel model, NDManager manager, MlmBatch batch, boolean training) {
+        this(model, manager, batch, batch.input(), training);
+    }
+
+    /** The micro-batch run on {@code input}: its tokens with what the objectives' modules read beside them. */
+    public MlmForward(BertModel model, NDManager manager, MlmBatch batch, dev.infuse.model.BertInput input, boolean training) {
         this.model = model;
         this.manager = manager;
         this.batch = batch;
+        this.input = input;
         this.training = training;
     }
 
@@ -43,7 +50,7 @@ public final class MlmForward {
     /** The final hidden states (B, T, H), computed by the first objective that asks. */
     public NDArray lastHidden() {
         if (lastHidden == null) {
-            lastHidden = model.forward(manager, batch.input(), training).lastHidden();
+            lastHidden = model.forward(manager, input, training).lastHidden();
         }
         return lastHidden;
     }

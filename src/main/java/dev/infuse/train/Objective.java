@@ -24,7 +24,7 @@ public interface Objective extends ParameterOwner, AutoCloseable {
 
     /** The same, with a forward pass of its own. */
     default NDArray loss(BertModel model, NDManager s, MlmBatch batch, boolean training) {
-        return loss(new MlmForward(model, s, batch, training));
+        return loss(new MlmForward(model, s, batch, input(batch), training));
     }
 
     /**
@@ -34,6 +34,15 @@ public interface Objective extends ParameterOwner, AutoCloseable {
      */
     default dev.infuse.train.data.Instance rewrite(dev.infuse.train.data.Instance in, long seed) {
         return in;
+    }
+
+    /**
+     * The encoder's input for {@code batch}: its own, or with what this objective's modules read beside the tokens
+     * (ERNIE's entity alignments, in the input's context). Draws come from the batch's own seeds, so a resumed run
+     * feeds the same input.
+     */
+    default dev.infuse.model.BertInput input(MlmBatch batch) {
+        return batch.input();
     }
 
     /** Whether the batcher masks instances for MLM; false feeds the text unchanged. */
@@ -64,7 +73,7 @@ public interface Objective extends ParameterOwner, AutoCloseable {
      * and checkpointed through the objective itself, added to the run's {@link Trainables} as a module.
      */
     default BatchLoss<MlmBatch> on(BertModel model) {
-        return (s, batch, training) -> loss(new MlmForward(model, s, batch, training));
+        return (s, batch, training) -> loss(new MlmForward(model, s, batch, input(batch), training));
     }
 
     /** The plain MLM objective: mean cross-entropy at the masked positions. */
@@ -85,6 +94,11 @@ public interface Objective extends ParameterOwner, AutoCloseable {
         /** The share of tokens MLM predicts when the run names none; null for the command's own default. */
         default Double defaultMlmProbability() {
             return null;
+        }
+
+        /** Modules inside the encoder this objective trains and reads (ERNIE's fusion layers); they join the run's hooks. */
+        default java.util.List<HookSpec> hooks() {
+            return java.util.List.of();
         }
 
         /** The {@code --masking} a run gets when it names none. */

@@ -64,6 +64,16 @@ public final class ObjectiveSum implements Objective {
         return parts.get(0).objective().masks();
     }
 
+    /** Each part's input in turn, so every part's modules find what they read beside the tokens. */
+    @Override
+    public dev.infuse.model.BertInput input(MlmBatch batch) {
+        MlmBatch b = batch;
+        for (Part p : parts) {
+            b = b.withInput(p.objective().input(b));
+        }
+        return b.input();
+    }
+
     @Override
     public int linksPerInstance() {
         return parts.stream().mapToInt(p -> p.objective().linksPerInstance()).max().orElse(0);
@@ -139,6 +149,11 @@ public final class ObjectiveSum implements Objective {
             m.put("objective", String.join("+", terms));
             specs.forEach(s -> m.putAll(s.identity()));
             return m;
+        }
+
+        @Override
+        public List<HookSpec> hooks() {
+            return specs.stream().flatMap(s -> s.hooks().stream()).distinct().toList();
         }
 
         @Override

@@ -5,6 +5,7 @@ import dev.infuse.io.Provenance;
 import dev.infuse.mask.Masker;
 import dev.infuse.mask.MaskingStrategy;
 import dev.infuse.mask.Maskings;
+import dev.infuse.model.AddedRows;
 import dev.infuse.model.BertModel;
 import dev.infuse.model.LayerHook;
 import dev.infuse.model.MaskedLm;
@@ -48,17 +49,26 @@ public final class Pretraining {
         identity.put("corpus-sha256", corpusHash);
         identity.putAll(job.objective().identity());
         job.hooks().forEach(h -> identity.putAll(h.identity())); // before the comparison, so a resume with other hooks is refused
+        AddedRows added = null;
+        if (job.newTokenLrScale() != null) {
+            added = AddedRows.read(ModelStore.resolve(job.model()));
+            if (added == null) {
+                throw new InfuseException("--new-token-lr-scale needs a model from infuse vocab extend: " + job.model() + " has no " + AddedRows.FILE);
+            }
+            identity.put("new-token-lr-scale", job.newTokenLrScale());
+            identity.put("new-token-rows", added.firstId() + "-" + (added.firstId() + added.count() - 1));
+        }
         java.util.Set<String> hookFiles = new java.util.HashSet<>(); // what a hook writes beside the model (see saveKnowledge)
         job.hooks().forEach(h -> hookFiles.addAll(h.files()));
         try (OutputDir.Run run = OutputDir.prepare(out, hookFiles, identity, job.resume(), job.overwrite(), log)) {
-            train(job, strategy, identity, corpusHash, run.resumeFrom(), extra, log);
+            train(job, strategy, identity, corpusHash, run.resumeFrom(), added, extra, log);
             run.finish();
         }
         return s.maxSteps();
     }
 
     private static void train(PretrainJob job, MaskingStrategy strategy, Map<String, Object> identity, String corpusHash, Path resumeFrom,
-            List<TrainListener> extra, PrintStream log) {
+            AddedRows added, List<TrainListener> extra, PrintStream log) {
         TrainSettings s = job.settings();
         Path out = job.outputDir();
         if (strategy != null && Maskings.usesEntities(strategy) && !job.corpus().hasMentions()) {
@@ -78,7 +88,7 @@ public final class Pretraining {
                 hooks.add(job.hooks().get(i).create(model.config(), s.seed() * 31 + i));
                 model.addHook(hooks.get(i));
             }
-            Trainables params = new Trainables().encoder(model, s.freeze().trainable(model.config())::contains).module(objective);
+            Trainables params = trainables(model, s.freeze().trainable(model.config()), added, job.newTokenLrScale()).module(objective);
             log.println("infuse: " + params.share(model, objective));
             Masker masker = strategy != null
                     ? new Masker(strategy, s.mlmProbability(), lm.tokenizer().maskId(), model.config().vocabSize(), lm.tokenizer()::isSpecial)
@@ -127,6 +137,29 @@ public final class Pretraining {
                 closeHooks(model);
             }
         }
+    }
+
+    /**
+     * The encoder's trained parameters. With a vocabulary extension's rows at a rate of their own, the word embeddings (which
+     * the MLM decoder shares) and the MLM bias always train, their new rows at {@code scale} times the rate; their old rows
+     * train as the freezing says: at the rate when it trains them, not at all when it does not (top layers, adapters), so the
+     * new words still learn under a frozen embedding table.
+     */
+    private static Trainables trainables(BertModel model, java.util.Set<String> trainable, AddedRows added, Float scale) {
+        if (added == null) {
+            return new Trainables().encoder(model, trainable::contains);
+        }
+        if (added.firstId() + added.count() > model.config().vocabSize()) {
+            throw new InfuseException(AddedRows.FILE + " names rows up to " + (added.firstId() + added.count() - 1) + " but the model has "
+                    + model.config().vocabSize());
+        }
+        String words = dev.infuse.model.ParameterSpec.prefix(model.config()) + "embeddings.word_embeddings.weight";
+        String bias = dev.infuse.model.ParameterSpec.HeadNames.of(model.config()).bias();
+        Trainables t = new Trainables().encoder(model, n -> trainable.contains(n) || n.equals(words) || n.equals(bias));
+        for (String name : List.of(words, bias)) {
+            t.splitRows(name, added.firstId(), trainable.contains(name) ? 1f : 0f, scale);
+        }
+        return t;
     }
 
     /** Hooks and an objective's parameters are not part of the Hugging Face model: they go beside it, by name. */

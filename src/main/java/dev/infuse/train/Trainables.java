@@ -30,6 +30,9 @@ public final class Trainables {
     private final Map<String, Float> lrScale = new HashMap<>();
     private final Set<String> names = new HashSet<>();
     private final List<ParameterOwner> modules = new ArrayList<>();
+    private static final java.util.function.ToLongFunction<String> NONE = n -> 0;
+    private java.util.function.ToLongFunction<String> from = NONE;
+    private final Map<String, AdamW.Split> splits = new HashMap<>();
 
     /**
      * The encoder's parameters that {@code trains} accepts, and every parameter of its hooks.
@@ -37,7 +40,22 @@ public final class Trainables {
      * @param trains which encoder names train, usually {@link Freeze#trainable}
      */
     public Trainables encoder(BertModel model, Predicate<String> trains) {
-        claim(model, trains, 1f);
+        return encoder(model, trains, n -> 1f);
+    }
+
+    /**
+     * The same with a learning-rate scale per encoder parameter ({@code --layer-lr-decay}: lower layers learn
+     * slower); hooks train at the run's rate.
+     */
+    public Trainables encoder(BertModel model, Predicate<String> trains, java.util.function.ToDoubleFunction<String> scale) {
+        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+            if (!names.add(e.getKey())) {
+                throw new InfuseException("two modules use the parameter name \"" + e.getKey() + "\"; names must be unique across a run");
+            }
+            if (trains.test(e.getKey())) {
+                add(model, e.getKey(), e.getValue(), (float) scale.applyAsDouble(e.getKey()));
+            }
+        }
         for (LayerHook h : model.hooks()) {
             module(h);
         }
@@ -74,13 +92,104 @@ public final class Trainables {
                 throw new InfuseException("two modules use the parameter name \"" + n + "\"; names must be unique across a run");
             }
             if (trains.test(n)) {
-                trained.put(n, e.getValue());
-                if (!owner.decays(n)) {
-                    noDecay.add(n);
-                }
-                if (scale != 1f) {
-                    lrScale.put(n, scale);
-                }
+                add(owner, n, e.getValue(), scale);
+            }
+        }
+    }
+
+    private void add(ParameterOwner owner, String n, NDArray p, float scale) {
+        if (!(scale > 0) || Float.isInfinite(scale)) {
+            throw new IllegalArgumentException("learning-rate scale of " + n + " must be positive and finite, found " + scale);
+        }
+        trained.put(n, p);
+        if (!owner.decays(n)) {
+            noDecay.add(n);
+        }
+        if (scale != 1f) {
+            lrScale.put(n, scale);
+        }
+    }
+
+    /**
+     * Gradual unfreezing: parameter {@code name} trains from step {@code from(name)} on (0: from the start), and
+     * until then it records no gradient and the optimizer leaves it, and its moments, alone.
+     */
+    public Trainables unfreezing(java.util.function.ToLongFunction<String> from) {
+        this.from = from;
+        return this;
+    }
+
+    /** The step (0-based) from which {@code name} trains. */
+    public long from(String name) {
+        return from.applyAsLong(name);
+    }
+
+    /**
+     * The trained parameters that train at step {@code step} (0-based), with gradient recording set to match;
+     * all of them unless a schedule unfreezes them gradually.
+     */
+    public Map<String, NDArray> active(long step) {
+        if (from == NONE) {
+            return trained();
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        trained.forEach((n, p) -> {
+            boolean on = from.applyAsLong(n) <= step;
+            if (p.hasGradient() != on) {
+                p.setRequiresGradient(on);
+            }
+            if (on) {
+                out.put(n, p);
+            }
+        });
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Gives the rows of a trained parameter from {@code fromRow} on a rate of their own: {@code newScale} times the parameter's,
+     * and the rows before {@code oldScale} times it (0: they do not move, and their gradient is left out of clipping's norm).
+     * What {@code pretrain --new-token-lr-scale} asks for a vocabulary's added rows.
+     */
+    public Trainables splitRows(String name, long fromRow, float oldScale, float newScale) {
+        NDArray p = trained.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("parameter " + name + " does not train, so its rows cannot have rates of their own");
+        }
+        long rows = p.getShape().get(0);
+        if (fromRow < 0 || fromRow > rows) {
+            throw new InfuseException("new rows of " + name + " start at " + fromRow + ", outside its " + rows + " rows");
+        }
+        splits.put(name, new AdamW.Split(fromRow * (p.size() / rows), oldScale, newScale));
+        return this;
+    }
+
+    /** How the rows of {@code name} split between two rates, or null when they share one. */
+    public AdamW.Split split(String name) {
+        return splits.get(name);
+    }
+
+    /**
+     * Zeroes the gradient of every row that must not move ({@link #splitRows} with scale 0), with a mask built on the host, so
+     * that global-norm clipping measures only what trains, as if those rows were frozen. Called after backward, before clipping.
+     */
+    void maskFixedRows() {
+        for (Map.Entry<String, AdamW.Split> e : splits.entrySet()) {
+            if (e.getValue().before() > 0) {
+                continue;
+            }
+            NDArray p = trained.get(e.getKey());
+            if (!p.hasGradient()) {
+                continue;
+            }
+            long rows = p.getShape().get(0);
+            long width = p.size() / rows;
+            float[] keep = new float[Math.toIntExact(rows)];
+            java.util.Arrays.fill(keep, Math.toIntExact(e.getValue().at() / width), keep.length, 1f);
+            long[] maskShape = new long[p.getShape().dimension()];
+            java.util.Arrays.fill(maskShape, 1);
+            maskShape[0] = rows;
+            try (NDArray g = p.getGradient(); ai.djl.ndarray.NDManager m = g.getManager().newSubManager()) {
+                g.muli(dev.infuse.engine.Tensors.copyOf(m, keep, new ai.djl.ndarray.types.Shape(maskShape))); // (V, 1) against (V, H)
             }
         }
     }
@@ -105,7 +214,11 @@ public final class Trainables {
      * encoder and every owner given; an adapter run is worth its name only when this share is small.
      */
     public String share(BertModel encoder, ParameterOwner... others) {
-        long trainedCount = trained.values().stream().mapToLong(a -> a.getShape().size()).sum();
+        long trainedCount = 0;
+        for (Map.Entry<String, NDArray> e : trained.entrySet()) {
+            AdamW.Split split = splits.get(e.getKey());
+            trainedCount += split != null && split.before() == 0 ? e.getValue().size() - split.at() : e.getValue().size();
+        }
         long all = count(encoder);
         for (LayerHook h : encoder.hooks()) {
             all += count(h);

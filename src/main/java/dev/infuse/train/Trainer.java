@@ -12,6 +12,7 @@ import dev.infuse.io.Stopped;
 import dev.infuse.mask.Masker;
 import dev.infuse.model.BertModel;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The training loop, the only one in infuse: micro-batches from a {@link BatchSource}, the loss of a
@@ -89,6 +90,7 @@ public final class Trainer<B extends Batch> {
 
     private StepReport step(NDManager root, long step) {
         long t0 = System.nanoTime();
+        Map<String, NDArray> active = params.active(step); // all, unless layers unfreeze gradually
         long[] nanos = new long[3]; // forward, backward, update
         double lossSum = 0;
         int tokens = 0;
@@ -103,12 +105,13 @@ public final class Trainer<B extends Batch> {
             }
         }
         long u0 = System.nanoTime();
-        norm = GradClip.globalNorm(params.trained().values());
+        params.maskFixedRows();
+        norm = GradClip.globalNorm(active.values());
         if (!Double.isFinite(norm)) {
             throw new Diverged(step + 1, "gradient norm is " + norm);
         }
         float lr = schedule.lr(step);
-        adam.step(params.trained(), params.noDecay(), name -> params.lr(name, lr), GradClip.factor(norm, settings.clipNorm()));
+        adam.step(active, params.noDecay(), name -> params.lr(name, lr), GradClip.factor(norm, settings.clipNorm()), params::split, params::from);
         nanos[2] += System.nanoTime() - u0;
         StepReport.Parts parts = new StepReport.Parts(nanos[0] / 1e9, nanos[1] / 1e9, nanos[2] / 1e9);
         return new StepReport(step + 1, settings.maxSteps(), lossSum / settings.accumulate(), lr, norm, tokens, predicted, parts,

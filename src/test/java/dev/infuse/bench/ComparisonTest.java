@@ -148,8 +148,8 @@ class ComparisonTest {
     @Test
     void badRequestsFailBeforeAnyWork() throws Exception {
         Path out = tmp.resolve("bad");
-        InfuseException m = assertThrows(InfuseException.class, () -> comparison(List.of("none", "ernie"), out));
-        assertTrue(m.getMessage().contains("unknown method \"ernie\""), m.getMessage());
+        InfuseException m = assertThrows(InfuseException.class, () -> comparison(List.of("none", "bogus"), out));
+        assertTrue(m.getMessage().contains("unknown method \"bogus\""), m.getMessage());
         Path empty = Files.createDirectories(tmp.resolve("empty-tasks"));
         InfuseException f = assertThrows(InfuseException.class, () -> new Comparison(model.toString(), bundle,
                 TaskFiles.locate(bundle, empty), List.of("none"), List.of("typing"), List.of(1L), false, budget(), out, "x"));

@@ -216,7 +216,7 @@ class CliErrorsTest {
         Files.writeString(corpus, "the cat sat .\n");
         String out = tmp.resolve("objective-run").toString();
         oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,
-                "--method", "bogus"), "unknown objective \"bogus\" in --method bogus: expected mlm, zeo, sensebert, wklm, libert, kepler, or several joined by +");
+                "--method", "bogus"), "unknown objective \"bogus\" in --method bogus: expected mlm, zeo, sensebert, wklm, libert, dea, kepler, or several joined by +");
         oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,
                 "--objective", "mlm+sensebert:-0.5"), "--method mlm+sensebert:-0.5: the weight of sensebert must be positive and finite, found -0.5");
         oneLineError(run("pretrain", "--model", model.toString(), "--corpus", corpus.toString(), "--max-steps", "1", "--output-dir", out,

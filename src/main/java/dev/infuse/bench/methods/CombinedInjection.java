@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * {@code a+b}: several methods at once, each run in a directory of its own under the combination's. At most
  * one of them may change the model; it runs first, and the others then work on the model it made (a PELT
- * table has to be built by the model that reads it). The tasks get every part's plug-ins, which their stack
+ * table has to be built by the model that reads it). The exception is {@code vocab}: beside a method that
+ * pretrains by masking it runs first as the extension alone, and that method pretrains from its model. The tasks get every part's plug-ins, which their stack
  * composes (PELT's slots inside K-BERT's tree, an adapter on top) or refuses naming both.
  */
 final class CombinedInjection implements InjectionMethod {
@@ -25,18 +26,36 @@ final class CombinedInjection implements InjectionMethod {
         return dir.resolve(names.get(i).replace(':', '-'));
     }
 
-    /** The index of the part that changes the model, or -1. */
+    /** The index of the vocabulary extension among the parts, or -1. */
+    private int vocab() {
+        for (int i = 0; i < parts.size(); i++) {
+            if (parts.get(i) instanceof VocabInjection) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The index of the part that changes the model, or -1. A vocabulary extension gives way to a part that pretrains by
+     * masking: it only extends, and that part trains from the extended model.
+     */
     private int changer(String base, Path dir) {
         int found = -1;
+        int vocab = vocab();
         for (int i = 0; i < parts.size(); i++) {
-            if (!parts.get(i).model(base, partDir(dir, i)).equals(base)) {
+            if (i != vocab && !parts.get(i).model(base, partDir(dir, i)).equals(base)) {
                 if (found >= 0) {
                     throw new InfuseException(names.get(found) + " and " + names.get(i) + " cannot be combined: both change the model");
                 }
                 found = i;
             }
         }
-        return found;
+        if (vocab >= 0 && found >= 0 && !parts.get(found).trainsNewRows()) {
+            throw new InfuseException(names.get(vocab) + " and " + names.get(found) + " cannot be combined: " + names.get(found)
+                    + " would not train the new words' rows (vocab combines with the masking methods and the plug-ins)");
+        }
+        return found >= 0 ? found : vocab;
     }
 
     @Override
@@ -57,13 +76,18 @@ final class CombinedInjection implements InjectionMethod {
     @Override
     public void inject(InjectionJob job) {
         int c = changer(job.base(), job.dir());
-        String model = job.base();
+        int v = vocab();
+        String start = job.base();
+        if (v >= 0 && v != c) { // the extension alone, and the changing part trains from it
+            start = ((VocabInjection) parts.get(v)).extend(job.in(partDir(job.dir(), v), job.base()));
+        }
+        String model = start;
         if (c >= 0) {
-            parts.get(c).inject(job.in(partDir(job.dir(), c), job.base()));
-            model = parts.get(c).model(job.base(), partDir(job.dir(), c));
+            parts.get(c).inject(job.in(partDir(job.dir(), c), start));
+            model = parts.get(c).model(start, partDir(job.dir(), c));
         }
         for (int i = 0; i < parts.size(); i++) {
-            if (i != c) {
+            if (i != c && i != v) {
                 parts.get(i).inject(job.in(partDir(job.dir(), i), model));
             }
         }

@@ -23,6 +23,14 @@ public interface InjectionMethod {
         return List.of();
     }
 
+    /**
+     * Whether the method pretrains in a way that trains a vocabulary extension's new rows when its base model has one, so
+     * that {@code vocab} may hand it the extended model in a combination.
+     */
+    default boolean trainsNewRows() {
+        return false;
+    }
+
     /** Runs the method into {@code job.dir()}; called only while that directory holds no finished result. */
     void inject(InjectionJob job);
 }

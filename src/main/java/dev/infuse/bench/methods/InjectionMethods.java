@@ -40,7 +40,12 @@ public final class InjectionMethods {
                     new dev.infuse.inject.adapter.BottleneckSpec(dev.infuse.inject.adapter.BottleneckAdapter.Layout.HOULSBY, 16)))
             .register("pfeiffer", () -> new AdapterPretraining("pfeiffer",
                     new dev.infuse.inject.adapter.BottleneckSpec(dev.infuse.inject.adapter.BottleneckAdapter.Layout.PFEIFFER, 16)))
-            .register("nmg", NmgInjection::new);
+            .register("nmg", NmgInjection::new)
+            .register("ernie", ErnieInjection::new)
+            .register("kge-concat", KgeConcatInjection::new)
+            // a domain vocabulary, then token-mask's pretraining from it; vocab+entity-mask pretrains with entity masking instead
+            .register("vocab", VocabInjection::new)
+            .register("kadapter", KadapterInjection::new);
 
     public static final List<String> NAMES = REGISTRY.names();
 

@@ -35,10 +35,19 @@ final class MaskedPretraining implements InjectionMethod {
     }
 
     @Override
+    public boolean trainsNewRows() {
+        return true;
+    }
+
+    @Override
     public void inject(InjectionJob job) {
         Objective.Spec spec = objective.apply(job);
         var settings = spec.defaultMlmProbability() == null ? job.pretraining() : job.pretraining().withMlmProbability(spec.defaultMlmProbability());
-        Pretraining.run(new PretrainJob(job.base(), new BundleCorpus(DomainBundle.open(job.domain())), masking, InstanceStream.Packing.PACKED,
-                settings, job.dir(), InjectionJob.hasCheckpoint(job.dir()), false, spec), List.of(), job.log());
+        PretrainJob run = new PretrainJob(job.base(), new BundleCorpus(DomainBundle.open(job.domain())), masking, InstanceStream.Packing.PACKED,
+                settings, job.dir(), InjectionJob.hasCheckpoint(job.dir()), false, spec);
+        if (java.nio.file.Files.isDirectory(Path.of(job.base())) && dev.infuse.model.AddedRows.read(Path.of(job.base())) != null) {
+            run = run.withNewTokenLrScale(VocabInjection.NEW_TOKEN_LR_SCALE); // from vocab's extension: its new words must learn
+        }
+        Pretraining.run(run, List.of(), job.log());
     }
 }

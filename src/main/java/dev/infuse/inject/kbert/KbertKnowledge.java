@@ -144,7 +144,9 @@ public final class KbertKnowledge implements Knowledge {
                 moved.put(i, v);
             }
         }
-        return new TextRow(t.encoding(), moved, t.positions(), t.visibility(), row.extras());
+        Map<String, Object> extras = new HashMap<>(row.extras());
+        extras.replaceAll((k, v) -> v instanceof dev.infuse.inject.TokenAligned a ? a.moved(t.sentenceIndex()) : v);
+        return new TextRow(t.encoding(), moved, t.positions(), t.visibility(), extras);
     }
 
     @Override
