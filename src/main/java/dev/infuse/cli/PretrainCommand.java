@@ -56,7 +56,7 @@ final class PretrainCommand implements Callable<Integer> {
     String masking;
 
     @Option(names = {"--method", "--objective"}, defaultValue = "mlm",
-            description = "The objective: mlm, zeo (ZEO's joint objective), sensebert (WordNet supersenses of the masked words) wklm (swapped-entity detection, with --domain), libert (WordNet lexical relations) or dea (ERNIE: entity vectors fused into the top layers and predicted back, with --domain and --ernie-embeddings), or a weighted sum such as mlm+sensebert:0.5 (default ${DEFAULT-VALUE}).")
+            description = "The objective: mlm, zeo (ZEO's joint objective), sensebert (WordNet supersenses of the masked words), wklm (swapped-entity detection, with --domain), libert (WordNet lexical relations), dea (ERNIE: entity vectors fused into the top layers and predicted back, with --domain and --ernie-embeddings) or kepler (entity embeddings from descriptions scored as TransE over triples), or a weighted sum such as mlm+sensebert:0.5 (default ${DEFAULT-VALUE}).")
     String method;
 
     @Mixin
