@@ -238,7 +238,12 @@ public final class BertModel implements ParameterOwner, AutoCloseable {
         return pos;
     }
 
-    private NDArray additiveMask(NDManager m, BertInput in) {
+    /**
+     * The batch's visibility as attention adds it to the scores: -10000 where a token may not look, 0 elsewhere;
+     * (B, 1, T, T) from a visibility matrix, (B, 1, 1, T) from a padding mask, null when every token sees every
+     * token. Modules that run attention of their own over the batch (K-Adapter's) mask it the same way.
+     */
+    public static NDArray additiveMask(NDManager m, BertInput in) {
         int b = in.batchSize();
         int t = in.length();
         if (in.visibility() != null) {

@@ -43,7 +43,6 @@ import java.util.Random;
  */
 public final class FactualAdapter implements OutputModule, AutoCloseable {
     public static final String PREFIX = "kadapter.";
-    private static final float MASKED = -10000f;
     private static final List<String> LINEARS = List.of("attention.self.query", "attention.self.key", "attention.self.value",
             "attention.output.dense", "intermediate.dense", "output.dense");
 
@@ -170,7 +169,7 @@ public final class FactualAdapter implements OutputModule, AutoCloseable {
             throw new IllegalStateException("the factual adapter needs every hidden state; the encoder ran without them");
         }
         NDManager m = states.getManager();
-        NDArray mask = additiveMask(m, input); // (B, 1, 1, T) or (B, 1, T, T), or null
+        NDArray mask = dev.infuse.model.BertModel.additiveMask(m, input); // (B, 1, 1, T) or (B, 1, T, T), or null
         NDArray last = null; // a_{k-1}
         try {
             for (int k = 0; k < config.layers().size(); k++) {
@@ -255,36 +254,6 @@ public final class FactualAdapter implements OutputModule, AutoCloseable {
     private NDArray norm(NDArray x, String name) {
         return LayerNorm.layerNorm(x, new Shape(config.adapterSize()), params.get(name + ".weight"), params.get(name + ".bias"),
                 KadapterConfig.LAYER_NORM_EPS).singletonOrThrow();
-    }
-
-    /** The batch's visibility as the encoder applies it: an additive -10000 where a token may not look; null when all see all. */
-    private static NDArray additiveMask(NDManager m, BertInput in) {
-        int b = in.batchSize();
-        int t = in.length();
-        if (in.visibility() != null) {
-            float[] add = new float[b * t * t];
-            for (int i = 0; i < b; i++) {
-                for (int r = 0; r < t; r++) {
-                    for (int c = 0; c < t; c++) {
-                        add[(i * t + r) * t + c] = in.visibility()[i][r][c] ? 0f : MASKED;
-                    }
-                }
-            }
-            return Tensors.copyOf(m, add, new Shape(b, 1, t, t));
-        }
-        if (in.paddingMask() == null) {
-            return null;
-        }
-        float[] add = new float[b * t];
-        boolean any = false;
-        for (int i = 0; i < b; i++) {
-            for (int j = 0; j < t; j++) {
-                boolean pad = in.paddingMask()[i][j] == 0;
-                add[i * t + j] = pad ? MASKED : 0f;
-                any |= pad;
-            }
-        }
-        return any ? Tensors.copyOf(m, add, new Shape(b, 1, 1, t)) : null;
     }
 
     @Override
