@@ -21,6 +21,17 @@ final class EntityLinker {
         this.matcher = entities.matcher();
     }
 
+    /** {@code row} with its mentions' alignment under {@code key} in the extras; {@code row} itself when nothing links. */
+    dev.infuse.inject.TextRow link(String text, dev.infuse.inject.TextRow row, String key) {
+        EntityAlignment a = align(text, row.encoding(), row.extras().get(SubjectHint.KEY));
+        if (a.size() == 0) {
+            return row;
+        }
+        java.util.Map<String, Object> extras = new java.util.HashMap<>(row.extras());
+        extras.put(key, a);
+        return new dev.infuse.inject.TextRow(row.encoding(), row.overrides(), row.positions(), row.visibility(), extras);
+    }
+
     EntityAlignment align(String text, Encoding e, Object hint) {
         List<int[]> spans = new ArrayList<>(); // start, end, row
         if (hint instanceof SubjectHint h && entities.contains(h.entity()) && !h.surface().isEmpty()) {

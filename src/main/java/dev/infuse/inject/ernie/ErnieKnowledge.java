@@ -4,13 +4,10 @@ import com.google.gson.JsonObject;
 import dev.infuse.inject.Knowledge;
 import dev.infuse.inject.LoadContext;
 import dev.infuse.inject.SaveContext;
-import dev.infuse.inject.SubjectHint;
 import dev.infuse.inject.TextRow;
 import dev.infuse.io.Provenance;
 import dev.infuse.model.LayerHook;
-import dev.infuse.text.Encoding;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,19 +56,12 @@ public final class ErnieKnowledge implements Knowledge {
 
     @Override
     public TextRow encode(String text, TextRow row) {
-        EntityAlignment a = align(text, row.encoding(), row.extras().get(SubjectHint.KEY));
+        TextRow out = linker.link(text, row, EntityAlignment.KEY);
         texts.incrementAndGet();
-        aligned.addAndGet(a.size());
-        if (a.size() == 0) {
-            return row;
+        if (out != row) {
+            aligned.addAndGet(((EntityAlignment) out.extras().get(EntityAlignment.KEY)).size());
         }
-        Map<String, Object> extras = new HashMap<>(row.extras());
-        extras.put(EntityAlignment.KEY, a);
-        return new TextRow(row.encoding(), row.overrides(), row.positions(), row.visibility(), extras);
-    }
-
-    EntityAlignment align(String text, Encoding e, Object hint) {
-        return linker.align(text, e, hint);
+        return out;
     }
 
     EntityVectors fusionEntities() {

@@ -11,7 +11,6 @@ import dev.infuse.inject.Knowledge;
 import dev.infuse.inject.KnowledgeSpec;
 import dev.infuse.inject.LoadContext;
 import dev.infuse.inject.SaveContext;
-import dev.infuse.inject.SubjectHint;
 import dev.infuse.inject.TextRow;
 import dev.infuse.io.Provenance;
 import dev.infuse.kge.KgeTable;
@@ -21,7 +20,6 @@ import dev.infuse.model.MaskedLm;
 import dev.infuse.model.OutputModule;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,13 +104,7 @@ public final class KgeConcat implements Knowledge, OutputModule {
 
     @Override
     public TextRow encode(String text, TextRow row) {
-        EntityAlignment a = linker.align(text, row.encoding(), row.extras().get(SubjectHint.KEY));
-        if (a.size() == 0) {
-            return row;
-        }
-        Map<String, Object> extras = new HashMap<>(row.extras());
-        extras.put(KEY, a);
-        return new TextRow(row.encoding(), row.overrides(), row.positions(), row.visibility(), extras);
+        return linker.link(text, row, KEY);
     }
 
     @Override
