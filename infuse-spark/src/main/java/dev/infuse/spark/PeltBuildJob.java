@@ -170,7 +170,7 @@ final class PeltBuildJob implements Callable<Integer> {
             JavaPairRDD<Integer, Iterable<Placed>> byChunk = lines
                     .mapPartitionsWithIndex((p, it) -> windows(spec, jsonl, shared.value(), p, it), true)
                     .mapToPair(t -> t)
-                    .groupByKey(new HashPartitioner((int) Math.min(chunks, Math.max(partitions, 1))));
+                    .groupByKey(new HashPartitioner((int) chunks)); // a task a chunk: free slots take the next chunk
 
             // 3. vectors keyed by (row, chunk, place in the batch order); 4. sums per row in that order
             JavaPairRDD<Long, float[]> vectors = byChunk.flatMapToPair(c -> vectors(spec, c._1(), c._2()));
