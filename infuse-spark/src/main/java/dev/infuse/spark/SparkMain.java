@@ -2,6 +2,7 @@ package dev.infuse.spark;
 
 import dev.infuse.cli.Main;
 import dev.infuse.io.StopSignal;
+import dev.infuse.io.Versions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
  * {@code spark-submit --class dev.infuse.spark.SparkMain infuse-spark.jar JOB ...}. Each job gives the result the
  * single-machine command gives on the same input; errors read as {@code infuse}'s do.
  */
-@Command(name = "infuse-spark", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+@Command(name = "infuse-spark", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = SparkMain.Version.class,
         description = "infuse's corpus-scale jobs on Spark: the single machine's results, computed on a cluster.",
         subcommands = {CommandLine.HelpCommand.class, SparkMain.Pelt.class, SparkMain.Zeo.class, PredictJob.class, SparkMain.Domain.class})
 public final class SparkMain implements Callable<Integer> {
@@ -23,6 +24,15 @@ public final class SparkMain implements Callable<Integer> {
     public Integer call() {
         new CommandLine(this).usage(System.err);
         return 2;
+    }
+
+    /** {@code --version}: infuse's versions and the Spark this jar was built against. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"infuse-spark " + Versions.infuse() + " (DJL " + Versions.djl() + ", PyTorch " + Versions.pytorch()
+                    + ", built against Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ")"};
+        }
     }
 
     @Command(name = "pelt", description = "PELT tables.", subcommands = {PeltBuildJob.class})

@@ -239,13 +239,21 @@ class SparkJobsTest {
         samePredictions(run, text);
     }
 
+    /** A tiny NER model fine-tuned once for the tests that need one. */
+    static synchronized Path nerRun() throws IOException {
+        Path run = tmp.resolve("ner-run");
+        if (!Files.exists(run.resolve("config.json"))) {
+            Path train = TinyTasks.ner(tmp.resolve("ner.conll"), 40, 3);
+            Run ft = infuse("finetune", "--model", model.toString(), "--task", "ner", "--train", train.toString(), "--dev", train.toString(),
+                    "--max-steps", "4", "--batch-size", "8", "--max-seq-length", "32", "--output-dir", run.toString(), "--threads", "1");
+            assertEquals(0, ft.code(), ft.err());
+        }
+        return run;
+    }
+
     @Test
     void nerPredictionsFromPlainTextKeepTheirSentences() throws IOException {
-        Path train = TinyTasks.ner(tmp.resolve("ner.conll"), 40, 3);
-        Path run = tmp.resolve("ner-run");
-        Run ft = infuse("finetune", "--model", model.toString(), "--task", "ner", "--train", train.toString(), "--dev", train.toString(),
-                "--max-steps", "4", "--batch-size", "8", "--max-seq-length", "32", "--output-dir", run.toString(), "--threads", "1");
-        assertEquals(0, ft.code(), ft.err());
+        Path run = nerRun();
         List<String> sentences = new ArrayList<>();
         Random r = new Random(4);
         List<String> words = TinyRun.words();
@@ -300,6 +308,13 @@ class SparkJobsTest {
         assertEquals("keep me", Files.readString(exists));
 
         oneLine(spark("pelt", "build", "--bogus"), "Unknown option: '--bogus'");
+
+        // predict reads one example a line; an NER task file spreads a sentence over lines.
+        Path ner = TinyTasks.ner(tmp.resolve("ner-input.conll"), 5, 9);
+        oneLine(spark("predict", "--master", "local[1]", "--model", nerRun().toString(), "--input", ner.toString(), "--output",
+                tmp.resolve("ner.out").toString()), "an NER task file is CoNLL");
+        oneLine(spark("zeo", "vectors", "--master", "local[1]", "--model", model.toString(), "--domain", bundle.toString(), "--output",
+                exists.toString()), "exists; pass --overwrite to replace it");
     }
 
     /** The lines that report a problem (not the precision's announcement, a warning or a progress line). */
