@@ -1,5 +1,6 @@
 package dev.infuse.spark;
 
+import dev.infuse.cli.GroupCommand;
 import dev.infuse.cli.Main;
 import dev.infuse.io.StopSignal;
 import dev.infuse.io.Versions;
@@ -36,31 +37,13 @@ public final class SparkMain implements Callable<Integer> {
     }
 
     @Command(name = "pelt", description = "PELT tables.", subcommands = {PeltBuildJob.class})
-    static final class Pelt implements Callable<Integer> {
-        @Override
-        public Integer call() {
-            new CommandLine(this).usage(System.err);
-            return 2;
-        }
-    }
+    static final class Pelt extends GroupCommand {}
 
     @Command(name = "zeo", description = "ZEO knowledge vectors.", subcommands = {ZeoVectorsJob.class})
-    static final class Zeo implements Callable<Integer> {
-        @Override
-        public Integer call() {
-            new CommandLine(this).usage(System.err);
-            return 2;
-        }
-    }
+    static final class Zeo extends GroupCommand {}
 
     @Command(name = "domain", description = "Domain bundles.", subcommands = {DomainStatsJob.class})
-    static final class Domain implements Callable<Integer> {
-        @Override
-        public Integer call() {
-            new CommandLine(this).usage(System.err);
-            return 2;
-        }
-    }
+    static final class Domain extends GroupCommand {}
 
     public static void main(String[] args) {
         StopSignal.install();

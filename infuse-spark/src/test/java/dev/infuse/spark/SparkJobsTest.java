@@ -5,20 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.infuse.cli.CliRun;
 import dev.infuse.cli.Main;
 import dev.infuse.inject.pelt.EntityTable;
 import dev.infuse.task.TinyTasks;
 import dev.infuse.train.TinyRun;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,9 +30,6 @@ class SparkJobsTest {
     static Path tmp;
     static Path model;
     static Path bundle;
-
-    /** What a run printed, and its exit code. */
-    record Run(int code, String out, String err) {}
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -94,28 +88,12 @@ class SparkJobsTest {
         return dir;
     }
 
-    static Run capture(IntSupplier command) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = command.getAsInt();
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CliRun infuse(String... args) {
+        return CliRun.capture(() -> Main.run(args));
     }
 
-    static Run infuse(String... args) {
-        return capture(() -> Main.run(args));
-    }
-
-    static Run spark(String... args) {
-        return capture(() -> SparkMain.run(args));
+    static CliRun spark(String... args) {
+        return CliRun.capture(() -> SparkMain.run(args));
     }
 
     static List<String> peltArgs(Path out) {
@@ -123,7 +101,7 @@ class SparkJobsTest {
                 "--batch-size", "16");
     }
 
-    static Run peltSpark(Path out, String master, String... more) {
+    static CliRun peltSpark(Path out, String master, String... more) {
         List<String> args = new ArrayList<>(List.of("pelt", "build", "--master", master, "--partitions", "3"));
         args.addAll(peltArgs(out));
         args.addAll(List.of(more));
@@ -135,7 +113,7 @@ class SparkJobsTest {
         if (!Files.exists(single)) {
             List<String> args = new ArrayList<>(List.of("pelt", "build", "--threads", "1"));
             args.addAll(peltArgs(single));
-            Run r = infuse(args.toArray(String[]::new));
+            CliRun r = infuse(args.toArray(String[]::new));
             assertEquals(0, r.code(), r.err());
         }
         return Files.readAllBytes(single);
@@ -144,7 +122,7 @@ class SparkJobsTest {
     @Test
     void peltTableIsTheSingleMachinesByteForByte() throws IOException {
         Path out = tmp.resolve("spark.pelt");
-        Run r = peltSpark(out, "local[2]");
+        CliRun r = peltSpark(out, "local[2]");
         assertEquals(0, r.code(), r.err());
         // The bundle is sized so that the job really cuts: more than one chunk of 2048, a sample of the frequent entities.
         assertTrue(r.err().matches("(?s).*kept mentions in [2-9] chunks of 2048, over 3 corpus partitions.*"), r.err());
@@ -164,7 +142,7 @@ class SparkJobsTest {
         Path out = tmp.resolve("retried.pelt");
         System.setProperty(Jobs.FAULTS, "vectors:0,vectors:1");
         try {
-            Run r = peltSpark(out, "local[2,2]");
+            CliRun r = peltSpark(out, "local[2,2]");
             assertEquals(0, r.code(), r.err());
         } finally {
             System.clearProperty(Jobs.FAULTS);
@@ -177,7 +155,7 @@ class SparkJobsTest {
         Path out = tmp.resolve("failed.pelt");
         System.setProperty(Jobs.FAULTS, "vectors:0");
         try {
-            Run r = peltSpark(out, "local[2]");
+            CliRun r = peltSpark(out, "local[2]");
             assertEquals(1, r.code());
             assertEquals(1, errors(r).size(), r.err());
             assertTrue(r.err().contains("infuse: the Spark job failed"), r.err());
@@ -205,11 +183,11 @@ class SparkJobsTest {
         entities.add("{\"id\":\"blank\",\"name\":\"blank\",\"aliases\":[],\"type\":\"t\",\"description\":\"\"}");
         Files.write(dir.resolve("entities.jsonl"), entities);
         Path single = tmp.resolve("single.zeo");
-        Run one = infuse("zeo", "vectors", "--threads", "1", "--model", model.toString(), "--domain", dir.toString(), "--output", single.toString(),
+        CliRun one = infuse("zeo", "vectors", "--threads", "1", "--model", model.toString(), "--domain", dir.toString(), "--output", single.toString(),
                 "--batch-size", "16");
         assertEquals(0, one.code(), one.err());
         Path spark = tmp.resolve("spark.zeo");
-        Run many = spark("zeo", "vectors", "--master", "local[2]", "--model", model.toString(), "--domain", dir.toString(), "--output",
+        CliRun many = spark("zeo", "vectors", "--master", "local[2]", "--model", model.toString(), "--domain", dir.toString(), "--output",
                 spark.toString(), "--batch-size", "16");
         assertEquals(0, many.code(), many.err());
         assertTrue(many.err().contains("skipped 1 of 2101 entities without a description"), many.err());
@@ -218,8 +196,8 @@ class SparkJobsTest {
 
     @Test
     void domainStatsPrintsWhatTheSingleMachinePrints() {
-        Run single = infuse("domain", "stats", bundle.toString());
-        Run spark = spark("domain", "stats", "--master", "local[2]", "--partitions", "3", bundle.toString());
+        CliRun single = infuse("domain", "stats", bundle.toString());
+        CliRun spark = spark("domain", "stats", "--master", "local[2]", "--partitions", "3", bundle.toString());
         assertEquals(0, spark.code(), spark.err());
         assertTrue(single.out().contains("mentions: "), single.out());
         assertEquals(single.out(), spark.out());
@@ -229,7 +207,7 @@ class SparkJobsTest {
     void predictWritesTheSingleProcessOutputLineForLine() throws IOException {
         Path train = TinyTasks.classify(tmp.resolve("classify.jsonl"), 40, 1);
         Path run = tmp.resolve("classify-run");
-        Run ft = infuse("finetune", "--model", model.toString(), "--task", "classify", "--train", train.toString(), "--dev", train.toString(),
+        CliRun ft = infuse("finetune", "--model", model.toString(), "--task", "classify", "--train", train.toString(), "--dev", train.toString(),
                 "--max-steps", "4", "--batch-size", "8", "--max-seq-length", "32", "--output-dir", run.toString(), "--threads", "1");
         assertEquals(0, ft.code(), ft.err());
         Path input = TinyTasks.classify(tmp.resolve("input.jsonl"), 150, 2);
@@ -244,7 +222,7 @@ class SparkJobsTest {
         Path run = tmp.resolve("ner-run");
         if (!Files.exists(run.resolve("config.json"))) {
             Path train = TinyTasks.ner(tmp.resolve("ner.conll"), 40, 3);
-            Run ft = infuse("finetune", "--model", model.toString(), "--task", "ner", "--train", train.toString(), "--dev", train.toString(),
+            CliRun ft = infuse("finetune", "--model", model.toString(), "--task", "ner", "--train", train.toString(), "--dev", train.toString(),
                     "--max-steps", "4", "--batch-size", "8", "--max-seq-length", "32", "--output-dir", run.toString(), "--threads", "1");
             assertEquals(0, ft.code(), ft.err());
         }
@@ -277,11 +255,11 @@ class SparkJobsTest {
         common.addAll(List.of(more));
         List<String> a = new ArrayList<>(List.of("predict", "--threads", "1", "--output", single.toString()));
         a.addAll(common);
-        Run one = infuse(a.toArray(String[]::new));
+        CliRun one = infuse(a.toArray(String[]::new));
         assertEquals(0, one.code(), one.err());
         List<String> b = new ArrayList<>(List.of("predict", "--master", "local[2]", "--partitions", "3", "--output", spark.toString()));
         b.addAll(common);
-        Run many = spark(b.toArray(String[]::new));
+        CliRun many = spark(b.toArray(String[]::new));
         assertEquals(0, many.code(), many.err());
         assertEquals(Files.readAllLines(single), Files.readAllLines(spark), name);
         assertArrayEquals(Files.readAllBytes(single), Files.readAllBytes(spark), name);
@@ -290,19 +268,19 @@ class SparkJobsTest {
     @Test
     void badInputEndsInOneLine() throws IOException {
         Path out = tmp.resolve("bad.pelt");
-        Run missing = spark("pelt", "build", "--master", "local[1]", "--model", tmp.resolve("nowhere").toString(), "--domain", bundle.toString(),
+        CliRun missing = spark("pelt", "build", "--master", "local[1]", "--model", tmp.resolve("nowhere").toString(), "--domain", bundle.toString(),
                 "--output", out.toString());
         oneLine(missing, "--model " + tmp.resolve("nowhere") + ": not found");
 
         // A model directory the driver sees but no executor can load: the executors' error, in one line.
         Path empty = Files.createDirectories(tmp.resolve("not-a-model"));
-        Run unloadable = spark("pelt", "build", "--master", "local[1]", "--model", empty.toString(), "--domain", bundle.toString(),
+        CliRun unloadable = spark("pelt", "build", "--master", "local[1]", "--model", empty.toString(), "--domain", bundle.toString(),
                 "--output", out.toString());
         oneLine(unloadable, "executor ");
         assertFalse(Files.exists(out));
 
         Path exists = Files.writeString(tmp.resolve("exists.pelt"), "keep me");
-        Run refused = spark("pelt", "build", "--master", "local[1]", "--model", model.toString(), "--domain", bundle.toString(),
+        CliRun refused = spark("pelt", "build", "--master", "local[1]", "--model", model.toString(), "--domain", bundle.toString(),
                 "--output", exists.toString());
         oneLine(refused, "--output " + exists + " exists; pass --overwrite to replace it");
         assertEquals("keep me", Files.readString(exists));
@@ -318,12 +296,12 @@ class SparkJobsTest {
     }
 
     /** The lines that report a problem (not the precision's announcement, a warning or a progress line). */
-    static List<String> errors(Run r) {
+    static List<String> errors(CliRun r) {
         return r.err().lines().filter(l -> l.startsWith("infuse:") && !l.startsWith("infuse: precision") && !l.startsWith("infuse: warning")
                 && !l.startsWith("infuse: pelt build (spark)")).toList();
     }
 
-    static void oneLine(Run r, String expected) {
+    static void oneLine(CliRun r, String expected) {
         assertTrue(r.code() != 0, "exit code");
         List<String> lines = errors(r);
         assertEquals(1, lines.size(), r.err());
