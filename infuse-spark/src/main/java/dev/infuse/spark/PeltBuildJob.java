@@ -149,7 +149,7 @@ final class PeltBuildJob implements Callable<Integer> {
                     total[c.rows()[i]] += c.counts()[i];
                 }
             }
-            Starts starts = starts(counted, parts.sample(total), partitions(counted));
+            Starts starts = starts(counted, parts.sample(total), counted.size());
             long kept = starts.keptBefore()[starts.keptBefore().length - 1];
             if (kept == 0) {
                 throw new InfuseException("none of the " + total.length + " selected entities is mentioned in the corpus; refusing to write an empty table");
@@ -188,9 +188,10 @@ final class PeltBuildJob implements Callable<Integer> {
             }
             EntityTable table = parts.table(sums, counts, hidden, facts.fingerprint());
             Path scratch = SharedFiles.scratch(output, ".pelt");
-            table.write(scratch);
             Path provenance = SharedFiles.scratch(output, ".json");
-            Provenance.of("pelt-table")
+            try {
+                table.write(scratch);
+                Provenance.of("pelt-table")
                     .input("model", model)
                     .input("model_fingerprint", facts.fingerprint())
                     .input("domain", domain)
@@ -202,17 +203,16 @@ final class PeltBuildJob implements Callable<Integer> {
                     .setting("windows", rows.stream().mapToLong(RowSum::count).sum())
                     .setting("runner", "spark " + sc.version() + ", master " + sc.master() + ", " + counted.size() + " corpus partitions")
                     .write(provenance);
-            SharedFiles.publish(scratch, output, hadoop);
-            SharedFiles.publish(provenance, output + PeltBuilder.PROVENANCE_SUFFIX, hadoop);
+                SharedFiles.publish(scratch, output, hadoop);
+                SharedFiles.publish(provenance, output + PeltBuilder.PROVENANCE_SUFFIX, hadoop);
+            } finally {
+                SharedFiles.deleteQuietly(scratch, provenance); // published files were moved; a failure leaves nothing behind
+            }
             System.err.printf("wrote %s: %d entities from %d windows%n", output, table.size(), rows.stream().mapToLong(RowSum::count).sum());
         } catch (Exception e) {
             throw Jobs.failure(e); // Spark's failures are checked exceptions the Java API does not declare
         }
         return 0;
-    }
-
-    static int partitions(List<Counts> counted) {
-        return counted.size();
     }
 
     static Passage passage(String line, boolean jsonl) {

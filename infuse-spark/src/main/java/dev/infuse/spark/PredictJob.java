@@ -136,8 +136,12 @@ final class PredictJob implements Callable<Integer> {
                     .flatMapToPair(b -> batch(spec, b._2()));
             String parts = output + ".infuse-parts";
             deleteQuietly(parts, hadoop);
-            lines.join(logitsOf).sortByKey(true, partitions).mapPartitions(it -> write(spec, it)).saveAsTextFile(parts);
-            concatenate(parts, output, hadoop);
+            try {
+                lines.join(logitsOf).sortByKey(true, partitions).mapPartitions(it -> write(spec, it)).saveAsTextFile(parts);
+                concatenate(parts, output, hadoop);
+            } finally {
+                deleteQuietly(parts, hadoop); // the parts are only a step on the way to --output
+            }
             System.err.println("infuse: wrote " + lines.count() + " predictions to " + output);
         } catch (Exception e) {
             throw Jobs.failure(e); // Spark's failures are checked exceptions the Java API does not declare
@@ -207,15 +211,18 @@ final class PredictJob implements Callable<Integer> {
             FileStatus[] files = fs.listStatus(dir, p -> p.getName().startsWith("part-"));
             Arrays.sort(files, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
             Path scratch = SharedFiles.scratch(output, ".out");
-            try (OutputStream out = Files.newOutputStream(scratch)) {
-                for (FileStatus f : files) {
-                    try (InputStream in = fs.open(f.getPath())) {
-                        in.transferTo(out);
+            try {
+                try (OutputStream out = Files.newOutputStream(scratch)) {
+                    for (FileStatus f : files) {
+                        try (InputStream in = fs.open(f.getPath())) {
+                            in.transferTo(out);
+                        }
                     }
                 }
+                SharedFiles.publish(scratch, output, conf);
+            } finally {
+                SharedFiles.deleteQuietly(scratch);
             }
-            SharedFiles.publish(scratch, output, conf);
-            fs.delete(dir, true);
         } catch (IOException e) {
             throw new InfuseException("cannot write " + output + ": " + e.getMessage());
         }

@@ -154,6 +154,17 @@ final class SharedFiles {
         }
     }
 
+    /** Removes local scratch files that are still there (published ones were moved away). */
+    static void deleteQuietly(Path... files) {
+        for (Path f : files) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                // a scratch file left behind is named .infuse-spark-*; nothing reads it
+            }
+        }
+    }
+
     static String hash(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 16);

@@ -90,9 +90,10 @@ final class ZeoVectorsJob implements Callable<Integer> {
             }
             KnowledgeVectors table = VectorBuilder.table(kept, vectors, h, facts.fingerprint());
             Path scratch = SharedFiles.scratch(output, ".zeo");
-            table.write(scratch);
             Path provenance = SharedFiles.scratch(output, ".json");
-            Provenance.of("zeo-vectors")
+            try {
+                table.write(scratch);
+                Provenance.of("zeo-vectors")
                     .input("model", model)
                     .input("model_fingerprint", facts.fingerprint())
                     .input("domain", domain)
@@ -102,8 +103,11 @@ final class ZeoVectorsJob implements Callable<Integer> {
                     .setting("skipped_without_description", all.size() - kept.size())
                     .setting("runner", "spark " + sc.version() + ", master " + sc.master() + ", " + chunks + " chunks")
                     .write(provenance);
-            SharedFiles.publish(scratch, output, hadoop);
-            SharedFiles.publish(provenance, output + VectorBuilder.PROVENANCE_SUFFIX, hadoop);
+                SharedFiles.publish(scratch, output, hadoop);
+                SharedFiles.publish(provenance, output + VectorBuilder.PROVENANCE_SUFFIX, hadoop);
+            } finally {
+                SharedFiles.deleteQuietly(scratch, provenance);
+            }
             System.err.printf("wrote %s: %d knowledge vectors%n", output, table.size());
         } catch (Exception e) {
             throw Jobs.failure(e); // Spark's failures are checked exceptions the Java API does not declare
