@@ -171,11 +171,21 @@ final class PredictJob implements Callable<Integer> {
     }
 
     static Iterator<Tuple2<Long, float[][]>> batch(Spec spec, Iterable<Item> items) {
-        Jobs.faultPoint("predict", 0);
         List<Item> sorted = new ArrayList<>();
         items.forEach(sorted::add);
         sorted.sort((a, b) -> Long.compare(a.rank(), b.rank()));
-        Predictor.Predictions p = Predictor.runAsOneBatch(spec.load(), spec.read(sorted.stream().map(Item::line).toList()));
+        TaskModel model = spec.load();
+        TaskSet set = spec.read(sorted.stream().map(Item::line).toList());
+        Predictor.Predictions p;
+        if (model.knowledge().isEmpty()) {
+            p = Predictor.runAsOneBatch(model, set); // the tasks of an executor share the weights, read only
+        } else {
+            // A plug-in may hold state for the forward pass it is in (ERNIE's fusion keeps the batch's entities),
+            // so the tasks of one executor take turns with a model that has plug-ins.
+            synchronized (model) {
+                p = Predictor.runAsOneBatch(model, set);
+            }
+        }
         List<Tuple2<Long, float[][]>> out = new ArrayList<>();
         for (int i = 0; i < sorted.size(); i++) {
             out.add(new Tuple2<>(sorted.get(i).index(), p.logits().get(i)));

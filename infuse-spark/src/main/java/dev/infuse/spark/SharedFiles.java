@@ -27,8 +27,12 @@ final class SharedFiles {
     private SharedFiles() {}
 
     static boolean isLocal(String uri) {
-        String scheme = URI.create(uri.replace(" ", "%20")).getScheme();
-        return scheme == null || scheme.equals("file") || scheme.length() == 1; // a Windows drive letter is a local path
+        int colon = uri.indexOf(':');
+        int slash = uri.indexOf('/');
+        if (colon < 2 || (slash >= 0 && slash < colon)) {
+            return true; // no scheme (a Windows drive letter has one character before its colon)
+        }
+        return uri.substring(0, colon).equals("file");
     }
 
     static Path localPath(String uri) {
