@@ -44,12 +44,12 @@ final class DomainStatsJob implements Callable<Integer> {
             int partitions = cluster.partitions(sc);
             String corpus = SharedFiles.corpus(dir, hadoop);
             boolean jsonl = corpus.contains(".jsonl");
-            Counts text = sc.textFile(corpus, partitions).mapPartitions(it -> List.of(corpusCounts(it, jsonl)).iterator())
+            Counts text = sc.textFile(corpus, partitions).mapPartitionsWithIndex((p, it) -> List.of(corpusCounts(corpus, p, it, jsonl)).iterator(), true)
                     .reduce(Counts::plus);
             Counts triples = new Counts(0, 0, Map.of());
             String triplesFile = firstExisting(dir, BundleFiles.TRIPLES, hadoop);
             if (triplesFile != null) {
-                triples = sc.textFile(triplesFile, partitions).mapPartitions(it -> List.of(tripleCounts(it)).iterator()).reduce(Counts::plus);
+                triples = sc.textFile(triplesFile, partitions).mapPartitionsWithIndex((p, it) -> List.of(tripleCounts(triplesFile, p, it)).iterator(), true).reduce(Counts::plus);
             }
             System.out.print(BundleStats.of(entities, text.passages(), text.mentions(), text.perKey(), triples.perKey()).format());
             System.out.flush();
@@ -59,18 +59,18 @@ final class DomainStatsJob implements Callable<Integer> {
         return 0;
     }
 
-    static Counts corpusCounts(Iterator<String> lines, boolean jsonl) {
+    static Counts corpusCounts(String file, int split, Iterator<String> lines, boolean jsonl) {
         long passages = 0;
         long mentions = 0;
         Map<String, Integer> per = new HashMap<>();
-        while (lines.hasNext()) {
+        for (long number = 1; lines.hasNext(); number++) {
             String line = lines.next();
             if (line.isBlank()) {
                 continue;
             }
             passages++;
             if (jsonl) {
-                Passage p = BundleFormat.parsePassage(line);
+                Passage p = Jobs.parse(file, split, number, line, BundleFormat::parsePassage);
                 mentions += p.mentions().size();
                 for (Mention m : p.mentions()) {
                     per.merge(m.entity(), 1, Integer::sum);
@@ -80,12 +80,12 @@ final class DomainStatsJob implements Callable<Integer> {
         return new Counts(passages, mentions, per);
     }
 
-    static Counts tripleCounts(Iterator<String> lines) {
+    static Counts tripleCounts(String file, int split, Iterator<String> lines) {
         Map<String, Integer> per = new HashMap<>();
-        while (lines.hasNext()) {
+        for (long number = 1; lines.hasNext(); number++) {
             String line = lines.next();
             if (!line.isBlank()) {
-                Triple t = BundleFormat.parseTriple(line);
+                Triple t = Jobs.parse(file, split, number, line, BundleFormat::parseTriple);
                 per.merge(t.relation(), 1, Integer::sum);
             }
         }

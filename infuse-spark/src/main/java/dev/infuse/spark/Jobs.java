@@ -51,6 +51,18 @@ final class Jobs {
         });
     }
 
+    /**
+     * Parses one input line; a malformed line is a user error naming the file, the input split and the line's
+     * place in it (a split's line numbers are its own: Spark does not know the file's).
+     */
+    static <T> T parse(String file, int split, long line, String text, java.util.function.Function<String, T> parser) {
+        try {
+            return parser.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new InfuseException(file + ", input split " + split + ", line " + line + " of the split: " + e.getMessage());
+        }
+    }
+
     /** Fails the first attempt of this task when the test setting names it. */
     static void faultPoint(String stage, int id) {
         TaskContext task = TaskContext.get();

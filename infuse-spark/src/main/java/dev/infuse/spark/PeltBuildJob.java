@@ -139,10 +139,9 @@ final class PeltBuildJob implements Callable<Integer> {
             ModelFacts facts = ModelFacts.ask(sc, spec.model(), spec.precision(), maxSeqLength);
             int partitions = cluster.partitions(sc);
             JavaRDD<String> lines = sc.textFile(corpus, partitions);
-            boolean jsonl = corpus.contains(".jsonl");
 
             // 1. counts per partition, and where each partition's kept mentions start
-            List<Counts> counted = lines.mapPartitionsWithIndex((p, it) -> List.of(count(spec, jsonl, p, it)).iterator(), true).collect();
+            List<Counts> counted = lines.mapPartitionsWithIndex((p, it) -> List.of(count(spec, corpus, p, it)).iterator(), true).collect();
             int[] total = new int[parts.selected().size()];
             for (Counts c : counted) {
                 for (int i = 0; i < c.rows().length; i++) {
@@ -168,7 +167,7 @@ final class PeltBuildJob implements Callable<Integer> {
 
             // 2. windows, grouped by chunk
             JavaPairRDD<Integer, Iterable<Placed>> byChunk = lines
-                    .mapPartitionsWithIndex((p, it) -> windows(spec, jsonl, shared.value(), p, it), true)
+                    .mapPartitionsWithIndex((p, it) -> windows(spec, corpus, shared.value(), p, it), true)
                     .mapToPair(t -> t)
                     .groupByKey(new HashPartitioner((int) chunks)); // a task a chunk: free slots take the next chunk
 
@@ -215,17 +214,18 @@ final class PeltBuildJob implements Callable<Integer> {
         return 0;
     }
 
-    static Passage passage(String line, boolean jsonl) {
-        return jsonl ? BundleFormat.parsePassage(line) : new Passage("line", line, List.of());
+    /** A corpus line as the bundle reader reads it: a jsonl passage, or a plain-text one (whose id PELT never reads). */
+    static Passage passage(String corpus, int split, long number, String line) {
+        return corpus.contains(".jsonl") ? Jobs.parse(corpus, split, number, line, BundleFormat::parsePassage) : new Passage("line", line, List.of());
     }
 
-    static Counts count(Spec spec, boolean jsonl, int partition, Iterator<String> lines) {
+    static Counts count(Spec spec, String corpus, int partition, Iterator<String> lines) {
         PeltParts parts = spec.parts();
         Map<Integer, int[]> counts = new HashMap<>();
-        while (lines.hasNext()) {
+        for (long number = 1; lines.hasNext(); number++) {
             String line = lines.next();
             if (!line.isBlank()) {
-                parts.rows(passage(line, jsonl), r -> counts.computeIfAbsent(r, k -> new int[1])[0]++);
+                parts.rows(passage(corpus, partition, number, line), r -> counts.computeIfAbsent(r, k -> new int[1])[0]++);
             }
         }
         int[] rows = counts.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
@@ -263,7 +263,7 @@ final class PeltBuildJob implements Callable<Integer> {
         return new Starts(keptBefore, sampledBefore, sampled);
     }
 
-    static Iterator<Tuple2<Integer, Placed>> windows(Spec spec, boolean jsonl, Starts starts, int partition, Iterator<String> lines) {
+    static Iterator<Tuple2<Integer, Placed>> windows(Spec spec, String corpus, Starts starts, int partition, Iterator<String> lines) {
         PeltParts parts = spec.parts();
         MaskedLm lm = spec.lm();
         Map<Integer, Integer> before = starts.sampledBefore().get(partition);
@@ -271,12 +271,12 @@ final class PeltBuildJob implements Callable<Integer> {
         long[] next = {starts.keptBefore()[partition]};
         int chunkSize = spec.chunkSize();
         List<Tuple2<Integer, Placed>> out = new ArrayList<>();
-        while (lines.hasNext()) {
+        for (long number = 1; lines.hasNext(); number++) {
             String line = lines.next();
             if (line.isBlank()) {
                 continue;
             }
-            List<MaskWindow> ws = parts.windows(passage(line, jsonl), lm.tokenizer(), row -> {
+            List<MaskWindow> ws = parts.windows(passage(corpus, partition, number, line), lm.tokenizer(), row -> {
                 BitSet keep = starts.sampled().get(row);
                 if (keep == null) {
                     return true;

@@ -287,6 +287,11 @@ class SparkJobsTest {
 
         oneLine(spark("pelt", "build", "--bogus"), "Unknown option: '--bogus'");
 
+        Path broken = Files.createDirectories(tmp.resolve("broken"));
+        Files.copy(bundle.resolve("entities.jsonl"), broken.resolve("entities.jsonl"));
+        Files.write(broken.resolve("corpus.jsonl"), List.of("{\"id\":\"p1\",\"text\":\"the cat\",\"mentions\":[]}", "{not json"));
+        oneLine(spark("domain", "stats", "--master", "local[1]", broken.toString()), broken.resolve("corpus.jsonl") + ", input split 0, line 2 of the split");
+
         // predict reads one example a line; an NER task file spreads a sentence over lines.
         Path ner = TinyTasks.ner(tmp.resolve("ner-input.conll"), 5, 9);
         oneLine(spark("predict", "--master", "local[1]", "--model", nerRun().toString(), "--input", ner.toString(), "--output",
