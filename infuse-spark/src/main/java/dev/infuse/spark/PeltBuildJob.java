@@ -12,7 +12,6 @@ import dev.infuse.inject.pelt.PeltParts;
 import dev.infuse.io.Provenance;
 import dev.infuse.model.MaskedLm;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -186,11 +185,8 @@ final class PeltBuildJob implements Callable<Integer> {
                 counts[r.row()] = r.count();
             }
             EntityTable table = parts.table(sums, counts, hidden, facts.fingerprint());
-            Path scratch = SharedFiles.scratch(output, ".pelt");
-            Path provenance = SharedFiles.scratch(output, ".json");
-            try {
-                table.write(scratch);
-                Provenance.of("pelt-table")
+            long windows = rows.stream().mapToLong(RowSum::count).sum();
+            SharedFiles.publishWithProvenance(output, PeltBuilder.PROVENANCE_SUFFIX, table::write, file -> Provenance.of("pelt-table")
                     .input("model", model)
                     .input("model_fingerprint", facts.fingerprint())
                     .input("domain", domain)
@@ -199,15 +195,10 @@ final class PeltBuildJob implements Callable<Integer> {
                     .setting("entities", new java.util.TreeSet<>(selection))
                     .setting("seed", seed)
                     .setting("rows", table.size())
-                    .setting("windows", rows.stream().mapToLong(RowSum::count).sum())
+                    .setting("windows", windows)
                     .setting("runner", "spark " + sc.version() + ", master " + sc.master() + ", " + counted.size() + " corpus partitions")
-                    .write(provenance);
-                SharedFiles.publish(scratch, output, hadoop);
-                SharedFiles.publish(provenance, output + PeltBuilder.PROVENANCE_SUFFIX, hadoop);
-            } finally {
-                SharedFiles.deleteQuietly(scratch, provenance); // published files were moved; a failure leaves nothing behind
-            }
-            System.err.printf("wrote %s: %d entities from %d windows%n", output, table.size(), rows.stream().mapToLong(RowSum::count).sum());
+                    .write(file), hadoop);
+            System.err.printf("wrote %s: %d entities from %d windows%n", output, table.size(), windows);
         } catch (Exception e) {
             throw Jobs.failure(e); // Spark's failures are checked exceptions the Java API does not declare
         }

@@ -147,6 +147,24 @@ final class SharedFiles {
         }
     }
 
+    /**
+     * Writes a table and its provenance into local scratch files, then moves them to {@code output} and to
+     * {@code output + provenanceSuffix}; a failure on the way leaves neither scratch file behind.
+     */
+    static void publishWithProvenance(String output, String provenanceSuffix, java.util.function.Consumer<Path> table,
+            java.util.function.Consumer<Path> provenance, Configuration conf) {
+        Path t = scratch(output, ".table");
+        Path p = scratch(output, ".json");
+        try {
+            table.accept(t);
+            provenance.accept(p);
+            publish(t, output, conf);
+            publish(p, output + provenanceSuffix, conf);
+        } finally {
+            deleteQuietly(t, p); // published files were moved away
+        }
+    }
+
     /** A local scratch file beside a local target (so the final move is a rename), or in the temp directory. */
     static Path scratch(String target, String suffix) {
         try {

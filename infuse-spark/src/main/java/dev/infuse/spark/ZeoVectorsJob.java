@@ -6,7 +6,6 @@ import dev.infuse.inject.zeo.KnowledgeVectors;
 import dev.infuse.inject.zeo.VectorBuilder;
 import dev.infuse.io.Provenance;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -89,11 +88,7 @@ final class ZeoVectorsJob implements Callable<Integer> {
                 System.arraycopy(c._2(), 0, vectors, c._1() * chunkSize * h, c._2().length);
             }
             KnowledgeVectors table = VectorBuilder.table(kept, vectors, h, facts.fingerprint());
-            Path scratch = SharedFiles.scratch(output, ".zeo");
-            Path provenance = SharedFiles.scratch(output, ".json");
-            try {
-                table.write(scratch);
-                Provenance.of("zeo-vectors")
+            SharedFiles.publishWithProvenance(output, VectorBuilder.PROVENANCE_SUFFIX, table::write, file -> Provenance.of("zeo-vectors")
                     .input("model", model)
                     .input("model_fingerprint", facts.fingerprint())
                     .input("domain", domain)
@@ -102,12 +97,7 @@ final class ZeoVectorsJob implements Callable<Integer> {
                     .setting("rows", table.size())
                     .setting("skipped_without_description", all.size() - kept.size())
                     .setting("runner", "spark " + sc.version() + ", master " + sc.master() + ", " + chunks + " chunks")
-                    .write(provenance);
-                SharedFiles.publish(scratch, output, hadoop);
-                SharedFiles.publish(provenance, output + VectorBuilder.PROVENANCE_SUFFIX, hadoop);
-            } finally {
-                SharedFiles.deleteQuietly(scratch, provenance);
-            }
+                    .write(file), hadoop);
             System.err.printf("wrote %s: %d knowledge vectors%n", output, table.size());
         } catch (Exception e) {
             throw Jobs.failure(e); // Spark's failures are checked exceptions the Java API does not declare
