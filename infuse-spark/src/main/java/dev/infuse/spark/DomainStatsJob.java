@@ -47,7 +47,7 @@ final class DomainStatsJob implements Callable<Integer> {
             Counts text = sc.textFile(corpus, partitions).mapPartitionsWithIndex((p, it) -> List.of(corpusCounts(corpus, p, it, jsonl)).iterator(), true)
                     .reduce(Counts::plus);
             Counts triples = new Counts(0, 0, Map.of());
-            String triplesFile = firstExisting(dir, BundleFiles.TRIPLES, hadoop);
+            String triplesFile = SharedFiles.find(dir, BundleFiles.TRIPLES, hadoop);
             if (triplesFile != null) {
                 triples = sc.textFile(triplesFile, partitions).mapPartitionsWithIndex((p, it) -> List.of(tripleCounts(triplesFile, p, it)).iterator(), true).reduce(Counts::plus);
             }
@@ -90,15 +90,5 @@ final class DomainStatsJob implements Callable<Integer> {
             }
         }
         return new Counts(0, 0, per);
-    }
-
-    static String firstExisting(String dir, String name, org.apache.hadoop.conf.Configuration conf) {
-        for (String n : List.of(name, name + ".gz")) {
-            String uri = dir.replaceAll("/+$", "") + "/" + n;
-            if (SharedFiles.exists(uri, conf)) {
-                return uri;
-            }
-        }
-        return null;
     }
 }

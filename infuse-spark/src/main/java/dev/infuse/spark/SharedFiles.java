@@ -68,7 +68,7 @@ final class SharedFiles {
         try {
             org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(uri);
             FileSystem fs = src.getFileSystem(new Configuration());
-            Path tmp = Files.createTempDirectory(cache.getParent() == null ? Path.of(".") : createDirs(cache.getParent()), "copy");
+            Path tmp = Files.createTempDirectory(Files.createDirectories(cache.getParent()), "copy");
             if (fs.getFileStatus(src).isDirectory()) {
                 for (FileStatus f : fs.listStatus(src)) {
                     if (onlyPrefix == null || f.getPath().getName().startsWith(onlyPrefix)) {
@@ -83,10 +83,6 @@ final class SharedFiles {
         } catch (IOException e) {
             throw new InfuseException("cannot read " + uri + ": " + e.getMessage());
         }
-    }
-
-    private static Path createDirs(Path p) throws IOException {
-        return Files.createDirectories(p);
     }
 
     /** Fails in one line when {@code uri} cannot be read from here. */
@@ -114,15 +110,24 @@ final class SharedFiles {
 
     /** The corpus file of the bundle at {@code domain}: jsonl before plain text, each gzipped or not. */
     static String corpus(String domain, Configuration conf) {
-        for (String name : List.of(BundleFiles.CORPUS_JSONL, BundleFiles.CORPUS_JSONL + ".gz", BundleFiles.CORPUS_TEXT,
-                BundleFiles.CORPUS_TEXT + ".gz")) {
-            String uri = domain.replaceAll("/+$", "") + "/" + name;
+        String jsonl = find(domain, BundleFiles.CORPUS_JSONL, conf);
+        String corpus = jsonl != null ? jsonl : find(domain, BundleFiles.CORPUS_TEXT, conf);
+        if (corpus == null) {
+            throw new InfuseException("--domain " + domain + " has no corpus (" + BundleFiles.CORPUS_JSONL + " or " + BundleFiles.CORPUS_TEXT
+                    + ", gzipped or not)");
+        }
+        return corpus;
+    }
+
+    /** A bundle file {@code name} in {@code dir}, or its gzipped form, as {@code BundleFiles.find} looks for it; null if neither. */
+    static String find(String dir, String name, Configuration conf) {
+        for (String n : List.of(name, name + ".gz")) {
+            String uri = dir.replaceAll("/+$", "") + "/" + n;
             if (exists(uri, conf)) {
                 return uri;
             }
         }
-        throw new InfuseException("--domain " + domain + " has no corpus (" + BundleFiles.CORPUS_JSONL + " or " + BundleFiles.CORPUS_TEXT
-                + ", gzipped or not)");
+        return null;
     }
 
     /** Moves the finished local file {@code done} to {@code target}: a rename on a local disk, a copy then a rename elsewhere. */
