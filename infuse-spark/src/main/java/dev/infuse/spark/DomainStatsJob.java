@@ -42,7 +42,7 @@ final class DomainStatsJob implements Callable<Integer> {
             SharedFiles.requireReadable("DIR", dir, hadoop);
             var entities = ExecutorState.entitiesOf(dir);
             int partitions = cluster.partitions(sc);
-            String corpus = SharedFiles.corpus(dir, hadoop);
+            String corpus = SharedFiles.corpus("DIR", dir, hadoop);
             boolean jsonl = corpus.contains(".jsonl");
             Counts text = sc.textFile(corpus, partitions).mapPartitionsWithIndex((p, it) -> List.of(corpusCounts(corpus, p, it, jsonl)).iterator(), true)
                     .reduce(Counts::plus);

@@ -127,7 +127,7 @@ final class PeltBuildJob implements Callable<Integer> {
             SharedFiles.requireNewOutput("--output", output, cluster.overwrite, hadoop);
             SharedFiles.requireReadable("--model", model, hadoop);
             SharedFiles.requireReadable("--domain", domain, hadoop);
-            String corpus = SharedFiles.corpus(domain, hadoop);
+            String corpus = SharedFiles.corpus("--domain", domain, hadoop);
             Spec spec = new Spec(maxOccurrences, maxSeqLength, selection, seed, batchSize, chunkSize, model, domain, cluster.resolvedPrecision());
             List<Entity> all = ExecutorState.entitiesOf(domain);
             PeltParts parts = new PeltParts(all, spec.options());

@@ -108,12 +108,12 @@ final class SharedFiles {
         }
     }
 
-    /** The corpus file of the bundle at {@code domain}: jsonl before plain text, each gzipped or not. */
-    static String corpus(String domain, Configuration conf) {
+    /** The corpus file of the bundle at {@code domain} (given as {@code flag}): jsonl before plain text, each gzipped or not. */
+    static String corpus(String flag, String domain, Configuration conf) {
         String jsonl = find(domain, BundleFiles.CORPUS_JSONL, conf);
         String corpus = jsonl != null ? jsonl : find(domain, BundleFiles.CORPUS_TEXT, conf);
         if (corpus == null) {
-            throw new InfuseException("--domain " + domain + " has no corpus (" + BundleFiles.CORPUS_JSONL + " or " + BundleFiles.CORPUS_TEXT
+            throw new InfuseException(flag + " " + domain + " has no corpus (" + BundleFiles.CORPUS_JSONL + " or " + BundleFiles.CORPUS_TEXT
                     + ", gzipped or not)");
         }
         return corpus;
