@@ -78,6 +78,9 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--ernie-layers", paramLabel = "K", description = "dea: how many top layers fuse entity vectors (default 6, as ERNIE).")
     Integer ernieLayers;
 
+    @Option(names = "--ernie-entity-heads", paramLabel = "H", description = "dea: heads of a self-attention over the text's entities in each fusion layer, as ERNIE's aggregator has (ERNIE: 4); must divide the KG vectors' size (default 0: none).")
+    Integer ernieEntityHeads;
+
     @Mixin
     KeplerOptions kepler;
 
@@ -198,6 +201,7 @@ final class PretrainCommand implements Callable<Integer> {
         values.put("--wordnet", wordnet);
         values.put("--ernie-embeddings", ernieEmbeddings);
         values.put("--ernie-layers", ernieLayers);
+        values.put("--ernie-entity-heads", ernieEntityHeads);
         kepler.putInto(values);
         values.put("--seed", seed.value);
         Set<String> given = new HashSet<>();

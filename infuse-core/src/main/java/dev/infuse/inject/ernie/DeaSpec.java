@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code --method mlm+dea --domain DIR --ernie-embeddings KGE [--ernie-layers 6]}: ERNIE (THU) pretraining, MLM
+ * {@code --method mlm+dea --domain DIR --ernie-embeddings KGE [--ernie-layers 6] [--ernie-entity-heads 0]}: ERNIE (THU) pretraining, MLM
  * beside the denoising entity auto-encoder, with the fusion layers ({@link ErnieSpec}) added to the encoder.
  *
  * @param fusion the fusion layers this objective trains and reads
@@ -21,14 +21,15 @@ public record DeaSpec(ErnieSpec fusion, long seed) implements Objective.Spec {
     public static final Objectives.Type TYPE = new Objectives.Type() {
         @Override
         public Set<String> flags() {
-            return Set.of("--ernie-embeddings", "--ernie-layers");
+            return Set.of("--ernie-embeddings", "--ernie-layers", "--ernie-entity-heads");
         }
 
         @Override
         public Objective.Spec spec(Objectives.Args a) {
             Integer layers = a.get("--ernie-layers", Integer.class);
-            return new DeaSpec(new ErnieSpec(a.get("--ernie-embeddings", Path.class), a.domain(), layers == null ? ErnieSpec.DEFAULT_LAYERS : layers),
-                    a.get("--seed", Long.class));
+            Integer heads = a.get("--ernie-entity-heads", Integer.class);
+            return new DeaSpec(new ErnieSpec(a.get("--ernie-embeddings", Path.class), a.domain(), layers == null ? ErnieSpec.DEFAULT_LAYERS : layers,
+                    heads == null ? 0 : heads), a.get("--seed", Long.class));
         }
     };
 
@@ -45,7 +46,8 @@ public record DeaSpec(ErnieSpec fusion, long seed) implements Objective.Spec {
     @Override
     public Objective open(MaskedLm lm, boolean resumed, PrintStream log) {
         EntityVectors v = EntityVectors.fromKge(fusion.embeddings(), fusion.domain());
-        log.println("infuse: ernie: " + v.size() + " entities with " + v.dim() + "-dimensional KG vectors, fused into the top " + fusion.layers() + " layers");
+        log.println("infuse: ernie: " + v.size() + " entities with " + v.dim() + "-dimensional KG vectors, fused into the top " + fusion.layers() + " layers"
+                + (fusion.entityHeads() > 0 ? ", after a " + fusion.entityHeads() + "-head entity self-attention" : ""));
         return new DeaObjective(v, lm.model().config().hiddenSize(), seed);
     }
 }

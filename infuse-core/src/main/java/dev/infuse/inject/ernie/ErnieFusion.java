@@ -33,7 +33,9 @@ import java.util.Random;
  *
  * so a token with no entity (e = 0) runs the plain layer. The entity state starts as the frozen KG vector at each
  * aligned token ({@link EntityAlignment}) and is zero elsewhere; the top layer's entity output is never read, so
- * it has no W'_e. Unlike ERNIE's aggregator, the entity states get no self-attention of their own.
+ * it has no W'_e. With entity heads (ERNIE's aggregator: 4 over its 100-dimensional TransE vectors), each fusion
+ * layer first runs the entity states through a self-attention of their own ({@link EntityAttention}), and e~ takes
+ * e's place in both formulas; with none (the default, and what the comparison measured) they skip it.
  *
  * <p>Per forward pass the hook keeps the entity state from one fusion layer to the next in a scope of its own,
  * released when the next forward pass starts or the hook closes. Like the encoder it sits in, it runs one forward pass
@@ -44,6 +46,7 @@ public final class ErnieFusion implements LayerHook, AutoCloseable {
     static final String FORMAT = "infuse-ernie-fusion-1";
     private static final String INTERMEDIATE = "intermediate.dense";
     private static final String OUTPUT = "output.dense";
+    private static final String ATTENTION = "entity_attention.";
 
     private final NDManager manager;
     private final EntityVectors entities;
@@ -52,16 +55,20 @@ public final class ErnieFusion implements LayerHook, AutoCloseable {
     private final int last; // the top layer
     private final int dim;
     private final float eps;
+    private final int heads; // entity self-attention heads, 0 for none
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
     private NDManager state; // this forward pass's entity states
     private ForwardContext stateOf;
     private NDArray entity; // (B, T, d) the entity state entering the current fusion layer
     private NDArray mask; // (B, T, 1) 1 at aligned tokens
+    private NDArray keyBias; // (B, 1, 1, T) for the entity self-attention
 
-    private ErnieFusion(EntityVectors entities, int layers, BertConfig c, NDManager manager) {
+    private ErnieFusion(EntityVectors entities, int layers, int heads, BertConfig c, NDManager manager) {
         if (layers < 1 || layers > c.numHiddenLayers()) {
             throw new InfuseException("--ernie-layers must be between 1 and the model's " + c.numHiddenLayers() + " layers, found " + layers);
         }
+        EntityAttention.check(heads, entities.dim());
+        this.heads = heads;
         this.manager = manager;
         this.entities = entities;
         this.dim = entities.dim();
@@ -71,9 +78,14 @@ public final class ErnieFusion implements LayerHook, AutoCloseable {
         this.eps = (float) c.layerNormEps();
     }
 
-    /** Fresh fusion weights from {@code seed}: BERT's N(0, 0.02) for the projections, LayerNorm at identity. */
+    /** Fresh fusion weights from {@code seed}, without entity self-attention. */
     public static ErnieFusion create(EntityVectors entities, int layers, BertConfig c, long seed) {
-        ErnieFusion f = new ErnieFusion(entities, layers, c, Engines.newManager());
+        return create(entities, layers, 0, c, seed);
+    }
+
+    /** Fresh fusion weights from {@code seed}: BERT's N(0, 0.02) for the projections, zero biases, LayerNorm at identity. */
+    public static ErnieFusion create(EntityVectors entities, int layers, int heads, BertConfig c, long seed) {
+        ErnieFusion f = new ErnieFusion(entities, layers, heads, c, Engines.newManager());
         Random rng = new Random(seed);
         int inner = c.intermediateSize();
         for (int l = f.first; l <= f.last; l++) {
@@ -84,6 +96,15 @@ public final class ErnieFusion implements LayerHook, AutoCloseable {
                 f.put(name(l, "entity_LayerNorm.weight"), f.manager.ones(new Shape(f.dim)));
                 f.put(name(l, "entity_LayerNorm.bias"), f.manager.zeros(new Shape(f.dim)));
             }
+        }
+        // Drawn after the rest, so a fusion without attention starts from the same weights as before it existed.
+        for (int l = f.first; l <= f.last && heads > 0; l++) {
+            for (String p : EntityAttention.PROJECTIONS) {
+                f.put(name(l, ATTENTION + p + ".weight"), gaussian(f.manager, rng, f.dim, f.dim));
+                f.put(name(l, ATTENTION + p + ".bias"), f.manager.zeros(new Shape(f.dim)));
+            }
+            f.put(name(l, ATTENTION + "LayerNorm.weight"), f.manager.ones(new Shape(f.dim)));
+            f.put(name(l, ATTENTION + "LayerNorm.bias"), f.manager.zeros(new Shape(f.dim)));
         }
         return f;
     }
@@ -113,6 +134,11 @@ public final class ErnieFusion implements LayerHook, AutoCloseable {
         return last - first + 1;
     }
 
+    /** The entity self-attention's heads, 0 for none. */
+    public int heads() {
+        return heads;
+    }
+
     @Override
     public Map<String, NDArray> parameters() {
         return Collections.unmodifiableMap(parameters);
@@ -132,6 +158,9 @@ public final class ErnieFusion implements LayerHook, AutoCloseable {
             return base; // no aligned token in this batch
         }
         if (module.equals(INTERMEDIATE)) {
+            if (heads > 0) {
+                attendEntities(layer);
+            }
             try (NDArray fromEntity = Linear.linear(entity, parameters.get(name(layer, "entity_in.weight")), null).singletonOrThrow()) { // (B, T, I)
                 return base.add(fromEntity);
             }
@@ -149,6 +178,14 @@ public final class ErnieFusion implements LayerHook, AutoCloseable {
         entity.close();
         entity = next;
         return base;
+    }
+
+    /** Replaces the entity state entering {@code layer} by its self-attention's output, e~. */
+    private void attendEntities(int layer) {
+        NDArray attended = EntityAttention.apply(entity, mask, keyBias, parameters, name(layer, ATTENTION), heads, eps);
+        attended.attach(state);
+        entity.close(); // autograd keeps what backward needs, as for the fusion's own entity output below
+        entity = attended;
     }
 
     /** The entity states entering the first fusion layer: each aligned token's KG vector, zero elsewhere. */
@@ -179,6 +216,9 @@ public final class ErnieFusion implements LayerHook, AutoCloseable {
                 NDArray looked = ids.getNDArrayInternal().embedding(ids, table, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow()) {
             entity = looked.mul(mask); // (B, T, d)
         }
+        if (heads > 0) {
+            keyBias = EntityAttention.keyBias(mask);
+        }
     }
 
     private void release() {
@@ -189,6 +229,7 @@ public final class ErnieFusion implements LayerHook, AutoCloseable {
         stateOf = null;
         entity = null;
         mask = null;
+        keyBias = null;
     }
 
     /** Writes the fusion weights and the entity vectors into a model directory. */
@@ -198,6 +239,7 @@ public final class ErnieFusion implements LayerHook, AutoCloseable {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("layers", Integer.toString(layers()));
+        meta.put("entity-heads", Integer.toString(heads));
         Safetensors.write(dir.resolve(FILE), t, meta);
         entities.write(dir.resolve(EntityVectors.FILE));
     }
@@ -215,12 +257,14 @@ public final class ErnieFusion implements LayerHook, AutoCloseable {
             throw new InfuseException(file + " is not ERNIE's fusion weights (format " + meta.get("format") + ", expected " + FORMAT + ")");
         }
         int layers;
+        int heads;
         try {
             layers = Integer.parseInt(meta.getOrDefault("layers", ""));
+            heads = Integer.parseInt(meta.getOrDefault("entity-heads", "0")); // fusions saved before entity attention existed have none
         } catch (NumberFormatException e) {
-            throw new InfuseException(file + ": no layer count in its metadata");
+            throw new InfuseException(file + ": no layer or head count in its metadata");
         }
-        ErnieFusion f = create(entities, layers, c, 0);
+        ErnieFusion f = create(entities, layers, heads, c, 0);
         try {
             for (Map.Entry<String, NDArray> p : f.parameters.entrySet()) {
                 HostTensor v = t.get(p.getKey());

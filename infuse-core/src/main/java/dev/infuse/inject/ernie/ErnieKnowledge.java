@@ -51,6 +51,9 @@ public final class ErnieKnowledge implements Knowledge {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ernie-fusion-sha256", sha256);
         m.put("ernie-layers", fusion.layers());
+        if (fusion.heads() > 0) {
+            m.put("ernie-entity-heads", fusion.heads());
+        }
         return m;
     }
 

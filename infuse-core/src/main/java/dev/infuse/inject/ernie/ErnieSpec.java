@@ -22,9 +22,15 @@ import java.util.Map;
  * @param embeddings a {@code kge train} output directory
  * @param domain the bundle whose entities' names link mentions to the vectors
  * @param layers how many top layers fuse (ERNIE: 6 of 12)
+ * @param entityHeads heads of the entity self-attention in each fusion layer (ERNIE: 4), 0 for none
  */
-public record ErnieSpec(Path embeddings, Path domain, int layers) implements HookSpec {
+public record ErnieSpec(Path embeddings, Path domain, int layers, int entityHeads) implements HookSpec {
     public static final int DEFAULT_LAYERS = 6;
+
+    /** Fusion without entity self-attention, as the comparison's {@code ernie} method runs it. */
+    public ErnieSpec(Path embeddings, Path domain, int layers) {
+        this(embeddings, domain, layers, 0);
+    }
 
     public ErnieSpec {
         if (embeddings == null) {
@@ -35,6 +41,9 @@ public record ErnieSpec(Path embeddings, Path domain, int layers) implements Hoo
         }
         if (layers < 1) {
             throw new InfuseException("--ernie-layers must be at least 1, found " + layers);
+        }
+        if (entityHeads < 0) {
+            throw new InfuseException("--ernie-entity-heads must be 0 (none) or more, found " + entityHeads);
         }
     }
 
@@ -52,12 +61,16 @@ public record ErnieSpec(Path embeddings, Path domain, int layers) implements Hoo
         m.put("ernie-embeddings-sha256", Provenance.sha256(table));
         m.put("ernie-entities-sha256", Provenance.sha256(entities.get(0)));
         m.put("ernie-layers", layers);
+        if (entityHeads > 0) {
+            EntityAttention.check(entityHeads, dev.infuse.kge.KgeConfig.read(embeddings).entityColumns()); // before the run's directory exists
+            m.put("ernie-entity-heads", entityHeads); // absent at 0, so runs from before the option still resume
+        }
         return m;
     }
 
     @Override
     public LayerHook create(BertConfig config, long seed) {
-        return ErnieFusion.create(EntityVectors.fromKge(embeddings, domain), layers, config, seed);
+        return ErnieFusion.create(EntityVectors.fromKge(embeddings, domain), layers, entityHeads, config, seed);
     }
 
     @Override

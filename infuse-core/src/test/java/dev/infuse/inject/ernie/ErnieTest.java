@@ -3,7 +3,6 @@ package dev.infuse.inject.ernie;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,23 +64,46 @@ class ErnieTest {
     static Path bundle;
     static Path kge;
 
+    /** A tiny model, a bundle naming {@link #ENTITIES} (and one entity with no KG vector), and 8-dimensional TransE vectors. */
+    record Fixture(Path model, Path bundle, Path kge) {
+        static Fixture in(Path dir) throws java.io.IOException {
+            TinyRun.oneThread();
+            Path model = TinyRun.model(dir.resolve("tiny"));
+            Path bundle = Files.createDirectories(dir.resolve("bundle"));
+            List<String> lines = new java.util.ArrayList<>();
+            for (String e : ENTITIES) {
+                lines.add("{\"id\":\"" + e + "\",\"name\":\"" + e + "\",\"type\":\"thing\"}");
+            }
+            lines.add("{\"id\":\"nowhere\",\"name\":\"nowhere\",\"type\":\"thing\"}"); // named, but not in the KG table
+            Files.write(bundle.resolve("entities.jsonl"), lines);
+            Files.write(bundle.resolve("corpus.txt"), Files.readAllLines(TinyRun.corpus(dir.resolve("c.txt"))));
+            Path kge = Files.createDirectories(dir.resolve("kge"));
+            KgeConfig c = new KgeConfig(KgeConfig.Model.TRANSE, 1, 8, 12f, 0.5f);
+            try (KgeModel m = KgeModel.init(c, ENTITIES.size(), 1, 3)) {
+                KgeTable.write(kge, m, new KgIds(ENTITIES, List.of("near")));
+            }
+            return new Fixture(model, bundle, kge);
+        }
+
+        EntityVectors vectors() {
+            return EntityVectors.fromKge(kge, bundle);
+        }
+
+        /** MLM + dEA with fusion in the top 2 layers and {@code heads} entity heads, pretrained into {@code out}. */
+        PretrainJob job(Path out, boolean resume, int heads) {
+            Objective.Spec spec = new ObjectiveSum.Spec(List.of("mlm", "dea"), List.of(1f, 1f),
+                    List.of(Objective.Spec.MLM, new DeaSpec(new ErnieSpec(kge, bundle, 2, heads), 11)));
+            return new PretrainJob(model.toString(), new BundleCorpus(DomainBundle.open(bundle)), "token", InstanceStream.Packing.LINE, settings(), out,
+                    resume, false, spec);
+        }
+    }
+
     @BeforeAll
     static void setUp() throws Exception {
-        TinyRun.oneThread();
-        model = TinyRun.model(tmp.resolve("tiny"));
-        bundle = Files.createDirectories(tmp.resolve("bundle"));
-        List<String> lines = new java.util.ArrayList<>();
-        for (String e : ENTITIES) {
-            lines.add("{\"id\":\"" + e + "\",\"name\":\"" + e + "\",\"type\":\"thing\"}");
-        }
-        lines.add("{\"id\":\"nowhere\",\"name\":\"nowhere\",\"type\":\"thing\"}"); // named, but not in the KG table
-        Files.write(bundle.resolve("entities.jsonl"), lines);
-        Files.write(bundle.resolve("corpus.txt"), Files.readAllLines(TinyRun.corpus(tmp.resolve("c.txt"))));
-        kge = Files.createDirectories(tmp.resolve("kge"));
-        KgeConfig c = new KgeConfig(KgeConfig.Model.TRANSE, 1, 8, 12f, 0.5f);
-        try (KgeModel m = KgeModel.init(c, ENTITIES.size(), 1, 3)) {
-            KgeTable.write(kge, m, new KgIds(ENTITIES, List.of("near")));
-        }
+        Fixture f = Fixture.in(tmp);
+        model = f.model();
+        bundle = f.bundle();
+        kge = f.kge();
     }
 
     static EntityVectors vectors() {
@@ -292,13 +314,8 @@ class ErnieTest {
         return new TrainSettings(2, 16, 2e-2f, 1, LrSchedule.Kind.LINEAR, 0.5f, 1, Freeze.none(), 3, 6, 11, 0.01f, 0.15);
     }
 
-    static Objective.Spec mlmPlusDea() {
-        return new ObjectiveSum.Spec(List.of("mlm", "dea"), List.of(1f, 1f), List.of(Objective.Spec.MLM, new DeaSpec(new ErnieSpec(kge, bundle, 2), 11)));
-    }
-
     static PretrainJob job(Path out, boolean resume) {
-        return new PretrainJob(model.toString(), new BundleCorpus(DomainBundle.open(bundle)), "token", InstanceStream.Packing.LINE, settings(), out,
-                resume, false, mlmPlusDea());
+        return new Fixture(model, bundle, kge).job(out, resume, 0);
     }
 
     @Test
@@ -414,6 +431,7 @@ class ErnieTest {
         Map<String, Object> values = new HashMap<>();
         values.put("--ernie-embeddings", null);
         values.put("--ernie-layers", null);
+        values.put("--ernie-entity-heads", null);
         values.put("--seed", 1L);
         InfuseException none = assertThrows(InfuseException.class,
                 () -> Objectives.get("mlm+dea", new Objectives.Args(bundle, values, Set.of())));
@@ -426,7 +444,9 @@ class ErnieTest {
         values.put("--ernie-layers", 0);
         assertEquals("--ernie-layers must be at least 1, found 0", assertThrows(InfuseException.class,
                 () -> Objectives.get("mlm+dea", new Objectives.Args(bundle, values, Set.of()))).getMessage());
-        assertNotEquals(null, Objectives.get("mlm+dea", new Objectives.Args(bundle, Map.of("--ernie-embeddings", kge, "--ernie-layers", 2, "--seed", 1L),
-                Set.of())));
+        Map<String, Object> identity = Objectives.get("mlm+dea", new Objectives.Args(bundle,
+                Map.of("--ernie-embeddings", kge, "--ernie-layers", 2, "--ernie-entity-heads", 4, "--seed", 1L), Set.of())).hooks().get(0).identity();
+        assertEquals(2, identity.get("ernie-layers"));
+        assertEquals(4, identity.get("ernie-entity-heads"));
     }
 }
