@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.infuse.InfuseException;
-import dev.infuse.train.StepReport;
+import dev.infuse.train.KillAfter;
 import dev.infuse.train.TrainCheckpoint;
 import dev.infuse.train.TrainListener;
 import java.io.IOException;
@@ -66,16 +66,6 @@ class KgeTrainingTest {
 
     static void train(KgeSettings s, Path out, boolean resume, List<TrainListener> extra) {
         KgeTraining.run(new KgeTraining.Job(train, null, null, null, s, out, resume, false), extra, QUIET);
-    }
-
-    /** Throws after a given step, as a kill once the checkpoint before it is on disk. */
-    record KillAfter(long step) implements TrainListener {
-        @Override
-        public void onStep(StepReport r) {
-            if (r.step() == step) {
-                throw new IllegalStateException("killed");
-            }
-        }
     }
 
     @Test

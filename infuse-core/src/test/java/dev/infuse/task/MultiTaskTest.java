@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.infuse.InfuseException;
 import dev.infuse.train.EpochBatches;
-import dev.infuse.train.StepReport;
+import dev.infuse.train.KillAfter;
 import dev.infuse.train.TinyRun;
 import dev.infuse.train.TrainListener;
 import dev.infuse.train.data.Cursor;
@@ -97,14 +97,7 @@ class MultiTaskTest {
         Path whole = tmp.resolve("whole");
         MultiTask.Result a = MultiTask.run(job(whole, false), List.of(), QUIET);
         Path cut = tmp.resolve("cut");
-        TrainListener kill = new TrainListener() {
-            @Override
-            public void onStep(StepReport r) {
-                if (r.step() == 17) {
-                    throw new IllegalStateException("killed");
-                }
-            }
-        };
+        TrainListener kill = new KillAfter(17);
         assertThrows(IllegalStateException.class, () -> MultiTask.run(job(cut, false), List.of(kill), QUIET));
         MultiTask.Result b = MultiTask.run(job(cut, true), List.of(), QUIET);
         assertEquals(a.best().primary(), b.best().primary(), 0.0);

@@ -98,7 +98,7 @@ class AdapterPretrainingTest {
         }
 
         Path killed = tmp.resolve(name + "-killed");
-        assertThrows(IllegalStateException.class, () -> Pretraining.run(job(killed, false, spec), List.of(new TrainerTest.KillAfter(4)), TinyRun.QUIET));
+        assertThrows(IllegalStateException.class, () -> Pretraining.run(job(killed, false, spec), List.of(new KillAfter(4)), TinyRun.QUIET));
         assertFalse(Files.exists(killed.resolve(weights)), "no adapter file before the run ends");
         Pretraining.run(job(killed, true, spec), List.of(), TinyRun.QUIET);
         for (String f : new String[] {TrainCheckpoint.MODULES, "model.safetensors", "checkpoint/optimizer.safetensors", weights, "adapter_config.json"}) {
@@ -110,7 +110,7 @@ class AdapterPretrainingTest {
     void aResumeWithAnotherAdapterSizeIsRefusedInOneLine() {
         Path out = tmp.resolve("resized");
         assertThrows(IllegalStateException.class, () -> Pretraining.run(job(out, false, new LoraSpec(2, 8f, 0f, LoraSpec.DEFAULT_TARGETS)),
-                List.of(new TrainerTest.KillAfter(4)), TinyRun.QUIET));
+                List.of(new KillAfter(4)), TinyRun.QUIET));
         InfuseException e = assertThrows(InfuseException.class,
                 () -> Pretraining.run(job(out, true, new LoraSpec(4, 8f, 0f, LoraSpec.DEFAULT_TARGETS)), List.of(), TinyRun.QUIET));
         assertTrue(e.getMessage().startsWith("cannot resume: ") && e.getMessage().contains("lora-r: 2 there, 4 here"), e.getMessage());

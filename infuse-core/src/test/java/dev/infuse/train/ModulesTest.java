@@ -199,7 +199,7 @@ class ModulesTest {
 
         Path killed = tmp.resolve(name + "-killed");
         assertThrows(IllegalStateException.class,
-                () -> Pretraining.run(job(killed, false, objective, hooks), List.of(new TrainerTest.KillAfter(4)), TinyRun.QUIET));
+                () -> Pretraining.run(job(killed, false, objective, hooks), List.of(new KillAfter(4)), TinyRun.QUIET));
         assertEquals(3, TrainCheckpoint.readState(killed.resolve("checkpoint")).step());
         Pretraining.run(job(killed, true, objective, hooks), List.of(), TinyRun.QUIET);
         for (String f : new String[] {TrainCheckpoint.MODULES, "model.safetensors", "checkpoint/optimizer.safetensors"}) {

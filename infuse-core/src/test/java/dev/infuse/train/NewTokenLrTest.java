@@ -142,7 +142,7 @@ class NewTokenLrTest {
         assertTrue(Files.readString(straight.resolve("provenance.json")).contains("\"new-token-lr-scale\""));
 
         Path killed = tmp.resolve("killed");
-        assertThrows(IllegalStateException.class, () -> Pretraining.run(job(killed, 10f, false), List.of(new TrainerTest.KillAfter(4)), TinyRun.QUIET));
+        assertThrows(IllegalStateException.class, () -> Pretraining.run(job(killed, 10f, false), List.of(new KillAfter(4)), TinyRun.QUIET));
         InfuseException refused = assertThrows(InfuseException.class, () -> Pretraining.run(job(killed, 5f, true), List.of(), TinyRun.QUIET));
         assertEquals("cannot resume: " + killed + " holds a different run (new-token-lr-scale: 10.0 there, 5.0 here)", refused.getMessage());
         Pretraining.run(job(killed, 10f, true), List.of(), TinyRun.QUIET);

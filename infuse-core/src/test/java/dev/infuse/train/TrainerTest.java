@@ -45,22 +45,6 @@ class TrainerTest {
         }
     }
 
-    /** Throws after a given step, like a kill once the checkpoint of that step is on disk. */
-    static final class KillAfter implements TrainListener {
-        final long step;
-
-        KillAfter(long step) {
-            this.step = step;
-        }
-
-        @Override
-        public void onStep(StepReport r) {
-            if (r.step() == step) {
-                throw new IllegalStateException("killed");
-            }
-        }
-    }
-
     @Test
     void lossFallsOnAMemorisableCorpus() {
         Losses losses = new Losses();

@@ -17,8 +17,8 @@ import dev.infuse.inject.SavedKnowledge;
 import dev.infuse.model.BertInput;
 import dev.infuse.model.ForwardContext;
 import dev.infuse.model.MaskedLm;
+import dev.infuse.train.KillAfter;
 import dev.infuse.train.Pretraining;
-import dev.infuse.train.StepReport;
 import dev.infuse.train.TrainListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,14 +211,7 @@ class EntityAttentionTest {
         Path straight = tmp.resolve("straight");
         Pretraining.run(f.job(straight, false, 2), List.of(), ErnieTest.QUIET);
         Path killed = tmp.resolve("killed");
-        TrainListener kill = new TrainListener() {
-            @Override
-            public void onStep(StepReport r) {
-                if (r.step() == 4) {
-                    throw new IllegalStateException("killed");
-                }
-            }
-        };
+        TrainListener kill = new KillAfter(4);
         assertThrows(IllegalStateException.class, () -> Pretraining.run(f.job(killed, false, 2), List.of(kill), ErnieTest.QUIET));
         Pretraining.run(f.job(killed, true, 2), List.of(), ErnieTest.QUIET);
         for (String file : new String[] {"model.safetensors", ErnieFusion.FILE, "checkpoint/optimizer.safetensors"}) {

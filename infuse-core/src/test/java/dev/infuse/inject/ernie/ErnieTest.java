@@ -27,6 +27,7 @@ import dev.infuse.model.MaskedLm;
 import dev.infuse.model.io.HostTensor;
 import dev.infuse.model.io.Safetensors;
 import dev.infuse.train.Freeze;
+import dev.infuse.train.KillAfter;
 import dev.infuse.train.LrSchedule;
 import dev.infuse.train.MlmBatch;
 import dev.infuse.train.MlmForward;
@@ -34,7 +35,6 @@ import dev.infuse.train.Objective;
 import dev.infuse.train.ObjectiveSum;
 import dev.infuse.train.PretrainJob;
 import dev.infuse.train.Pretraining;
-import dev.infuse.train.StepReport;
 import dev.infuse.train.TinyRun;
 import dev.infuse.train.TrainListener;
 import dev.infuse.train.TrainSettings;
@@ -323,14 +323,7 @@ class ErnieTest {
         Path straight = tmp.resolve("straight");
         Pretraining.run(job(straight, false), List.of(), QUIET);
         Path killed = tmp.resolve("killed");
-        TrainListener kill = new TrainListener() {
-            @Override
-            public void onStep(StepReport r) {
-                if (r.step() == 4) {
-                    throw new IllegalStateException("killed");
-                }
-            }
-        };
+        TrainListener kill = new KillAfter(4);
         assertThrows(IllegalStateException.class, () -> Pretraining.run(job(killed, false), List.of(kill), QUIET));
         Pretraining.run(job(killed, true), List.of(), QUIET);
         for (String f : new String[] {"model.safetensors", ErnieFusion.FILE, "checkpoint/optimizer.safetensors"}) {

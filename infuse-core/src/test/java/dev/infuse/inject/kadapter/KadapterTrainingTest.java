@@ -10,7 +10,7 @@ import dev.infuse.inject.SavedKnowledge;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.model.io.Safetensors;
 import dev.infuse.task.relation.RelationExample;
-import dev.infuse.train.StepReport;
+import dev.infuse.train.KillAfter;
 import dev.infuse.train.TinyRun;
 import dev.infuse.train.TrainListener;
 import java.io.IOException;
@@ -95,14 +95,7 @@ public class KadapterTrainingTest {
         assertTrue(Files.readString(straight.resolve("provenance.json")).contains("\"encoder_unchanged\": true"));
         assertTrue(r.dev() != null && Files.exists(straight.resolve("dev.jsonl")), "the held-out sentences are scored and kept");
         Path killed = tmp.resolve("killed");
-        TrainListener kill = new TrainListener() {
-            @Override
-            public void onStep(StepReport s) {
-                if (s.step() == 3) {
-                    throw new IllegalStateException("killed");
-                }
-            }
-        };
+        TrainListener kill = new KillAfter(3);
         assertThrows(IllegalStateException.class, () -> KadapterTraining.run(job(killed, false, 2), List.of(kill), QUIET));
         assertTrue(Files.exists(killed.resolve("checkpoint")), "the checkpoint of step 2");
         KadapterTraining.run(job(killed, true, 2), List.of(), QUIET);

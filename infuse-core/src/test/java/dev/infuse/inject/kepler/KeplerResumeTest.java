@@ -8,15 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.infuse.model.io.HostTensor;
 import dev.infuse.model.io.Safetensors;
 import dev.infuse.train.Freeze;
+import dev.infuse.train.KillAfter;
 import dev.infuse.train.LrSchedule;
 import dev.infuse.train.Objective;
 import dev.infuse.train.ObjectiveSum;
 import dev.infuse.train.PretrainJob;
 import dev.infuse.train.Pretraining;
-import dev.infuse.train.StepReport;
 import dev.infuse.train.TinyRun;
 import dev.infuse.train.TrainCheckpoint;
-import dev.infuse.train.TrainListener;
 import dev.infuse.train.TrainSettings;
 import dev.infuse.train.data.InstanceStream;
 import dev.infuse.train.data.PlainCorpus;
@@ -91,22 +90,6 @@ class KeplerResumeTest {
         Pretraining.run(job(killed, true), List.of(), QUIET);
         for (String f : new String[] {TrainCheckpoint.MODULES, "model.safetensors", "checkpoint/optimizer.safetensors"}) {
             assertEquals(-1L, Files.mismatch(straight.resolve(f), killed.resolve(f)), f + " after kill and resume");
-        }
-    }
-
-    /** Throws after step {@code step}, as a kill would stop the run: nothing after the last checkpoint survives. */
-    static final class KillAfter implements TrainListener {
-        final long step;
-
-        KillAfter(long step) {
-            this.step = step;
-        }
-
-        @Override
-        public void onStep(StepReport r) {
-            if (r.step() == step) {
-                throw new IllegalStateException("killed");
-            }
         }
     }
 }

@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.infuse.domain.DomainBundle;
 import dev.infuse.mask.TokenInstance;
 import dev.infuse.train.Freeze;
+import dev.infuse.train.KillAfter;
 import dev.infuse.train.LrSchedule;
 import dev.infuse.train.Objective;
 import dev.infuse.train.ObjectiveSum;
 import dev.infuse.train.PretrainJob;
 import dev.infuse.train.Pretraining;
-import dev.infuse.train.StepReport;
 import dev.infuse.train.TrainListener;
 import dev.infuse.train.TrainSettings;
 import dev.infuse.train.TinyRun;
@@ -118,14 +118,7 @@ class WklmTest {
         Path straight = tmp.resolve("straight");
         Pretraining.run(job(s, sum, straight, false), List.of(), quiet);
         Path killed = tmp.resolve("killed");
-        TrainListener kill = new TrainListener() {
-            @Override
-            public void onStep(StepReport r) {
-                if (r.step() == 4) {
-                    throw new IllegalStateException("killed");
-                }
-            }
-        };
+        TrainListener kill = new KillAfter(4);
         assertThrows(IllegalStateException.class, () -> Pretraining.run(job(s, sum, killed, false), List.of(kill), quiet));
         Pretraining.run(job(s, sum, killed, true), List.of(), quiet);
         for (String f : new String[] {"modules.safetensors", "model.safetensors", "checkpoint/optimizer.safetensors"}) {

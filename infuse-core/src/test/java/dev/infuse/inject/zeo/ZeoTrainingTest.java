@@ -12,6 +12,7 @@ import dev.infuse.model.BertModel;
 import dev.infuse.model.Checkpoints;
 import dev.infuse.model.MaskedLm;
 import dev.infuse.train.Freeze;
+import dev.infuse.train.KillAfter;
 import dev.infuse.train.LrSchedule;
 import dev.infuse.train.PretrainJob;
 import dev.infuse.train.Pretraining;
@@ -95,14 +96,7 @@ class ZeoTrainingTest {
         TrainSettings s = settings(6, 2);
         Pretraining.run(job(spec, s, tmp.resolve("straight"), false), List.of(), QUIET);
         Path killed = tmp.resolve("killed");
-        assertThrows(IllegalStateException.class, () -> Pretraining.run(job(spec, s, killed, false), List.of(new TrainListener() {
-            @Override
-            public void onStep(StepReport r) {
-                if (r.step() == 3) {
-                    throw new IllegalStateException("killed");
-                }
-            }
-        }), QUIET));
+        assertThrows(IllegalStateException.class, () -> Pretraining.run(job(spec, s, killed, false), List.of(new KillAfter(3)), QUIET));
         Pretraining.run(job(spec, s, killed, true), List.of(), QUIET);
         assertArrayEquals(Files.readAllBytes(tmp.resolve("straight/model.safetensors")), Files.readAllBytes(killed.resolve("model.safetensors")));
     }
