@@ -239,7 +239,9 @@ public final class ErnieFusion implements LayerHook, AutoCloseable {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("layers", Integer.toString(layers()));
-        meta.put("entity-heads", Integer.toString(heads));
+        if (heads > 0) {
+            meta.put("entity-heads", Integer.toString(heads)); // absent at 0: the same bytes as before the option existed
+        }
         Safetensors.write(dir.resolve(FILE), t, meta);
         entities.write(dir.resolve(EntityVectors.FILE));
     }
