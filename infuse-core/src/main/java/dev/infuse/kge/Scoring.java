@@ -142,23 +142,25 @@ public sealed interface Scoring {
 
         @Override
         public NDArray distances(NDArray q, NDArray c) {
-            return moduli(q, c, false).sum(new int[] {2}); // (B, N, K) -> (B, N): broadcast, no product form
+            return moduli(q, c).sum(new int[] {2}); // (B, N, K) -> (B, N): broadcast, no product form
         }
 
         @Override
         public NDArray pairwise(NDArray q, NDArray c) {
-            return moduli(q, c, true).sum(new int[] {2}); // (B, 1)
+            return moduli(q, c).sum(new int[] {2}); // (B, 1)
         }
 
-        /** |q_k - c_k| for every pair, (B, N, K). */
-        private static NDArray moduli(NDArray q, NDArray c, boolean safe) {
+        /**
+         * |q_k - c_k| for every pair, (B, N, K). Negatives need the clamp as much as true triples: a negative can be the
+         * query's own fixed entity, and where a relation's phase is so small that cos = 1 and the rotation moves nothing
+         * in float, q_k - c_k is exactly 0 and a bare sqrt's gradient is 0/0 (a WN18RR run died of it at step 16,262).
+         */
+        private static NDArray moduli(NDArray q, NDArray c) {
             NDList qs = q.split(2, 2);
             NDList cs = c.split(2, 2);
             NDArray dRe = qs.get(0).sub(cs.get(0)); // (B, N, K)
             NDArray dIm = qs.get(1).sub(cs.get(1));
-            NDArray sq = dRe.square().add(dIm.square());
-            // Negatives never coincide with their query, so only a true triple needs the clamp (and its extra (B, N, K) tensor).
-            return safe ? safeSqrt(sq) : sq.sqrt();
+            return safeSqrt(dRe.square().add(dIm.square()));
         }
     }
 }
