@@ -83,6 +83,30 @@ class KgeScoringTest {
     }
 
     @Test
+    void rotatEsGradientIsFiniteWhereANegativeIsTheQuerysOwnEntityUnderAZeroPhase() {
+        // h = (1 + 2i, 3 - i), phases (0, pi/2): the first component does not turn, so the negative c = h gives
+        // q_1 - c_1 = 0 exactly, and sqrt's gradient there would be 0/0. The clamp makes it 0 there; the second
+        // component, i(3 - i) - (3 - i) = (1 + 3i) - (3 - i) = -2 + 4i, has gradient (dRe, dIm) / |.| = (-2, 4) / sqrt(20).
+        try (NDManager m = Engines.newManager()) {
+            NDArray h = Tensors.copyOf(m, new float[] {1, 3, 2, -1}, new Shape(1, 1, 4));
+            NDArray r = Tensors.copyOf(m, new float[] {0, (float) (Math.PI / 2)}, new Shape(1, 1, 2));
+            NDArray c = Tensors.copyOf(m, new float[] {1, 3, 2, -1}, new Shape(1, 1, 4));
+            c.setRequiresGradient(true);
+            float d;
+            try (NDManager s = m.newSubManager(); GradientCollector gc = Engines.get().newGradientCollector()) {
+                Scoring f = new Scoring.RotatE(1f);
+                NDArray dist = f.distances(f.query(h, r, false), c).sum();
+                d = dist.getFloat();
+                gc.backward(dist);
+            }
+            Tensors.noGrad();
+            assertEquals((float) Math.sqrt(20), d, 1e-5f);
+            float[] g = c.getGradient().toFloatArray(); // [re_1, re_2, im_1, im_2]; dd/dc = -(q - c) / |q - c|
+            assertArrayEquals(new float[] {0f, (float) (2 / Math.sqrt(20)), 0f, (float) (-4 / Math.sqrt(20))}, g, 1e-5f);
+        }
+    }
+
+    @Test
     void rotatEReadsPhasesInUnitsOfTheInitialisationRange() {
         KgeConfig c = new KgeConfig(KgeConfig.Model.ROTATE, 0, 2, 6f, 0.016f);
         assertEquals((float) (Math.PI / 0.016), ((Scoring.RotatE) Scoring.of(c)).phaseScale(), 1e-3f);
