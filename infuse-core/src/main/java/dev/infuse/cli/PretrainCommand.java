@@ -78,6 +78,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--ernie-layers", paramLabel = "K", description = "dea: how many top layers fuse entity vectors (default 6, as ERNIE).")
     Integer ernieLayers;
 
+    @Range(min = 0)
     @Option(names = "--ernie-entity-heads", paramLabel = "H", description = "dea: heads of a self-attention over the text's entities in each fusion layer, as ERNIE's aggregator has (ERNIE: 4); must divide the KG vectors' size (default 0: none).")
     Integer ernieEntityHeads;
 
