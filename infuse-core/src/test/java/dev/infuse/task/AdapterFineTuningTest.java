@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.infuse.InfuseException;
 import dev.infuse.inject.KnowledgeSpec;
 import dev.infuse.inject.adapter.LoraSpec;
+import dev.infuse.train.KillAfter;
 import dev.infuse.train.TinyRun;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -43,7 +44,7 @@ class AdapterFineTuningTest {
         Path whole = tmp.resolve("whole");
         Path cut = tmp.resolve("cut");
         FineTuning.run(job(whole, false, 4), List.of(), QUIET);
-        assertThrows(IllegalStateException.class, () -> FineTuning.run(job(cut, false, 4), List.of(new FineTuningTest.Kill(17)), QUIET));
+        assertThrows(IllegalStateException.class, () -> FineTuning.run(job(cut, false, 4), List.of(new KillAfter(17)), QUIET));
         InfuseException other = assertThrows(InfuseException.class, () -> FineTuning.run(job(cut, true, 8), List.of(), QUIET));
         assertTrue(other.getMessage().startsWith("cannot resume: " + cut + " holds a different run (") && other.getMessage().contains("lora-r: 4 there, 8 here"),
                 other.getMessage());

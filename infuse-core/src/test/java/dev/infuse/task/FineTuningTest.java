@@ -8,6 +8,7 @@ import dev.infuse.InfuseException;
 import dev.infuse.io.StopSignal;
 import dev.infuse.io.Stopped;
 import dev.infuse.model.io.Safetensors;
+import dev.infuse.train.KillAfter;
 import dev.infuse.train.SignalAt;
 import dev.infuse.train.StepReport;
 import dev.infuse.train.TinyRun;
@@ -108,22 +109,6 @@ class FineTuningTest {
         assertTrue(!Files.exists(out.resolve(TaskModel.HEAD_FILE)));
     }
 
-    /** Stops the run by throwing after a given step, as a kill would. */
-    static final class Kill implements TrainListener {
-        final long at;
-
-        Kill(long at) {
-            this.at = at;
-        }
-
-        @Override
-        public void onStep(StepReport r) {
-            if (r.step() == at) {
-                throw new IllegalStateException("killed at step " + at);
-            }
-        }
-    }
-
     @Test
     void aResumedRunEndsExactlyWhereTheUninterruptedOneDoes() throws Exception {
         Path train = TinyTasks.ner(tmp.resolve("r-train.conll"), 40, 21);
@@ -131,7 +116,7 @@ class FineTuningTest {
         Path whole = tmp.resolve("r-whole");
         Path cut = tmp.resolve("r-cut");
         FineTuning.Result a = FineTuning.run(job("ner", train, dev, Transfer.FULL, 50, 2e-3f, whole), List.of(), QUIET);
-        assertThrows(IllegalStateException.class, () -> FineTuning.run(job("ner", train, dev, Transfer.FULL, 50, 2e-3f, cut), List.of(new Kill(27)), QUIET));
+        assertThrows(IllegalStateException.class, () -> FineTuning.run(job("ner", train, dev, Transfer.FULL, 50, 2e-3f, cut), List.of(new KillAfter(27)), QUIET));
         assertTrue(Files.exists(cut.resolve("checkpoint/state.json")));
         FinetuneJob resume = new FinetuneJob(model.toString(), "ner", train, dev, Transfer.FULL, 0, 8, 32, 2e-3f, 1, 50, 20, 100, 0.1f, 3, cut,
                 false, true);

@@ -9,6 +9,7 @@ import dev.infuse.inject.kbert.KbertKnowledge;
 import dev.infuse.inject.kbert.KbertOptions;
 import dev.infuse.model.io.HostTensor;
 import dev.infuse.model.io.Safetensors;
+import dev.infuse.train.KillAfter;
 import dev.infuse.train.TinyRun;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -49,7 +50,7 @@ class RunIdentityTest {
     static Path killedWithAGraph(String name) {
         Path out = tmp.resolve(name);
         KbertOptions kg = new KbertOptions(graph, 1, true, 42);
-        assertThrows(IllegalStateException.class, () -> FineTuning.run(job(out, false, kg), List.of(new FineTuningTest.Kill(15)), QUIET));
+        assertThrows(IllegalStateException.class, () -> FineTuning.run(job(out, false, kg), List.of(new KillAfter(15)), QUIET));
         assertTrue(Files.exists(out.resolve("checkpoint/trainer_state.json")));
         return out;
     }
