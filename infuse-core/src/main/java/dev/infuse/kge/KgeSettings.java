@@ -17,7 +17,7 @@ import java.util.Map;
  *   RotatE    250c  512    256   6      0.5    5e-4    20k                 (reference: 500c, 1024 negatives, 5e-5, 80k)
  * </pre>
  *
- * The reference's settings need 23 to 115 hours on 2 cores; a quarter of the steps at ten times the rate, with
+ * The reference's settings need 23 to 115 hours on 2 cores; a quarter of the steps at ten (RotatE) or twenty (TransE) times the rate, with
  * smaller tables and fewer negatives, reach the same test MRR in under two hours. All use self-adversarial sampling,
  * subsampling weights, negatives masked where they make a training triple, Adam without decay or clipping, and the
  * reference's schedule (the rate drops to a tenth at half the steps). The tables start uniform in +-(gamma + 2) / dim.

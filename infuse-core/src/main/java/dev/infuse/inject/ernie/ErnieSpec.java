@@ -4,6 +4,7 @@ import dev.infuse.InfuseException;
 import dev.infuse.domain.BundleFiles;
 import dev.infuse.domain.DomainBundle;
 import dev.infuse.io.Provenance;
+import dev.infuse.kge.KgeConfig;
 import dev.infuse.kge.KgeTable;
 import dev.infuse.model.BertConfig;
 import dev.infuse.model.LayerHook;
@@ -62,7 +63,7 @@ public record ErnieSpec(Path embeddings, Path domain, int layers, int entityHead
         m.put("ernie-entities-sha256", Provenance.sha256(entities.get(0)));
         m.put("ernie-layers", layers);
         if (entityHeads > 0) {
-            EntityAttention.check(entityHeads, dev.infuse.kge.KgeConfig.read(embeddings).entityColumns()); // before the run's directory exists
+            EntityAttention.check(entityHeads, KgeConfig.read(embeddings).entityColumns()); // before the run's directory exists
             m.put("ernie-entity-heads", entityHeads); // absent at 0, so runs from before the option still resume
         }
         return m;
